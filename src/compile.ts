@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { Dec } from './decimal.js';
+import type { AnyRuleKind, ItemBase } from './kinds/define.js';
+import { schemasFor } from './registry.js';
+import type { Rubric, Section } from './schema.js';
+
+export type MissingPolicy = 'error' | 'zero';
+
+/**
+ * A validated rubric prepared for scoring: items indexed, maxima computed and
+ * evidence schemas built once, so scoring walks plain data and never re-reads
+ * the YAML structure.
+ */
+export interface CompiledRubric {
+  readonly rubric: Rubric;
+  readonly kinds: ReadonlyMap<string, AnyRuleKind>;
+  /** Items that take evidence directly (not parts), in rubric order. */
+  readonly items: ReadonlyMap<string, ItemBase>;
+  /** Every item, parts included. */
+  readonly allItems: ReadonlyMap<string, ItemBase>;
+  readonly sections: ReadonlyMap<string, Section>;
+  readonly max: Dec;
+  readonly maxWithBonus: Dec;
+  maxOf(item: ItemBase): Dec;
+  evidenceSchema(item: ItemBase, missing: MissingPolicy): z.ZodType;
+}
+
+export interface CompileOptions {
+  kinds?: readonly AnyRuleKind[];
+}
+
+export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledRubric {
+  const { schemas } = schemasFor(options.kinds);
+  const kinds = schemas.kinds;
+  const items = new Map<string, ItemBase>();
+  const allItems = new Map<string, ItemBase>();
+  const sections = new Map<string, Section>();
+  const maxCache = new Map<ItemBase, Dec>();
+  const kindOf = (item: ItemBase) => kinds.get(item.kind) as AnyRuleKind;
+  const maxOf = (item: ItemBase): Dec => {
+    let m = maxCache.get(item);
+    if (!m) {
+      m = kindOf(item).maxPoints(item, maxOf);
+      maxCache.set(item, m);
+    }
+    return m;
+  };
+  const addItem = (item: ItemBase) => {
+    allItems.set(item.id, item);
+    (item as { parts?: ItemBase[] }).parts?.forEach(addItem);
+  };
+  const walk = (s: Section) => {
+    sections.set(s.id, s);
+    s.sections?.forEach(walk);
+    for (const item of s.items ?? []) {
+      items.set(item.id, item);
+      addItem(item);
+    }
+  };
+  rubric.sections.forEach(walk);
+  let max = Dec.ZERO;
+  let bonus = Dec.ZERO;
+  for (const s of rubric.sections) {
+    if (s.bonus) bonus = bonus.add(s.max);
+    else max = max.add(s.max);
+  }
+  const schemaCache: Record<MissingPolicy, Map<ItemBase, z.ZodType>> = { error: new Map(), zero: new Map() };
+  const evidenceSchema = (item: ItemBase, missing: MissingPolicy): z.ZodType => {
+    let schema = schemaCache[missing].get(item);
+    if (!schema) {
+      const own = kindOf(item).evidence(item, {
+        evidenceFor: (part) => {
+          const s = evidenceSchema(part, missing);
+          return missing === 'zero' ? s.optional() : s;
+        },
+      });
+      schema = own;
+      schemaCache[missing].set(item, schema);
+    }
+    return schema;
+  };
+  return { rubric, kinds, items, allItems, sections, max, maxWithBonus: max.add(bonus), maxOf, evidenceSchema };
+}

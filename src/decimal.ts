@@ -1,0 +1,185 @@
+/**
+ * Exact rational arithmetic over BigInt. Scores, thresholds and rates are
+ * decimals written by people (0.66, 5.28); floating point would turn
+ * 0.66 × 8 into 5.28000000001. Every value is kept as a reduced fraction
+ * n / d with d > 0, so sums, products, ratios and comparisons are exact.
+ */
+export class Dec {
+  private constructor(
+    readonly n: bigint,
+    readonly d: bigint,
+  ) {}
+
+  static readonly ZERO = new Dec(0n, 1n);
+  static readonly ONE = new Dec(1n, 1n);
+
+  static of(n: bigint, d: bigint = 1n): Dec {
+    if (d === 0n) throw new RangeError('Dec: zero denominator');
+    if (d < 0n) {
+      n = -n;
+      d = -d;
+    }
+    const g = gcd(n < 0n ? -n : n, d);
+    return g === 1n ? new Dec(n, d) : new Dec(n / g, d / g);
+  }
+
+  static int(i: number | bigint): Dec {
+    return new Dec(BigInt(i), 1n);
+  }
+
+  /** Parses a decimal literal such as "-12.50", "3", "1e-2", "0.66". */
+  static parse(text: string): Dec | undefined {
+    const m = /^\s*([+-]?)(\d+)?(?:\.(\d+))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
+    if (!m || (m[2] === undefined && m[3] === undefined)) return undefined;
+    const frac = m[3] ?? '';
+    let n = BigInt((m[2] ?? '0') + frac);
+    let d = 10n ** BigInt(frac.length);
+    const exp = m[4] ? Number(m[4]) : 0;
+    if (Math.abs(exp) > 400) return undefined;
+    if (exp > 0) n *= 10n ** BigInt(exp);
+    if (exp < 0) d *= 10n ** BigInt(-exp);
+    if (m[1] === '-') n = -n;
+    return Dec.of(n, d);
+  }
+
+  /**
+   * A JS number as the decimal it was written as: its shortest round-trip
+   * representation ("0.1" for 0.1), never its binary expansion.
+   */
+  static fromNumber(x: number): Dec | undefined {
+    if (!Number.isFinite(x)) return undefined;
+    return Dec.parse(String(x));
+  }
+
+  add(o: Dec): Dec {
+    return this.d === o.d ? Dec.of(this.n + o.n, this.d) : Dec.of(this.n * o.d + o.n * this.d, this.d * o.d);
+  }
+  sub(o: Dec): Dec {
+    return this.d === o.d ? Dec.of(this.n - o.n, this.d) : Dec.of(this.n * o.d - o.n * this.d, this.d * o.d);
+  }
+  mul(o: Dec): Dec {
+    return Dec.of(this.n * o.n, this.d * o.d);
+  }
+  div(o: Dec): Dec {
+    if (o.n === 0n) throw new RangeError('Dec: division by zero');
+    return Dec.of(this.n * o.d, this.d * o.n);
+  }
+  cmp(o: Dec): -1 | 0 | 1 {
+    const l = this.n * o.d;
+    const r = o.n * this.d;
+    return l < r ? -1 : l > r ? 1 : 0;
+  }
+  eq(o: Dec): boolean {
+    return this.n === o.n && this.d === o.d;
+  }
+  lt(o: Dec): boolean {
+    return this.cmp(o) < 0;
+  }
+  lte(o: Dec): boolean {
+    return this.cmp(o) <= 0;
+  }
+  gt(o: Dec): boolean {
+    return this.cmp(o) > 0;
+  }
+  gte(o: Dec): boolean {
+    return this.cmp(o) >= 0;
+  }
+  isZero(): boolean {
+    return this.n === 0n;
+  }
+  isNegative(): boolean {
+    return this.n < 0n;
+  }
+  isInteger(): boolean {
+    return this.d === 1n;
+  }
+  /** Largest integer ≤ this. */
+  floor(): Dec {
+    const q = this.n / this.d;
+    return Dec.of(this.n < 0n && q * this.d !== this.n ? q - 1n : q);
+  }
+  static min(a: Dec, b: Dec): Dec {
+    return a.lte(b) ? a : b;
+  }
+  static max(a: Dec, b: Dec): Dec {
+    return a.gte(b) ? a : b;
+  }
+  static sum(xs: Iterable<Dec>): Dec {
+    let acc = Dec.ZERO;
+    for (const x of xs) acc = acc.add(x);
+    return acc;
+  }
+
+  /** Number of decimal places of the exact decimal form, or undefined when it does not terminate. */
+  places(): number | undefined {
+    let d = this.d;
+    let twos = 0;
+    let fives = 0;
+    while (d % 2n === 0n) {
+      d /= 2n;
+      twos++;
+    }
+    while (d % 5n === 0n) {
+      d /= 5n;
+      fives++;
+    }
+    return d === 1n ? Math.max(twos, fives) : undefined;
+  }
+
+  /** Rounds to `places` decimal places; half-up rounds halves away from zero. */
+  round(places: number, mode: 'half-up' | 'half-even' = 'half-up'): Dec {
+    const scale = 10n ** BigInt(places);
+    const num = this.n * scale;
+    const neg = num < 0n;
+    const abs = neg ? -num : num;
+    let q = abs / this.d;
+    const r2 = (abs % this.d) * 2n;
+    if (r2 > this.d || (r2 === this.d && (mode === 'half-up' || q % 2n === 1n))) q += 1n;
+    return Dec.of(neg ? -q : q, scale);
+  }
+
+  /**
+   * The exact decimal string, minimal digits ("5.28", "1.5", "7", "-0.25").
+   * A value with no terminating decimal form is written with `maxPlaces`
+   * places followed by "…".
+   */
+  toString(maxPlaces = 12): string {
+    const p = this.places();
+    if (p === undefined) return `${this.round(maxPlaces).toFixed(maxPlaces)}…`;
+    return this.toFixed(p);
+  }
+
+  /** Fixed number of places; exact when `places` covers the value, else rounded half-up. */
+  toFixed(places: number): string {
+    const r = this.places() !== undefined && (this.places() as number) <= places ? this : this.round(places);
+    const scale = 10n ** BigInt(places);
+    const scaled = (r.n * scale) / r.d;
+    const neg = scaled < 0n;
+    const digits = (neg ? -scaled : scaled).toString().padStart(places + 1, '0');
+    const int = digits.slice(0, digits.length - places);
+    const frac = digits.slice(digits.length - places);
+    return `${neg ? '-' : ''}${int}${places > 0 ? `.${frac}` : ''}`;
+  }
+
+  /** For display and charts only: never feed this back into scoring. */
+  toNumber(): number {
+    return Number(this.toString(17).replace('…', ''));
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a === 0n ? 1n : a;
+}
+
+/** Reads a decimal from what users write: a finite number or a decimal string. */
+export function toDec(value: unknown): Dec | undefined {
+  if (typeof value === 'number') return Dec.fromNumber(value);
+  if (typeof value === 'string') return Dec.parse(value);
+  if (value instanceof Dec) return value;
+  return undefined;
+}

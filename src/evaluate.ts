@@ -1,0 +1,229 @@
+import { Dec } from './decimal.js';
+import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
+import type { AnyRuleKind, ItemBase, ItemTrace, Outcome } from './kinds/define.js';
+import { plain } from './kinds/shared.js';
+import { inRange, rangeToString } from './range.js';
+import type { CompiledRubric, MissingPolicy } from './compile.js';
+import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace } from './result.js';
+import type { Section } from './schema.js';
+import { fromZod } from './zod-issues.js';
+import type { SafeResult } from './load.js';
+
+export interface ScoreOptions {
+  /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
+  missing?: MissingPolicy;
+  /** Copied into the result (name, id of the community). */
+  community?: unknown;
+}
+
+interface Parsed {
+  values: Map<string, unknown>;
+  issues: Issue[];
+}
+
+/** Checks evidence against every item's evidence schema, collecting every problem. */
+export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): Parsed {
+  const issues: Issue[] = [];
+  const values = new Map<string, unknown>();
+  if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) {
+    issues.push(issue('invalid-type', ['evidence'], `evidence is a mapping from item id to value, found ${describe(evidence)}`, { expected: 'a mapping', found: describe(evidence) }));
+    return { values, issues };
+  }
+  const given = evidence as Record<string, unknown>;
+  for (const key of Object.keys(given).sort()) {
+    if (!compiled.items.has(key)) {
+      const hint = suggest(key, compiled.items.keys());
+      const part = compiled.allItems.has(key) ? ' (it is a part: give it inside its parent item)' : '';
+      issues.push(issue('unknown-item', ['evidence', key], `the rubric has no item "${key}"${hint ? ` (did you mean "${hint}"?)` : part}`, { found: key }));
+    }
+  }
+  for (const [id, item] of compiled.items) {
+    const value = Object.prototype.hasOwnProperty.call(given, id) ? given[id] : undefined;
+    if (value === undefined || value === null) {
+      if (missing === 'error') {
+        issues.push(issue('missing-evidence', ['evidence', id], `no evidence for the item "${id}" (${item.title.zh})`, { expected: 'a value for every item, or missing: zero' }));
+      }
+      continue;
+    }
+    const parsed = compiled.evidenceSchema(item, missing).safeParse(value, { reportInput: true });
+    if (parsed.success) values.set(id, parsed.data);
+    else issues.push(...fromZod(parsed.error.issues, ['evidence', id]));
+  }
+  return { values, issues };
+}
+
+/** Scores evidence against a compiled rubric. Pure: no I/O, no clock, no randomness. */
+export function safeScore(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreResult> {
+  const missing = options.missing ?? 'error';
+  const { values, issues } = checkEvidence(compiled, evidence, missing);
+  if (issues.length) return { success: false, error: new RubricError(issues) };
+  return { success: true, data: evaluate(compiled, values, options) };
+}
+
+/** Like safeScore, but throws the RubricError. */
+export function score(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): ScoreResult {
+  const result = safeScore(compiled, evidence, options);
+  if (!result.success) throw result.error;
+  return result.data;
+}
+
+const NO_EVIDENCE = { zh: '无证据，按 0 分计', en: 'no evidence: scored 0' };
+
+function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, options: ScoreOptions): ScoreResult {
+  const { rubric } = compiled;
+  const { places, mode } = rubric.rounding;
+  const itemPoints = new Map<string, Dec>();
+  const sectionPoints = new Map<string, Dec>();
+  const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
+
+  const scoreItem = (item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec } => {
+    const max = compiled.maxOf(item);
+    let outcome: Outcome;
+    if (value === undefined) outcome = { points: Dec.ZERO, reason: NO_EVIDENCE };
+    else
+      outcome = kindOf(item).score(item, value, {
+        scorePart: (part, partValue) => scoreItem(part, partValue).trace,
+        partMax: compiled.maxOf,
+      });
+    let points = outcome.points;
+    let rounded: ItemTrace['rounded'];
+    const exactPlaces = points.places();
+    if (exactPlaces === undefined || exactPlaces > places) {
+      rounded = { from: points.toString(), places, mode };
+      points = points.round(places, mode);
+    }
+    itemPoints.set(item.id, points);
+    const trace: ItemTrace = {
+      id: item.id,
+      title: item.title,
+      kind: item.kind,
+      points: points.toString(),
+      max: max.toString(),
+      ...(outcome.met !== undefined ? { met: outcome.met } : {}),
+      evidence: value === undefined ? null : plain(value),
+      reason: outcome.reason,
+      ...(item.clause ? { clause: item.clause } : {}),
+      ...(item.category ? { category: item.category } : {}),
+      ...(item.method ? { method: item.method } : {}),
+      ...(item.note ? { note: item.note } : {}),
+      ...(outcome.detail ? { detail: outcome.detail } : {}),
+      ...(rounded ? { rounded } : {}),
+      ...(outcome.parts ? { parts: outcome.parts } : {}),
+    };
+    return { trace, points };
+  };
+
+  const scoreSection = (section: Section): { trace: SectionTrace; points: Dec; criteria: CriteriaCount } => {
+    let raw = Dec.ZERO;
+    let met = 0;
+    let total = 0;
+    const subTraces: SectionTrace[] = [];
+    for (const sub of section.sections ?? []) {
+      const r = scoreSection(sub);
+      raw = raw.add(r.points);
+      met += r.criteria.met;
+      total += r.criteria.total;
+      subTraces.push(r.trace);
+    }
+    const itemTraces: ItemTrace[] = [];
+    for (const item of section.items ?? []) {
+      const r = scoreItem(item, values.get(item.id));
+      raw = raw.add(r.points);
+      if (r.trace.met !== undefined) {
+        total += 1;
+        if (r.trace.met) met += 1;
+      }
+      itemTraces.push(r.trace);
+    }
+    const points = section.cap ? Dec.min(section.cap, raw) : raw;
+    sectionPoints.set(section.id, points);
+    const criteria = count(met, total);
+    const trace: SectionTrace = {
+      id: section.id,
+      title: section.title,
+      points: points.toString(),
+      max: section.max.toString(),
+      ...(section.bonus ? { bonus: true as const } : {}),
+      ...(raw.gt(points) ? { uncapped: raw.toString() } : {}),
+      ...(section.clause ? { clause: section.clause } : {}),
+      ...(total > 0 ? { criteria } : {}),
+      ...(subTraces.length ? { sections: subTraces } : {}),
+      ...(itemTraces.length ? { items: itemTraces } : {}),
+    };
+    return { trace, points, criteria };
+  };
+
+  let base = Dec.ZERO;
+  let bonus = Dec.ZERO;
+  let met = 0;
+  let totalCriteria = 0;
+  const sections = rubric.sections.map((s) => {
+    const r = scoreSection(s);
+    if (s.bonus) bonus = bonus.add(r.points);
+    else base = base.add(r.points);
+    met += r.criteria.met;
+    totalCriteria += r.criteria.total;
+    return r.trace;
+  });
+  const total = base.add(bonus);
+  const ratio = compiled.max.isZero() ? undefined : total.div(compiled.max);
+
+  const subjectValue = (subject: string): Dec | undefined => {
+    if (subject === 'total') return total;
+    if (subject === 'base') return base;
+    if (subject === 'bonus') return bonus;
+    if (subject === 'ratio') return ratio;
+    const [kind, ref] = subject.split(/:(.*)/s) as [string, string];
+    if (kind === 'section') return sectionPoints.get(ref);
+    if (kind === 'item') return itemPoints.get(ref);
+    const [itemId, field] = ref.split('/') as [string, string | undefined];
+    const item = compiled.items.get(itemId);
+    const value = values.get(itemId);
+    if (!item || value === undefined) return undefined;
+    return kindOf(item).measure?.(item, value, field);
+  };
+
+  const gates: GateResult[] = (rubric.gates ?? []).map((gate) => {
+    const value = subjectValue(gate.subject);
+    return {
+      id: gate.id,
+      title: gate.title,
+      subject: gate.subject,
+      range: gate.range.text,
+      value: value ? value.toString() : null,
+      passed: value !== undefined && inRange(value, gate.range),
+      effect: gate.effect,
+      ...(gate.clause ? { clause: gate.clause } : {}),
+    };
+  });
+
+  let grade: GradeResult | null = null;
+  const blocked = (rubric.gates ?? []).find((g, i) => g.effect === 'block' && !gates[i]?.passed);
+  if (blocked?.otherwise) {
+    grade = { id: blocked.otherwise.id, label: blocked.otherwise.label, passing: false, gate: blocked.id };
+  } else if (rubric.grades) {
+    const subject = rubric.grades.subject === 'ratio' ? ratio : total;
+    const band = subject === undefined ? undefined : rubric.grades.bands.find((b) => inRange(subject, b.range));
+    if (band) grade = { id: band.id, label: band.label, range: rangeToString(band.range), passing: band.passing ?? true };
+  }
+
+  return {
+    rubric: { id: rubric.id, version: rubric.version, title: rubric.title },
+    ...(options.community !== undefined ? { community: plain(options.community) } : {}),
+    total: total.toString(),
+    base: base.toString(),
+    bonus: bonus.toString(),
+    max: compiled.max.toString(),
+    maxWithBonus: compiled.maxWithBonus.toString(),
+    ratio: ratio ? ratio.toString() : null,
+    rated: !blocked,
+    grade,
+    gates,
+    ...(totalCriteria > 0 ? { criteria: count(met, totalCriteria) } : {}),
+    sections,
+  };
+}
+
+function count(met: number, total: number): CriteriaCount {
+  return { met, total, share: total === 0 ? null : Dec.of(BigInt(met), BigInt(total)).toString() };
+}

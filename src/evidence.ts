@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { RubricError } from './issues.js';
+import { placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
+import { fromZod } from './zod-issues.js';
+import type { SafeResult } from './load.js';
+
+/** An evidence document: the community, and the evidence keyed by item id. */
+export interface EvidenceDocument {
+  rubric?: string | undefined;
+  community?: Record<string, unknown> | undefined;
+  evidence: Record<string, unknown>;
+}
+
+const evidenceDocument = z.strictObject({
+  rubric: z.string().optional(),
+  community: z.record(z.string(), z.unknown()).optional(),
+  evidence: z.record(z.string(), z.unknown()),
+});
+
+/** Reads an evidence file (YAML or JSON); every problem reported with its line and column. */
+export function safeParseEvidence(text: string, options: ReadOptions = {}): SafeResult<EvidenceDocument> & { source: SourceText } {
+  const read = readYaml(text, options);
+  const sources = { [read.source.file]: read.source.text };
+  if (read.issues.length) return { success: false, error: new RubricError(placeIssues(read.issues, read.source), sources), source: read.source };
+  const parsed = evidenceDocument.safeParse(read.value, { reportInput: true });
+  if (!parsed.success) {
+    const issues = fromZod(parsed.error.issues, [], { vocabulary: ['rubric', 'community', 'evidence'] });
+    return { success: false, error: new RubricError(placeIssues(issues, read.source), sources), source: read.source };
+  }
+  return { success: true, data: parsed.data, source: read.source };
+}

@@ -1,0 +1,52 @@
+import type { ItemTrace } from './kinds/define.js';
+import type { ScoreResult, SectionTrace } from './result.js';
+
+export type Lang = 'zh' | 'en';
+
+export interface ExplainOptions {
+  lang?: Lang;
+  /** Show every item (default) or only the sections. */
+  items?: boolean;
+}
+
+/** A result as text: the total, grade and gates, then each section and item with its reason. */
+export function explain(result: ScoreResult, options: ExplainOptions = {}): string {
+  const lang = options.lang ?? 'zh';
+  const zh = lang === 'zh';
+  const out: string[] = [];
+  out.push(`${result.rubric.title[lang]} (${result.rubric.id} ${result.rubric.version})`);
+  const community = result.community as { name?: unknown } | undefined;
+  if (community?.name) out.push(`${zh ? '社区' : 'Community'}: ${String(community.name)}`);
+  const bonus = result.bonus !== '0' ? (zh ? `（含加分 ${result.bonus}）` : ` (bonus ${result.bonus} included)`) : '';
+  out.push(`${zh ? '总分' : 'Total'}: ${result.total} / ${result.max}${bonus}${result.ratio ? `  ${zh ? '得分率' : 'ratio'} ${result.ratio}` : ''}`);
+  if (result.criteria) {
+    out.push(`${zh ? '达标条目' : 'Criteria met'}: ${result.criteria.met} / ${result.criteria.total}`);
+  }
+  if (result.grade) {
+    const range = result.grade.range ? ` ${result.grade.range}` : '';
+    out.push(`${zh ? '等级' : 'Grade'}: ${result.grade.label[lang]}${range}${result.grade.gate ? (zh ? `（未通过门槛 ${result.grade.gate}）` : ` (gate ${result.grade.gate} not passed)`) : ''}`);
+  }
+  for (const g of result.gates) {
+    const mark = g.passed ? '✓' : '✗';
+    const effect = g.effect === 'block' ? (zh ? '门槛' : 'gate') : zh ? '条件' : 'condition';
+    out.push(`${mark} ${effect} ${g.title[lang]}: ${g.subject} = ${g.value ?? '—'} ${zh ? '要求' : 'needs'} ${g.range}`);
+  }
+  out.push('');
+  const section = (s: SectionTrace, depth: number) => {
+    const pad = '  '.repeat(depth);
+    const crit = s.criteria ? `  [${s.criteria.met}/${s.criteria.total}]` : '';
+    const capped = s.uncapped ? (zh ? `（封顶前 ${s.uncapped}）` : ` (capped from ${s.uncapped})`) : '';
+    out.push(`${pad}${s.id} ${s.title[lang]}  ${s.points} / ${s.max}${capped}${crit}`);
+    s.sections?.forEach((sub) => section(sub, depth + 1));
+    if (options.items !== false) s.items?.forEach((i) => item(i, depth + 1));
+  };
+  const item = (i: ItemTrace, depth: number) => {
+    const pad = '  '.repeat(depth);
+    const mark = i.met === undefined ? (i.points === i.max ? '●' : i.points === '0' ? '○' : '◐') : i.met ? '✓' : '✗';
+    out.push(`${pad}${mark} ${i.id} ${i.points} / ${i.max}  ${i.title[lang]}`);
+    out.push(`${pad}    ${i.reason[lang]}${i.rounded ? (zh ? `（由 ${i.rounded.from} 四舍五入）` : ` (rounded from ${i.rounded.from})`) : ''}${i.clause ? `  [${i.clause}]` : ''}`);
+    i.parts?.forEach((p) => item(p, depth + 2));
+  };
+  result.sections.forEach((s) => section(s, 0));
+  return out.join('\n');
+}

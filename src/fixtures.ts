@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { Dec, toDec } from './decimal.js';
+import { ISSUE_CODES, type Issue } from './issues.js';
+import type { ItemTrace } from './kinds/define.js';
+import { safeScore } from './evaluate.js';
+import type { CompiledRubric } from './compile.js';
+import type { ScoreResult, SectionTrace } from './result.js';
+
+/**
+ * Fixture tests for rubrics: a case gives evidence and the values expected
+ * (total, grade, gates, subtotals, any item's points, or an error code);
+ * a failure names what differs and shows the trace of the items involved.
+ */
+const num = z.union([z.number(), z.string()]);
+export const expectSchema = z.strictObject({
+  total: num.optional(),
+  base: num.optional(),
+  bonus: num.optional(),
+  ratio: num.optional(),
+  grade: z.string().nullable().optional(),
+  rated: z.boolean().optional(),
+  gates: z.record(z.string(), z.boolean()).optional(),
+  sections: z.record(z.string(), num).optional(),
+  items: z.record(z.string(), num).optional(),
+  met: z.record(z.string(), z.boolean()).optional(),
+  criteria: z.strictObject({ met: z.number().int(), total: z.number().int() }).optional(),
+  error: z.enum(ISSUE_CODES).optional(),
+});
+
+export const caseSchema = z.strictObject({
+  name: z.string().min(1),
+  evidenceFrom: z.string().optional(),
+  evidence: z.record(z.string(), z.unknown()).optional(),
+  missing: z.enum(['error', 'zero']).optional(),
+  community: z.record(z.string(), z.unknown()).optional(),
+  expect: expectSchema,
+});
+
+export const fixtureSchema = z.strictObject({
+  rubric: z.string().min(1),
+  description: z.string().optional(),
+  cases: z.array(caseSchema).min(1),
+});
+
+export type FixtureCase = z.output<typeof caseSchema>;
+export type Fixture = z.output<typeof fixtureSchema>;
+
+export interface Mismatch {
+  what: string;
+  expected: string;
+  actual: string;
+  /** Items whose trace explains the difference. */
+  trace?: ItemTrace[];
+}
+
+export interface CaseResult {
+  name: string;
+  passed: boolean;
+  mismatches: Mismatch[];
+  result?: ScoreResult;
+  issues?: Issue[];
+}
+
+/** Runs one case on evidence already merged from its base file and overrides. */
+export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Record<string, unknown>): CaseResult {
+  const scored = safeScore(compiled, evidence, { missing: c.missing ?? 'error', community: c.community });
+  const e = c.expect;
+  const mismatches: Mismatch[] = [];
+  if (!scored.success) {
+    const codes = scored.error.issues.map((i) => i.code);
+    if (e.error && codes.includes(e.error)) return { name: c.name, passed: true, mismatches, issues: scored.error.issues };
+    mismatches.push({ what: 'error', expected: e.error ?? 'a result', actual: scored.error.issues.map((i) => `${i.code} at ${i.path.join('.')}: ${i.message}`).join('\n') });
+    return { name: c.name, passed: false, mismatches, issues: scored.error.issues };
+  }
+  const r = scored.data;
+  if (e.error) mismatches.push({ what: 'error', expected: e.error, actual: 'a result without error' });
+  const items = new Map<string, ItemTrace>();
+  const sections = new Map<string, SectionTrace>();
+  const collectItem = (i: ItemTrace) => {
+    items.set(i.id, i);
+    i.parts?.forEach(collectItem);
+  };
+  const collect = (s: SectionTrace) => {
+    sections.set(s.id, s);
+    s.sections?.forEach(collect);
+    s.items?.forEach(collectItem);
+  };
+  r.sections.forEach(collect);
+  const notFull = () => [...items.values()].filter((i) => i.points !== i.max && !i.parts);
+  const compareNumber = (what: string, expected: unknown, actual: string | null | undefined, trace?: () => ItemTrace[]) => {
+    if (expected === undefined) return;
+    const want = toDec(expected);
+    // A non-terminating value ("0.6666…") never equals a written decimal.
+    const got = actual && !actual.endsWith('…') ? Dec.parse(actual) : undefined;
+    if (!want || !got || !want.eq(got)) {
+      mismatches.push({ what, expected: String(expected), actual: actual ?? 'nothing', ...(trace ? { trace: trace() } : {}) });
+    }
+  };
+  compareNumber('total', e.total, r.total, notFull);
+  compareNumber('base', e.base, r.base, notFull);
+  compareNumber('bonus', e.bonus, r.bonus);
+  compareNumber('ratio', e.ratio, r.ratio, notFull);
+  if (e.grade !== undefined && (r.grade?.id ?? null) !== e.grade) {
+    mismatches.push({ what: 'grade', expected: String(e.grade), actual: `${r.grade?.id ?? 'none'} (total ${r.total})`, trace: notFull() });
+  }
+  if (e.rated !== undefined && r.rated !== e.rated) mismatches.push({ what: 'rated', expected: String(e.rated), actual: String(r.rated) });
+  for (const [id, want] of Object.entries(e.gates ?? {})) {
+    const gate = r.gates.find((g) => g.id === id);
+    if (!gate) mismatches.push({ what: `gate ${id}`, expected: String(want), actual: 'no such gate' });
+    else if (gate.passed !== want) mismatches.push({ what: `gate ${id}`, expected: String(want), actual: `${gate.passed} (${gate.subject} = ${gate.value ?? '—'}, needs ${gate.range})` });
+  }
+  for (const [id, want] of Object.entries(e.sections ?? {})) {
+    const s = sections.get(id);
+    if (!s) mismatches.push({ what: `section ${id}`, expected: String(want), actual: 'no such section' });
+    else compareNumber(`section ${id}`, want, s.points, () => sectionItems(s).filter((i) => i.points !== i.max));
+  }
+  for (const [id, want] of Object.entries(e.items ?? {})) {
+    const i = items.get(id);
+    if (!i) mismatches.push({ what: `item ${id}`, expected: String(want), actual: 'no such item' });
+    else compareNumber(`item ${id}`, want, i.points, () => [i]);
+  }
+  for (const [id, want] of Object.entries(e.met ?? {})) {
+    const i = items.get(id);
+    if (!i || i.met !== want) mismatches.push({ what: `met ${id}`, expected: String(want), actual: i ? String(i.met) : 'no such item', ...(i ? { trace: [i] } : {}) });
+  }
+  if (e.criteria && (r.criteria?.met !== e.criteria.met || r.criteria?.total !== e.criteria.total)) {
+    mismatches.push({ what: 'criteria', expected: `${e.criteria.met} / ${e.criteria.total}`, actual: r.criteria ? `${r.criteria.met} / ${r.criteria.total}` : 'none' });
+  }
+  return { name: c.name, passed: mismatches.length === 0, mismatches, result: r };
+}
+
+function sectionItems(s: SectionTrace): ItemTrace[] {
+  return [...(s.sections ?? []).flatMap(sectionItems), ...(s.items ?? [])];
+}
+
+/** The case's evidence: its base file's evidence with the case's items replacing those ids. */
+export function mergeEvidence(base: Record<string, unknown> | undefined, overrides: Record<string, unknown> | undefined): Record<string, unknown> {
+  return { ...(base ?? {}), ...(overrides ?? {}) };
+}
+
+/** A report of case results as text, with the differing values and traces. */
+export function formatCaseResults(file: string, results: CaseResult[], lang: 'zh' | 'en' = 'en'): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    lines.push(`${r.passed ? '✓' : '✗'} ${file} › ${r.name}`);
+    for (const m of r.mismatches) {
+      lines.push(`    ${m.what}: expected ${m.expected}, got ${m.actual}`);
+      for (const t of m.trace ?? []) lines.push(`      ${t.id} ${t.points}/${t.max}: ${t.reason[lang]}`);
+    }
+  }
+  return lines.join('\n');
+}
+

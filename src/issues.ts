@@ -1,0 +1,125 @@
+/**
+ * Problems are data: a closed set of codes, each issue carrying its path,
+ * what was expected and what was found. Wording with file positions and a
+ * caret excerpt is added only at output (see format-issues.ts).
+ */
+export const ISSUE_CODES = [
+  // reading YAML
+  'yaml-syntax',
+  'duplicate-key',
+  'forbidden-tag',
+  'alias-limit',
+  'forbidden-key',
+  'too-large',
+  // shape
+  'invalid-type',
+  'unknown-key',
+  'missing-key',
+  'invalid-value',
+  'invalid-range',
+  'unknown-kind',
+  // meaning
+  'duplicate-id',
+  'points-mismatch',
+  'max-mismatch',
+  'band-overlap',
+  'band-gap',
+  'band-order',
+  'unknown-reference',
+  // inheritance
+  'extends-cycle',
+  'extends-not-found',
+  'override-unknown-id',
+  // evidence
+  'unknown-item',
+  'missing-evidence',
+  'out-of-range',
+  'too-many-in-category',
+  'rubric-mismatch',
+  // files and fixtures
+  'file-not-found',
+  'fixture-failed',
+] as const;
+
+export type IssueCode = (typeof ISSUE_CODES)[number];
+export type PathSegment = string | number;
+
+export interface Issue {
+  code: IssueCode;
+  /** Where in the document: keys and list indices from its root. */
+  path: PathSegment[];
+  /** One sentence, in English, without the position. */
+  message: string;
+  expected?: string;
+  found?: string;
+  /** Set when the issue was read from a file. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** The one error class the library throws; it carries every problem found. */
+export class RubricError extends Error {
+  override readonly name = 'RubricError';
+  readonly issues: Issue[];
+  /** The texts the issues point into, by file name, for caret excerpts. */
+  readonly sources: Record<string, string>;
+
+  constructor(issues: Issue[], sources: Record<string, string> = {}) {
+    super(summarize(issues));
+    this.issues = issues;
+    this.sources = sources;
+  }
+}
+
+function summarize(issues: Issue[]): string {
+  const first = issues[0];
+  if (!first) return 'no issues';
+  const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : '';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `${where}${first.message}${more}`;
+}
+
+export function issue(code: IssueCode, path: PathSegment[], message: string, extra: Partial<Issue> = {}): Issue {
+  return { code, path, message, ...extra };
+}
+
+/** A value as it appears in a message: short, JSON-like, never throwing. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value;
+}
+
+/** "did you mean" for unknown keys and ids: the closest candidate within a small edit distance. */
+export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  if (a.length > 64 || b.length > 64) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? Infinity;
+}

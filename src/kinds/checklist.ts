@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { Dec } from '../decimal.js';
+import { issue, type Issue } from '../issues.js';
+import { inRange, type Range } from '../range.js';
+import { defineRuleKind, type ItemBase } from './define.js';
+import { evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema } from './shared.js';
+
+const conditionSpec = z.strictObject({
+  id: idSchema,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().optional(),
+  range: rangeSchema.optional(),
+  flag: z.boolean().optional(),
+});
+
+export interface ChecklistItem extends ItemBase {
+  conditions?: { id: string; zh: string; en: string; unit?: string; range?: Range; flag?: boolean }[];
+}
+
+type Values = Record<string, Dec | boolean>;
+const KEY = '__met__';
+
+/** checklist — a criterion met or not, decided by measured thresholds where the text names one. */
+export const checklist = defineRuleKind<ChecklistItem, Values>({
+  name: 'checklist',
+  doc: {
+    summary: {
+      zh: '清单项：达到或未达到；文本给出量化标准的（如亮灯率 ≥ 90%），以实测值对照标准判定。默认不计分，可由继承的评价表赋分。',
+      en: 'Met or not met; where the text names a measurable threshold (lighting ≥ 90 %) the measured value decides. No points by default; a rubric that extends it may weight it.',
+    },
+    example: [
+      'id: g2-5',
+      'title: { zh: 楼道亮灯率达90%以上, en: Stairwell lighting at least 90 % }',
+      'kind: checklist',
+      'conditions:',
+      '  - { id: lighting_rate, zh: 楼道亮灯率, en: Stairwell lighting rate, unit: "%", range: ">= 90" }',
+    ].join('\n'),
+    evidenceExample: '92.5',
+  },
+  params: () => ({ points: nonNegative.prefault(0), conditions: z.array(conditionSpec).min(1).optional() }),
+  check(item) {
+    const problems: Issue[] = [];
+    const seen = new Set<string>();
+    (item.conditions ?? []).forEach((c, i) => {
+      if (seen.has(c.id)) problems.push(issue('duplicate-id', ['conditions', i, 'id'], `the condition "${c.id}" is listed twice`));
+      seen.add(c.id);
+      if (!c.flag === !c.range) problems.push(issue('invalid-value', ['conditions', i], 'a condition has either a range (a measured threshold) or flag: true (a yes/no fact)', { expected: 'range or flag' }));
+    });
+    return problems;
+  },
+  maxPoints: (item) => item.points,
+  evidence(item) {
+    const conditions = item.conditions ?? [];
+    if (conditions.length === 0) return evidenceBoolean.transform((met) => ({ [KEY]: met })) as unknown as z.ZodType<Values>;
+    const shape: Record<string, z.ZodType> = {};
+    for (const c of conditions) shape[c.id] = c.flag ? evidenceBoolean : quantity({ unit: c.unit });
+    const object = z.strictObject(shape) as unknown as z.ZodType<Values>;
+    const only = conditions.length === 1 ? conditions[0] : undefined;
+    if (!only) return object;
+    const bare = only.flag ? evidenceBoolean : quantity({ unit: only.unit });
+    return z.union([bare.transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
+  },
+  score(item, values) {
+    const conditions = item.conditions ?? [];
+    let met: boolean;
+    const zh: string[] = [];
+    const en: string[] = [];
+    if (conditions.length === 0) {
+      met = values[KEY] === true;
+    } else {
+      met = true;
+      for (const c of conditions) {
+        const v = values[c.id];
+        const ok = c.flag ? v === true : v instanceof Dec && inRange(v, c.range as Range);
+        met &&= ok;
+        const shown = typeof v === 'boolean' ? (v ? '是' : '否') : `${fmt(v as Dec)}${c.unit ?? ''}`;
+        zh.push(`${c.zh} ${shown}${c.range ? `（标准 ${c.range.text}${c.unit ?? ''}）` : ''}${ok ? '✓' : '✗'}`);
+        en.push(`${c.id} ${typeof v === 'boolean' ? String(v) : fmt(v as Dec)}${c.range ? ` (needs ${c.range.text})` : ''} ${ok ? 'met' : 'not met'}`);
+      }
+    }
+    const points = met ? item.points : Dec.ZERO;
+    return {
+      points,
+      met,
+      reason: {
+        zh: `${zh.length ? `${zh.join('；')}：` : ''}${met ? '达到' : '未达到'}${item.points.isZero() ? '' : `，得 ${fmt(points)} 分`}`,
+        en: `${en.length ? `${en.join('; ')}: ` : ''}${met ? 'met' : 'not met'}${item.points.isZero() ? '' : `: ${fmt(points)}`}`,
+      },
+    };
+  },
+  measure(item, values, field) {
+    const id = field ?? (item.conditions?.length === 1 ? item.conditions[0]?.id : undefined);
+    const v = id ? values[id] : undefined;
+    return v instanceof Dec ? v : undefined;
+  },
+});

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { Dec } from '../decimal.js';
+import { issue, type Issue } from '../issues.js';
+import { defineRuleKind, type ItemBase } from './define.js';
+import { fmt, idSchema, nonNegative, positive, quantity } from './shared.js';
+
+const countSpec = z.strictObject({
+  id: idSchema,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().optional(),
+  per: nonNegative,
+  step: positive.optional(),
+  integer: z.boolean().optional(),
+});
+
+export interface CountItem extends ItemBase {
+  cap: Dec;
+  counts: z.output<typeof countSpec>[];
+}
+
+type Counts = Record<string, Dec>;
+
+/** count — points per unit or per step of units, summed over kinds of unit, capped. */
+export const count = defineRuleKind<CountItem, Counts>({
+  name: 'count',
+  doc: {
+    summary: {
+      zh: '按数量计分（每个/每若干个得若干分），多类数量相加，封顶。',
+      en: 'Points per unit or per step of units (0.5 per 20 volunteers), summed over counts, capped.',
+    },
+    example: [
+      'id: volunteers',
+      'title: { zh: 在册志愿者, en: Registered volunteers }',
+      'points: 3',
+      'kind: count',
+      'cap: 3',
+      'counts:',
+      '  - { id: volunteers, zh: 在册志愿者人数, en: Registered volunteers, unit: 人, per: 0.5, step: 20 }',
+    ].join('\n'),
+    evidenceExample: '130',
+  },
+  params: () => ({ cap: nonNegative, counts: z.array(countSpec).min(1) }),
+  check(item) {
+    const problems: Issue[] = [];
+    const seen = new Set<string>();
+    item.counts.forEach((c, i) => {
+      if (seen.has(c.id)) problems.push(issue('duplicate-id', ['counts', i, 'id'], `the count "${c.id}" is listed twice`));
+      seen.add(c.id);
+    });
+    return problems;
+  },
+  maxPoints: (item) => item.cap,
+  evidence(item) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const c of item.counts) shape[c.id] = quantity({ integer: c.integer ?? true, unit: c.unit });
+    const object = z.strictObject(shape) as unknown as z.ZodType<Counts>;
+    const only = item.counts.length === 1 ? item.counts[0] : undefined;
+    if (!only) return object;
+    return z.union([quantity({ integer: only.integer ?? true, unit: only.unit }).transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Counts>;
+  },
+  score(item, counts) {
+    let raw = Dec.ZERO;
+    const zh: string[] = [];
+    const en: string[] = [];
+    for (const c of item.counts) {
+      const n = counts[c.id] ?? Dec.ZERO;
+      const step = c.step ?? Dec.ONE;
+      const steps = n.div(step).floor();
+      const got = steps.mul(c.per);
+      raw = raw.add(got);
+      const per = step.eq(Dec.ONE) ? '' : `每 ${fmt(step)}`;
+      zh.push(`${c.zh} ${fmt(n)}${c.unit ?? ''}${per ? `（${per}${c.unit ?? ''}计 ${fmt(c.per)} 分）` : ` × ${fmt(c.per)}`} = ${fmt(got)}`);
+      en.push(`${c.id} ${fmt(n)}${step.eq(Dec.ONE) ? ` × ${fmt(c.per)}` : ` → ${fmt(steps)} steps of ${fmt(step)} × ${fmt(c.per)}`} = ${fmt(got)}`);
+    }
+    const points = Dec.min(raw, item.cap);
+    const capped = raw.gt(item.cap);
+    return {
+      points,
+      reason: {
+        zh: `${zh.join('；')}${capped ? `；合计 ${fmt(raw)}，封顶 ${fmt(item.cap)}` : ''}，得 ${fmt(points)} 分`,
+        en: `${en.join('; ')}${capped ? `; total ${fmt(raw)} capped at ${fmt(item.cap)}` : ''}: ${fmt(points)}`,
+      },
+      detail: { uncapped: fmt(raw) },
+    };
+  },
+  measure(item, counts, field) {
+    const id = field ?? (item.counts.length === 1 ? item.counts[0]?.id : undefined);
+    return id ? counts[id] : undefined;
+  },
+});

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { Dec } from '../decimal.js';
+import { issue, type Issue } from '../issues.js';
+import { defineRuleKind, type ItemBase } from './define.js';
+import { evidenceBoolean, fmt, idSchema, nonNegative, positive, quantity } from './shared.js';
+
+const deductionSpec = z.strictObject({
+  id: idSchema,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().optional(),
+  per: nonNegative,
+  step: positive.optional(),
+  integer: z.boolean().optional(),
+  /** The deduction counts whole steps short of this target instead of the value itself. */
+  shortOf: nonNegative.optional(),
+  /** A yes/no defect: true deducts `per` once. */
+  flag: z.boolean().optional(),
+});
+
+const preconditionSpec = z.strictObject({
+  id: idSchema,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  otherwise: nonNegative,
+  note: z.string().optional(),
+});
+
+export interface DeductItem extends ItemBase {
+  deductions: z.output<typeof deductionSpec>[];
+  precondition?: z.output<typeof preconditionSpec>;
+}
+
+type Values = Record<string, Dec | boolean>;
+
+const numeric = (item: DeductItem) => item.deductions.filter((d) => !d.flag);
+const sole = (item: DeductItem) => (numeric(item).length === 1 && item.deductions.length === 1 && !item.precondition ? item.deductions[0] : undefined);
+
+/** deduct — start from the maximum, subtract per defect or per step short, never below zero. */
+export const deduct = defineRuleKind<DeductItem, Values>({
+  name: 'deduct',
+  doc: {
+    summary: {
+      zh: '从满分起扣：每处问题扣若干分、每少若干（学时）扣若干分、某项不符扣若干分，扣完为止，不得负分。',
+      en: 'Start from the maximum, minus points per defect, per whole step short of a target, or per failed flag; never below zero.',
+    },
+    example: [
+      'id: cleanliness',
+      'title: { zh: 室内外环境卫生整洁, en: Clean indoors and out }',
+      'points: 2',
+      'kind: deduct',
+      'deductions:',
+      '  - { id: defects, zh: 发现问题处数, en: Defects found, unit: 处, per: 0.5 }',
+    ].join('\n'),
+    evidenceExample: '1',
+  },
+  params: () => ({ deductions: z.array(deductionSpec).min(1), precondition: preconditionSpec.optional() }),
+  check(item) {
+    const problems: Issue[] = [];
+    const seen = new Set<string>(item.precondition ? [item.precondition.id] : []);
+    item.deductions.forEach((d, i) => {
+      if (seen.has(d.id)) problems.push(issue('duplicate-id', ['deductions', i, 'id'], `"${d.id}" is listed twice`));
+      seen.add(d.id);
+      if (d.flag && (d.shortOf || d.step)) problems.push(issue('invalid-value', ['deductions', i], 'a flag deduction takes neither shortOf nor step'));
+    });
+    if (item.precondition && item.precondition.otherwise.gt(item.points)) {
+      problems.push(issue('invalid-value', ['precondition', 'otherwise'], 'otherwise cannot exceed the item’s points', { expected: `at most ${fmt(item.points)}` }));
+    }
+    return problems;
+  },
+  maxPoints: (item) => item.points,
+  evidence(item) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const d of item.deductions) shape[d.id] = d.flag ? evidenceBoolean : quantity({ integer: d.integer ?? !d.shortOf, unit: d.unit });
+    if (item.precondition) shape[item.precondition.id] = evidenceBoolean;
+    const object = z.strictObject(shape) as unknown as z.ZodType<Values>;
+    const only = sole(item);
+    if (!only) return object;
+    return z.union([quantity({ integer: only.integer ?? !only.shortOf, unit: only.unit }).transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
+  },
+  score(item, values) {
+    if (item.precondition && values[item.precondition.id] === false) {
+      const p = item.precondition;
+      return {
+        points: p.otherwise,
+        reason: { zh: `未满足「${p.zh}」：按规定得 ${fmt(p.otherwise)} 分`, en: `${p.en}: no — scores ${fmt(p.otherwise)} as written` },
+      };
+    }
+    let total = Dec.ZERO;
+    const zh: string[] = [];
+    const en: string[] = [];
+    for (const d of item.deductions) {
+      const v = values[d.id];
+      let off = Dec.ZERO;
+      if (d.flag) {
+        if (v === true) off = d.per;
+        if (v === true) {
+          zh.push(`${d.zh}：扣 ${fmt(d.per)}`);
+          en.push(`${d.id}: −${fmt(d.per)}`);
+        }
+        total = total.add(off);
+        continue;
+      }
+      const n = v instanceof Dec ? v : Dec.ZERO;
+      const step = d.step ?? Dec.ONE;
+      const counted = d.shortOf ? Dec.max(Dec.ZERO, d.shortOf.sub(n)) : n;
+      const steps = counted.div(step).floor();
+      off = steps.mul(d.per);
+      total = total.add(off);
+      if (d.shortOf) {
+        zh.push(`${d.zh} ${fmt(n)}${d.unit ?? ''}，较 ${fmt(d.shortOf)} 少 ${fmt(counted)}，满 ${fmt(step)} 的 ${fmt(steps)} 个，扣 ${fmt(off)}`);
+        en.push(`${d.id} ${fmt(n)}: ${fmt(counted)} short of ${fmt(d.shortOf)}, ${fmt(steps)} whole steps of ${fmt(step)}: −${fmt(off)}`);
+      } else {
+        zh.push(`${d.zh} ${fmt(n)}${d.unit ?? ''}，扣 ${fmt(off)}`);
+        en.push(`${d.id} ${fmt(n)}: −${fmt(off)}`);
+      }
+    }
+    const points = Dec.max(Dec.ZERO, item.points.sub(total));
+    const floored = total.gt(item.points);
+    return {
+      points,
+      reason: {
+        zh: `满分 ${fmt(item.points)}；${zh.join('；') || '无扣分'}${floored ? '；扣完为止' : ''}，得 ${fmt(points)} 分`,
+        en: `from ${fmt(item.points)}; ${en.join('; ') || 'no deductions'}${floored ? '; floored at 0' : ''}: ${fmt(points)}`,
+      },
+      detail: { deducted: fmt(total) },
+    };
+  },
+  measure(item, values, field) {
+    const id = field ?? sole(item)?.id;
+    const v = id ? values[id] : undefined;
+    return v instanceof Dec ? v : undefined;
+  },
+});

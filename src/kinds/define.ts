@@ -1,0 +1,110 @@
+import type { z } from 'zod';
+import type { Dec } from '../decimal.js';
+import type { Issue } from '../issues.js';
+
+/** Text in both languages of the bundled rubrics. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** The keys every item has, whatever its kind. */
+export interface ItemBase {
+  id: string;
+  title: Bilingual;
+  points: Dec;
+  kind: string;
+  category?: string | undefined;
+  method?: string | undefined;
+  clause?: string | undefined;
+  note?: string | undefined;
+  criteria?: Bilingual[] | undefined;
+}
+
+/** What a kind's scoring function returns for one item. */
+export interface Outcome {
+  points: Dec;
+  /** For kinds that judge a criterion met or not (check, checklist). */
+  met?: boolean;
+  reason: Bilingual;
+  /** Quantities the rule computed (derived ratios, steps), as exact decimal strings. */
+  detail?: Record<string, string>;
+  /** For kinds made of parts (sum). */
+  parts?: ItemTrace[];
+}
+
+/** One item's line in a result: what was given, what was scored, and why. */
+export interface ItemTrace {
+  id: string;
+  title: Bilingual;
+  kind: string;
+  points: string;
+  max: string;
+  met?: boolean;
+  evidence: unknown;
+  reason: Bilingual;
+  clause?: string;
+  category?: string;
+  method?: string;
+  note?: string;
+  detail?: Record<string, string>;
+  /** Set when the exact points had more places than the rubric keeps. */
+  rounded?: { from: string; places: number; mode: string };
+  parts?: ItemTrace[];
+}
+
+/** Schemas a kind may refer to: the item schema itself (for kinds with parts). */
+export interface SchemaContext {
+  item: z.ZodType;
+}
+
+export interface EvidenceContext {
+  /** The evidence schema of another item (for kinds with parts). */
+  evidenceFor(item: ItemBase): z.ZodType;
+}
+
+export interface ScoreContext {
+  /** Scores a sub-item (for kinds with parts). */
+  scorePart(part: ItemBase, evidence: unknown, parentPath: string): ItemTrace;
+  partMax(part: ItemBase): Dec;
+}
+
+export interface KindDoc {
+  summary: Bilingual;
+  /** A YAML example of an item of this kind. */
+  example: string;
+  /** An evidence value for that example, in YAML. */
+  evidenceExample: string;
+}
+
+/**
+ * A rule kind is one unit, like an ESLint rule: the schema of its parameters,
+ * the schema of its evidence, its reachable maximum, its scoring function
+ * and its documentation. Built-in kinds and users' kinds use this same API.
+ */
+export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> {
+  name: string;
+  doc: KindDoc;
+  /** The item's keys beside the common ones (zod shape). */
+  params(ctx: SchemaContext): z.ZodRawShape;
+  /** Checks on the parameters beyond their shape; paths relative to the item. */
+  check?(item: Item): Issue[];
+  /** The most points the item can give. */
+  maxPoints(item: Item, partMax: (part: ItemBase) => Dec): Dec;
+  /** The schema evidence for such an item must satisfy; its output reaches `score`. */
+  evidence(item: Item, ctx: EvidenceContext): z.ZodType<Evidence>;
+  /** Pure scoring: no I/O, no clock, no randomness. */
+  score(item: Item, evidence: Evidence, ctx: ScoreContext): Outcome;
+  /**
+   * Where the evidence holds a number that conditions may refer to
+   * (`evidence:<item>.<field>` in gates), how to read it.
+   */
+  measure?(item: Item, evidence: Evidence, field: string | undefined): Dec | undefined;
+}
+
+/** Declares a rule kind; the identity function that gives the kind its types. */
+export function defineRuleKind<Item extends ItemBase, Evidence>(kind: RuleKind<Item, Evidence>): RuleKind<Item, Evidence> {
+  return kind;
+}
+
+export type AnyRuleKind = RuleKind<any, any>;

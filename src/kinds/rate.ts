@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Dec } from '../decimal.js';
+import { issue, type Issue } from '../issues.js';
+import { coverageProblems, inRange, type Range } from '../range.js';
+import { defineRuleKind, type ItemBase } from './define.js';
+import { decimal, fmt, quantity, rangeSchema } from './shared.js';
+
+const bandSpec = z.strictObject({
+  range: rangeSchema,
+  points: decimal,
+  category: z.string().optional(),
+});
+
+export interface RateItem extends ItemBase {
+  mode: 'linear' | 'bands';
+  bands?: { range: Range; points: Dec; category?: string }[];
+}
+
+const rateValue = quantity({ max: Dec.ONE });
+const counted = z
+  .strictObject({ count: quantity({ integer: true }), of: quantity({ integer: true }) })
+  .superRefine((v, ctx) => {
+    if (v.of.isZero()) ctx.addIssue({ code: 'custom', path: ['of'], message: 'no respondents: the rate is undefined', params: { code: 'out-of-range', expected: 'at least 1', found: '0' } });
+    else if (v.count.gt(v.of)) ctx.addIssue({ code: 'custom', path: ['count'], message: `count (${fmt(v.count)}) cannot exceed of (${fmt(v.of)})`, params: { code: 'out-of-range', expected: `at most ${fmt(v.of)}`, found: fmt(v.count) } });
+  })
+  .transform((v) => (v.of.isZero() ? Dec.ZERO : v.count.div(v.of)));
+
+/** rate — a rate in [0, 1] gives points linearly (points × rate) or by bands. */
+export const rate = defineRuleKind<RateItem, Dec>({
+  name: 'rate',
+  doc: {
+    summary: {
+      zh: '比率（0～1）折算分值：线性（满分 × 比率）或分段取分；可直接给比率，或给满意人数与调查人数。',
+      en: 'A rate in [0, 1] → points, linearly (points × rate) or by bands; evidence is the rate or { count, of }.',
+    },
+    example: [
+      'id: "4.5"',
+      'title: { zh: 社区服务群众满意度, en: Residents’ satisfaction }',
+      'points: 10',
+      'kind: rate',
+      'mode: bands',
+      'bands:',
+      '  - { range: "[0.96, 1]", points: 10 }',
+      '  - { range: "[0.9, 0.96)", points: 8 }',
+      '  - { range: "[0.8, 0.9)", points: 6 }',
+    ].join('\n'),
+    evidenceExample: '0.93',
+  },
+  params: () => ({ mode: z.enum(['linear', 'bands']), bands: z.array(bandSpec).min(1).optional() }),
+  check(item) {
+    const problems: Issue[] = [];
+    if (item.mode === 'bands' && !item.bands) problems.push(issue('missing-key', ['bands'], 'mode "bands" needs a list of bands', { expected: 'bands' }));
+    if (item.mode === 'linear' && item.bands) problems.push(issue('invalid-value', ['bands'], 'bands are only used with mode "bands"'));
+    const bands = item.bands ?? [];
+    for (const p of coverageProblems(bands.map((b) => b.range), Dec.ZERO)) {
+      if (p.kind === 'overlap') problems.push(issue('band-overlap', ['bands', p.b ?? p.a, 'range'], `bands ${p.a + 1} and ${(p.b ?? p.a) + 1} overlap at ${p.at}`));
+    }
+    bands.forEach((b, i) => {
+      if ((b.range.min && b.range.min.gt(Dec.ONE)) || (b.range.max && b.range.max.isNegative())) {
+        problems.push(issue('invalid-range', ['bands', i, 'range'], `the band ${b.range.text} lies outside [0, 1]: a rate is a fraction, not a percentage`));
+      }
+    });
+    return problems;
+  },
+  maxPoints: (item) => (item.mode === 'linear' ? item.points : (item.bands ?? []).reduce((m, b) => Dec.max(m, b.points), Dec.ZERO)),
+  evidence: () => z.union([rateValue, counted]) as unknown as z.ZodType<Dec>,
+  score(item, r) {
+    if (item.mode === 'linear') {
+      const points = item.points.mul(r);
+      return {
+        points,
+        reason: { zh: `比率 ${fmt(r)}：${fmt(item.points)} × ${fmt(r)} = ${fmt(points)} 分`, en: `rate ${fmt(r)}: ${fmt(item.points)} × ${fmt(r)} = ${fmt(points)}` },
+        detail: { rate: fmt(r) },
+      };
+    }
+    const band = (item.bands ?? []).find((b) => inRange(r, b.range));
+    if (!band) return { points: Dec.ZERO, reason: { zh: `比率 ${fmt(r)}：低于所有分段，得 0 分`, en: `rate ${fmt(r)}: in no band: 0` }, detail: { rate: fmt(r) } };
+    return {
+      points: band.points,
+      reason: {
+        zh: `比率 ${fmt(r)} 在 ${band.range.text}${band.category ? `（${band.category}）` : ''}，得 ${fmt(band.points)} 分`,
+        en: `rate ${fmt(r)} in ${band.range.text}${band.category ? ` (${band.category})` : ''}: ${fmt(band.points)}`,
+      },
+      detail: { rate: fmt(r) },
+    };
+  },
+  measure: (_item, r) => r,
+});

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { Dec, toDec } from '../decimal.js';
+import { parseRange, type Range } from '../range.js';
+import { describe } from '../issues.js';
+
+/** Schemas shared by the rubric format and the kinds. */
+
+export const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
+
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an id is letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** A decimal written as a number or a decimal string, read exactly. */
+export const decimal = z.union([z.number(), z.string()]).transform((value, ctx): Dec => {
+  const d = toDec(value);
+  if (!d) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `expected a finite decimal number, found ${describe(value)}`,
+      params: { code: 'invalid-value', expected: 'a finite decimal number' },
+    });
+    return z.NEVER;
+  }
+  return d;
+});
+
+export const nonNegative = decimal.refine((d) => !d.isNegative(), {
+  message: 'expected a number ≥ 0',
+  params: { code: 'out-of-range', expected: 'a number ≥ 0' },
+});
+
+export const positive = decimal.refine((d) => d.gt(Dec.ZERO), {
+  message: 'expected a number > 0',
+  params: { code: 'out-of-range', expected: 'a number > 0' },
+});
+
+export const fraction = decimal.refine((d) => !d.isNegative() && d.lte(Dec.ONE), {
+  message: 'expected a fraction in [0, 1]',
+  params: { code: 'out-of-range', expected: 'a number in [0, 1]' },
+});
+
+export const rangeSchema = z.string().transform((text, ctx): Range => {
+  const r = parseRange(text);
+  if (typeof r === 'string') {
+    ctx.issues.push({
+      code: 'custom',
+      input: text,
+      message: `"${text}" is not a range: ${r}`,
+      params: { code: 'invalid-range', expected: 'a range such as ">= 90" or "[80, 90)"' },
+    });
+    return z.NEVER;
+  }
+  return r;
+});
+
+/** A measured quantity the inspector records. */
+export const measureSpec = z.strictObject({
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().optional(),
+  integer: z.boolean().optional(),
+  max: decimal.optional(),
+  atMost: z.string().optional(),
+});
+export type MeasureSpec = z.output<typeof measureSpec>;
+
+/** Evidence numbers: finite, ≥ 0, optionally whole and bounded. */
+export function quantity(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: string | undefined }) {
+  return z.union([z.number(), z.string()]).transform((value, ctx): Dec => {
+    const d = toDec(value);
+    const unit = spec.unit ? ` ${spec.unit}` : '';
+    if (!d) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `expected a number, found ${describe(value)}`,
+        params: { code: 'invalid-type', expected: 'a finite number', found: describe(value) },
+      });
+      return z.NEVER;
+    }
+    if (d.isNegative()) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `expected a number ≥ 0, found ${d.toString()}`,
+        params: { code: 'out-of-range', expected: 'a number ≥ 0', found: d.toString() },
+      });
+      return z.NEVER;
+    }
+    if (spec.integer && !d.isInteger()) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `expected a whole number, found ${d.toString()}`,
+        params: { code: 'invalid-value', expected: 'a whole number', found: d.toString() },
+      });
+      return z.NEVER;
+    }
+    if (spec.max && d.gt(spec.max)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `expected at most ${spec.max.toString()}${unit}, found ${d.toString()}`,
+        params: { code: 'out-of-range', expected: `at most ${spec.max.toString()}${unit}`, found: d.toString() },
+      });
+      return z.NEVER;
+    }
+    return d;
+  });
+}
+
+export const evidenceBoolean = z.boolean({
+  error: (iss) => `expected true or false, found ${describe(iss.input)}`,
+});
+
+/** Evidence as it is echoed into a result: decimals as exact strings. */
+export function plain(value: unknown): unknown {
+  if (value instanceof Dec) return value.toString();
+  // Lists in evidence are sets (levels, honours, projects): echo them in a canonical order.
+  if (Array.isArray(value)) return value.map(plain).sort(byJson);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = plain((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+export const fmt = (d: Dec): string => d.toString();
+
+function byJson(a: unknown, b: unknown): number {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

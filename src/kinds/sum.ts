@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Dec } from '../decimal.js';
+import { issue, type Issue } from '../issues.js';
+import { defineRuleKind, type ItemBase, type ItemTrace } from './define.js';
+import { fmt, nonNegative } from './shared.js';
+
+export interface SumItem extends ItemBase {
+  cap?: Dec;
+  parts: ItemBase[];
+}
+
+/** sum — sub-items (parts) added, optionally under a cap. */
+export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
+  name: 'sum',
+  doc: {
+    summary: { zh: '由若干子项相加（可封顶），子项各自按其规则计分。', en: 'Sub-items (parts), each scored by its own kind, added under an optional cap.' },
+    example: [
+      'id: brand',
+      'title: { zh: 品牌成效, en: Brand results }',
+      'points: 7',
+      'kind: sum',
+      'parts:',
+      '  - { id: brand-overall, title: { zh: 整体性品牌, en: Overall brand }, points: 2, kind: check }',
+      '  - id: brand-projects',
+      '    title: { zh: 品牌服务项目, en: Brand service projects }',
+      '    points: 5',
+      '    kind: count',
+      '    cap: 5',
+      '    counts: [ { id: projects, zh: 品牌项目数, en: Brand projects, unit: 个, per: 2.5 } ]',
+    ].join('\n'),
+    evidenceExample: '{ brand-overall: true, brand-projects: 1 }',
+  },
+  params: (ctx) => ({ cap: nonNegative.optional(), parts: z.array(z.lazy(() => ctx.item)).min(1) }),
+  check(item) {
+    const problems: Issue[] = [];
+    const seen = new Set<string>();
+    item.parts.forEach((p, i) => {
+      if (seen.has(p.id)) problems.push(issue('duplicate-id', ['parts', i, 'id'], `the part "${p.id}" is listed twice`));
+      seen.add(p.id);
+    });
+    return problems;
+  },
+  maxPoints(item, partMax) {
+    const total = Dec.sum(item.parts.map(partMax));
+    return item.cap ? Dec.min(item.cap, total) : total;
+  },
+  evidence(item, ctx) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const p of item.parts) shape[p.id] = ctx.evidenceFor(p);
+    return z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+  },
+  score(item, evidence, ctx) {
+    const parts: ItemTrace[] = item.parts.map((p) => ctx.scorePart(p, evidence[p.id], item.id));
+    const raw = Dec.sum(parts.map((p) => Dec.parse(p.points) as Dec));
+    const points = item.cap ? Dec.min(item.cap, raw) : raw;
+    const capped = item.cap !== undefined && raw.gt(item.cap);
+    const list = parts.map((p) => p.points).join(' + ');
+    return {
+      points,
+      parts,
+      reason: {
+        zh: `子项 ${list} = ${fmt(raw)}${capped ? `，封顶 ${fmt(item.cap as Dec)}` : ''}，得 ${fmt(points)} 分`,
+        en: `parts ${list} = ${fmt(raw)}${capped ? ` capped at ${fmt(item.cap as Dec)}` : ''}: ${fmt(points)}`,
+      },
+    };
+  },
+});

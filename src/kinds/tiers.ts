@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { Dec } from '../decimal.js';
+import { issue, type Issue } from '../issues.js';
+import { inRange, type Range } from '../range.js';
+import { defineRuleKind, type ItemBase } from './define.js';
+import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
+
+const derivedSpec = z.strictObject({
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().optional(),
+  ratio: z.tuple([z.string(), z.string()]),
+  scale: positive.optional(),
+});
+
+const tierSpec = z.strictObject({
+  points: decimal,
+  when: z.record(z.string(), rangeSchema),
+  category: z.string().optional(),
+  note: z.string().optional(),
+});
+
+export interface TiersItem extends ItemBase {
+  measures: Record<string, MeasureSpec>;
+  derived?: Record<string, z.output<typeof derivedSpec>>;
+  tiers: { points: Dec; when: Record<string, Range>; category?: string; note?: string }[];
+}
+
+type Values = Record<string, Dec>;
+
+/** The measures and the derived quantities (undefined where a denominator is 0). */
+function quantities(item: TiersItem, values: Values): Record<string, Dec | undefined> {
+  const all: Record<string, Dec | undefined> = { ...values };
+  for (const [id, spec] of Object.entries(item.derived ?? {})) {
+    const [num, den] = spec.ratio;
+    const n = values[num];
+    const d = values[den];
+    all[id] = n && d && !d.isZero() ? n.div(d).mul(spec.scale ?? Dec.ONE) : undefined;
+  }
+  return all;
+}
+
+const soleMeasure = (item: TiersItem): string | undefined => {
+  const ids = Object.keys(item.measures);
+  return ids.length === 1 && Object.keys(item.derived ?? {}).length === 0 ? ids[0] : undefined;
+};
+
+/** tiers — measured quantities against thresholds; the highest tier reached scores. */
+export const tiers = defineRuleKind<TiersItem, Values>({
+  name: 'tiers',
+  doc: {
+    summary: {
+      zh: '按实测数值对照阈值分档，取达到的最高档分值；可由两个实测量精确计算比值（如每百户面积）。',
+      en: 'Measured quantities against thresholds; the highest tier whose conditions all hold scores. Ratios of two measures (area per 100 households) are derived exactly.',
+    },
+    example: [
+      'id: "3.2a"',
+      'title: { zh: 持证社会工作者占比, en: Share of certified social workers }',
+      'points: 2',
+      'kind: tiers',
+      'measures:',
+      '  workers: { zh: 社区工作者人数, en: Community workers, unit: 人, integer: true }',
+      '  certified: { zh: 持证人数, en: Certified, unit: 人, integer: true, atMost: workers }',
+      'derived:',
+      '  share: { zh: 持证占比, en: Certified share, unit: "%", ratio: [certified, workers], scale: 100 }',
+      'tiers:',
+      '  - { points: 1, when: { share: ">= 10" }, category: 基础项 }',
+      '  - { points: 1.5, when: { share: ">= 20" }, category: 加强项 }',
+      '  - { points: 2, when: { share: ">= 30" }, category: 优选项 }',
+    ].join('\n'),
+    evidenceExample: '{ workers: 20, certified: 5 }',
+  },
+  params: () => ({
+    measures: z.record(z.string(), measureSpec).refine((m) => Object.keys(m).length > 0, 'at least one measure'),
+    derived: z.record(z.string(), derivedSpec).optional(),
+    tiers: z.array(tierSpec).min(1),
+  }),
+  check(item) {
+    const problems: Issue[] = [];
+    const known = new Set([...Object.keys(item.measures), ...Object.keys(item.derived ?? {})]);
+    for (const [id, spec] of Object.entries(item.derived ?? {})) {
+      if (item.measures[id]) problems.push(issue('duplicate-id', ['derived', id], `"${id}" is both a measure and a derived quantity`));
+      spec.ratio.forEach((m, i) => {
+        if (!item.measures[m]) problems.push(issue('unknown-reference', ['derived', id, 'ratio', i], `"${m}" is not a measure of this item`, { expected: [...Object.keys(item.measures)].join(', ') }));
+      });
+    }
+    for (const [id, spec] of Object.entries(item.measures)) {
+      if (spec.atMost && !item.measures[spec.atMost]) problems.push(issue('unknown-reference', ['measures', id, 'atMost'], `"${spec.atMost}" is not a measure of this item`));
+    }
+    item.tiers.forEach((tier, i) => {
+      for (const q of Object.keys(tier.when)) {
+        if (!known.has(q)) problems.push(issue('unknown-reference', ['tiers', i, 'when', q], `"${q}" is not a measure or derived quantity of this item`, { expected: [...known].join(', ') }));
+      }
+    });
+    return problems;
+  },
+  maxPoints: (item) => item.tiers.reduce((m, t) => Dec.max(m, t.points), Dec.ZERO),
+  evidence(item) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [id, spec] of Object.entries(item.measures)) shape[id] = quantity(spec);
+    const object = z.strictObject(shape).superRefine((values, ctx) => {
+      for (const [id, spec] of Object.entries(item.measures)) {
+        const other = spec.atMost ? (values as Values)[spec.atMost] : undefined;
+        const v = (values as Values)[id];
+        if (spec.atMost && other && v && v.gt(other)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [id],
+            message: `${id} (${fmt(v)}) cannot exceed ${spec.atMost} (${fmt(other)})`,
+            params: { code: 'out-of-range', expected: `at most ${spec.atMost} = ${fmt(other)}`, found: fmt(v) },
+          });
+        }
+      }
+    }) as unknown as z.ZodType<Values>;
+    const sole = soleMeasure(item);
+    if (!sole) return object;
+    const spec = item.measures[sole] as MeasureSpec;
+    return z.union([quantity(spec).transform((v) => ({ [sole]: v }) as Values), object]) as unknown as z.ZodType<Values>;
+  },
+  score(item, values) {
+    const q = quantities(item, values);
+    const detail: Record<string, string> = {};
+    for (const [id, v] of Object.entries(q)) if (item.derived?.[id]) detail[id] = v ? fmt(v) : 'undefined';
+    let best: (typeof item.tiers)[number] | undefined;
+    for (const tier of item.tiers) {
+      const holds = Object.entries(tier.when).every(([id, range]) => {
+        const v = q[id];
+        return v !== undefined && inRange(v, range);
+      });
+      if (holds && (!best || tier.points.gt(best.points))) best = tier;
+    }
+    const shown = Object.entries(q)
+      .map(([id, v]) => {
+        const spec = item.measures[id] ?? item.derived?.[id];
+        return `${spec?.zh ?? id} ${v ? fmt(v) : '—'}${spec?.unit ?? ''}`;
+      })
+      .join('，');
+    const shownEn = Object.entries(q)
+      .map(([id, v]) => `${id} ${v ? fmt(v) : 'undefined'}${item.measures[id]?.unit ?? item.derived?.[id]?.unit ?? ''}`)
+      .join(', ');
+    if (!best) {
+      const lowest = item.tiers.map((t) => Object.entries(t.when).map(([id, r]) => `${id} ${r.text}`).join(' & ')).join(' | ');
+      return {
+        points: Dec.ZERO,
+        reason: { zh: `${shown}：未达到任何档次，得 0 分`, en: `${shownEn}: no tier reached (${lowest}): 0` },
+        detail,
+      };
+    }
+    const cond = Object.entries(best.when).map(([id, r]) => `${id} ${r.text}`).join(' & ');
+    return {
+      points: best.points,
+      reason: {
+        zh: `${shown}：达到「${cond}」${best.category ? `（${best.category}）` : ''}，得 ${fmt(best.points)} 分`,
+        en: `${shownEn}: tier ${cond}${best.category ? ` (${best.category})` : ''} reached: ${fmt(best.points)}`,
+      },
+      detail,
+    };
+  },
+  measure(item, values, field) {
+    const id = field ?? soleMeasure(item);
+    return id ? quantities(item, values)[id] : undefined;
+  },
+});

@@ -1,0 +1,111 @@
+/**
+ * The Node entry: reading rubric, evidence and fixture files from disk.
+ * The core (index.ts) stays free of Node built-ins for browsers.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { compile, type CompiledRubric } from './compile.js';
+import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
+import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
+import { RubricError, issue } from './issues.js';
+import { safeParseRubric, type LoadOptions } from './load.js';
+import type { Rubric } from './schema.js';
+import { placeIssues, readYaml } from './source.js';
+import { fromZod } from './zod-issues.js';
+import { checkEvidence } from './evaluate.js';
+
+export * from './index.js';
+export { formatCaseResults, runCase, mergeEvidence, fixtureSchema, type CaseResult } from './fixtures.js';
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new RubricError([issue('file-not-found', [], `cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { file: path })]);
+  }
+}
+
+/** Reads and validates a rubric file; throws a RubricError with every problem, placed at file:line:col. */
+export async function loadRubricFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<Rubric> {
+  const text = await readText(path);
+  const result = safeParseRubric(text, { ...options, file: path });
+  if (!result.success) throw result.error;
+  return result.data;
+}
+
+/** Reads an evidence file (YAML or JSON). */
+export async function loadEvidenceFile(path: string): Promise<EvidenceDocument & { source: { file: string; text: string } }> {
+  const text = await readText(path);
+  const result = safeParseEvidence(text, { file: path });
+  if (!result.success) throw result.error;
+  return { ...result.data, source: { file: path, text: result.source.text } };
+}
+
+/**
+ * Checks an evidence document against a rubric; issues are placed in the
+ * evidence file. Returns nothing when the evidence is good.
+ */
+export function evidenceProblems(compiled: CompiledRubric, doc: EvidenceDocument, text: string, file: string, missing: 'error' | 'zero' = 'error'): RubricError | undefined {
+  const issues = checkEvidence(compiled, doc.evidence, missing).issues;
+  if (doc.rubric !== undefined && doc.rubric !== compiled.rubric.id) {
+    issues.unshift(issue('rubric-mismatch', ['rubric'], `the evidence is for the rubric "${doc.rubric}", not "${compiled.rubric.id}"`, { expected: compiled.rubric.id, found: doc.rubric }));
+  }
+  if (!issues.length) return undefined;
+  const read = readYaml(text, { file });
+  return new RubricError(placeIssues(issues, read.source), { [file]: text });
+}
+
+export interface FixtureFileResult {
+  file: string;
+  rubric?: string;
+  cases: CaseResult[];
+  /** Problems with the fixture file itself, its rubric or its evidence files. */
+  error?: RubricError;
+}
+
+/** Runs every case of a fixture file. */
+export async function runFixtureFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<FixtureFileResult> {
+  try {
+    const text = await readText(path);
+    const read = readYaml(text, { file: path });
+    if (read.issues.length) throw new RubricError(placeIssues(read.issues, read.source), { [path]: read.source.text });
+    const parsed = fixtureSchema.safeParse(read.value, { reportInput: true });
+    if (!parsed.success) {
+      throw new RubricError(placeIssues(fromZod(parsed.error.issues, []), read.source), { [path]: read.source.text });
+    }
+    const dir = dirname(path);
+    const rubricPath = resolve(dir, parsed.data.rubric);
+    const compiled = compile(await loadRubricFile(rubricPath, options), options);
+    const cases: CaseResult[] = [];
+    for (const c of parsed.data.cases) {
+      const base = c.evidenceFrom ? (await loadEvidenceFile(resolve(dir, c.evidenceFrom))).evidence : undefined;
+      cases.push(runCase(compiled, c, mergeEvidence(base, c.evidence)));
+    }
+    return { file: path, rubric: rubricPath, cases };
+  } catch (e) {
+    if (e instanceof RubricError) return { file: path, cases: [], error: e };
+    throw e;
+  }
+}
+
+/** Fixture files under the given paths (files, or directories searched for *.yaml / *.yml). */
+export async function findFixtureFiles(paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (p: string) => {
+    const s = await stat(p).catch(() => undefined);
+    if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${p}`, { file: p })]);
+    if (s.isDirectory()) {
+      const entries = (await readdir(p)).sort();
+      for (const e of entries) {
+        const child = join(p, e);
+        const cs = await stat(child);
+        if (cs.isDirectory()) await visit(child);
+        else if (['.yaml', '.yml'].includes(extname(e))) found.push(child);
+      }
+    } else found.push(p);
+  };
+  for (const p of paths) await visit(p);
+  return found;
+}
+

@@ -1,0 +1,122 @@
+import { Dec } from './decimal.js';
+
+/**
+ * A set of numbers written as people write thresholds: ">= 92", "< 80",
+ * "[86, 92)", "(-inf, 80)". Bounds are exact decimals; each bound says
+ * whether it is included, so no band edge is left to interpretation.
+ */
+export interface Range {
+  min?: Dec;
+  minInclusive: boolean;
+  max?: Dec;
+  maxInclusive: boolean;
+  /** The text as written, for traces and messages. */
+  text: string;
+}
+
+const INF = /^\+?(inf|infinity|∞)$/i;
+const NEG_INF = /^-(inf|infinity|∞)$/i;
+
+export function parseRange(input: string): Range | string {
+  const text = input.trim().replace(/≥/g, '>=').replace(/≤/g, '<=').replace(/，/g, ',');
+  const cmp = /^(>=|<=|>|<|=)\s*(.+)$/.exec(text);
+  if (cmp) {
+    const value = Dec.parse(cmp[2] as string);
+    if (!value) return `"${cmp[2]}" is not a number`;
+    switch (cmp[1]) {
+      case '>=':
+        return { min: value, minInclusive: true, maxInclusive: false, text: input };
+      case '>':
+        return { min: value, minInclusive: false, maxInclusive: false, text: input };
+      case '<=':
+        return { max: value, maxInclusive: true, minInclusive: false, text: input };
+      case '<':
+        return { max: value, maxInclusive: false, minInclusive: false, text: input };
+      default:
+        return { min: value, max: value, minInclusive: true, maxInclusive: true, text: input };
+    }
+  }
+  const interval = /^([[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])$/.exec(text);
+  if (!interval) return 'expected a comparison such as ">= 90" or an interval such as "[80, 90)"';
+  const [, open, lo, hi, close] = interval as unknown as [string, string, string, string, string];
+  const range: Range = { minInclusive: open === '[', maxInclusive: close === ']', text: input };
+  if (!NEG_INF.test(lo)) {
+    const v = Dec.parse(lo);
+    if (!v) return `"${lo}" is not a number`;
+    range.min = v;
+  } else range.minInclusive = false;
+  if (!INF.test(hi)) {
+    const v = Dec.parse(hi);
+    if (!v) return `"${hi}" is not a number`;
+    range.max = v;
+  } else range.maxInclusive = false;
+  if (range.min && range.max) {
+    const c = range.min.cmp(range.max);
+    if (c > 0 || (c === 0 && !(range.minInclusive && range.maxInclusive))) return 'the interval is empty';
+  }
+  return range;
+}
+
+export function inRange(x: Dec, r: Range): boolean {
+  if (r.min) {
+    const c = x.cmp(r.min);
+    if (c < 0 || (c === 0 && !r.minInclusive)) return false;
+  }
+  if (r.max) {
+    const c = x.cmp(r.max);
+    if (c > 0 || (c === 0 && !r.maxInclusive)) return false;
+  }
+  return true;
+}
+
+/** The range in canonical interval notation, e.g. "[86, 92)". */
+export function rangeToString(r: Range): string {
+  const lo = r.min ? `${r.minInclusive ? '[' : '('}${r.min.toString()}` : '(-inf';
+  const hi = r.max ? `${r.max.toString()}${r.maxInclusive ? ']' : ')'}` : 'inf)';
+  return `${lo}, ${hi}`;
+}
+
+/**
+ * Checks that ranges do not overlap and together cover [from, ∞).
+ * Returns the first overlap or gap found, as the pair of indices and a word.
+ */
+export function coverageProblems(ranges: Range[], from: Dec): { kind: 'overlap' | 'gap'; a: number; b?: number; at: string }[] {
+  const problems: { kind: 'overlap' | 'gap'; a: number; b?: number; at: string }[] = [];
+  const order = ranges
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => compareLower(x.r, y.r));
+  for (let k = 0; k + 1 < order.length; k++) {
+    const cur = order[k] as { r: Range; i: number };
+    const next = order[k + 1] as { r: Range; i: number };
+    if (!cur.r.max) {
+      problems.push({ kind: 'overlap', a: cur.i, b: next.i, at: 'both reach infinity' });
+      continue;
+    }
+    const lo = next.r.min;
+    if (!lo) {
+      problems.push({ kind: 'overlap', a: cur.i, b: next.i, at: `below ${cur.r.max.toString()}` });
+      continue;
+    }
+    const c = cur.r.max.cmp(lo);
+    if (c > 0 || (c === 0 && cur.r.maxInclusive && next.r.minInclusive)) {
+      problems.push({ kind: 'overlap', a: cur.i, b: next.i, at: lo.toString() });
+    } else if (c < 0 || (!cur.r.maxInclusive && !next.r.minInclusive)) {
+      problems.push({ kind: 'gap', a: cur.i, b: next.i, at: `between ${cur.r.max.toString()} and ${lo.toString()}` });
+    }
+  }
+  const first = order[0];
+  if (first && first.r.min && (first.r.min.gt(from) || (first.r.min.eq(from) && !first.r.minInclusive))) {
+    problems.push({ kind: 'gap', a: first.i, at: `below ${first.r.min.toString()}` });
+  }
+  const last = order[order.length - 1];
+  if (last && last.r.max) problems.push({ kind: 'gap', a: last.i, at: `above ${last.r.max.toString()}` });
+  return problems;
+}
+
+function compareLower(a: Range, b: Range): number {
+  if (!a.min) return b.min ? -1 : 0;
+  if (!b.min) return 1;
+  const c = a.min.cmp(b.min);
+  if (c !== 0) return c;
+  return a.minInclusive === b.minInclusive ? 0 : a.minInclusive ? -1 : 1;
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import type { Dec } from './decimal.js';
+import { issue, type Issue } from './issues.js';
+import type { AnyRuleKind, Bilingual, ItemBase, SchemaContext } from './kinds/define.js';
+import { bilingual, decimal, idSchema, nonNegative, rangeSchema } from './kinds/shared.js';
+import type { Range } from './range.js';
+
+/**
+ * The rubric format, written once as zod schemas. The item schema is a
+ * discriminated union on `kind`, built from the registered kinds, so a
+ * user's kind is checked exactly like a built-in one.
+ */
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD');
+const text = z.union([z.string().min(1), bilingual]);
+
+export const sourceSchema = z.strictObject({
+  name: text,
+  number: z.string().optional(),
+  issuer: z.string().optional(),
+  proposer: z.string().optional(),
+  issued: date.optional(),
+  effective: date.optional(),
+  status: z.enum(['draft', 'in-force', 'repealed']).optional(),
+  url: z.string().optional(),
+});
+
+export const noteSchema = z.strictObject({ zh: z.string().min(1), en: z.string().min(1), ref: z.string().optional() });
+
+const labelled = z.strictObject({ id: idSchema, label: bilingual });
+
+export const SUBJECT = /^(total|base|bonus|ratio|(section|item):[A-Za-z0-9][A-Za-z0-9._-]*|evidence:[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9_-]+)?)$/;
+
+export const gateSchema = z.strictObject({
+  id: idSchema,
+  title: bilingual,
+  subject: z.string().regex(SUBJECT, 'expected total, base, bonus, ratio, section:<id>, item:<id> or evidence:<item>[/<field>]'),
+  range: rangeSchema,
+  effect: z.enum(['block', 'report']),
+  otherwise: labelled.optional(),
+  clause: z.string().optional(),
+  note: z.string().optional(),
+});
+
+export const bandSchema = z.strictObject({
+  id: idSchema,
+  label: bilingual,
+  range: rangeSchema,
+  passing: z.boolean().optional(),
+  note: z.string().optional(),
+});
+
+export const gradesSchema = z.strictObject({
+  subject: z.enum(['total', 'ratio']),
+  clause: z.string().optional(),
+  passing: bilingual.optional(),
+  bands: z.array(bandSchema).min(1),
+});
+
+export interface Section {
+  id: string;
+  title: Bilingual;
+  max: Dec;
+  cap?: Dec | undefined;
+  bonus?: boolean | undefined;
+  clause?: string | undefined;
+  note?: string | undefined;
+  sections?: Section[] | undefined;
+  items?: ItemBase[] | undefined;
+}
+
+export interface Gate {
+  id: string;
+  title: Bilingual;
+  subject: string;
+  range: Range;
+  effect: 'block' | 'report';
+  otherwise?: { id: string; label: Bilingual } | undefined;
+  clause?: string | undefined;
+  note?: string | undefined;
+}
+
+export interface Band {
+  id: string;
+  label: Bilingual;
+  range: Range;
+  passing?: boolean | undefined;
+  note?: string | undefined;
+}
+
+export interface Rubric {
+  id: string;
+  version: string;
+  title: Bilingual;
+  source: z.output<typeof sourceSchema>;
+  effective?: { from: string; until?: string | undefined } | undefined;
+  rounding: { places: number; mode: 'half-up' | 'half-even' };
+  max: Dec;
+  notes?: z.output<typeof noteSchema>[] | undefined;
+  sections: Section[];
+  gates?: Gate[] | undefined;
+  grades?: { subject: 'total' | 'ratio'; clause?: string | undefined; passing?: Bilingual | undefined; bands: Band[] } | undefined;
+}
+
+export interface RubricSchemas {
+  item: z.ZodType<ItemBase>;
+  section: z.ZodType<Section>;
+  rubric: z.ZodType<Rubric>;
+  /** Every key the format knows, for did-you-mean. */
+  vocabulary: Set<string>;
+  kinds: Map<string, AnyRuleKind>;
+}
+
+/** Builds the format's schemas for a set of rule kinds. */
+export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
+  const kinds = new Map(kindList.map((k) => [k.name, k]));
+  const ctx: SchemaContext = { item: z.never() };
+  const base = {
+    id: idSchema,
+    title: bilingual,
+    points: nonNegative,
+    category: z.string().optional(),
+    method: z.string().optional(),
+    clause: z.string().optional(),
+    note: z.string().optional(),
+    criteria: z.array(bilingual).optional(),
+  };
+  const vocabulary = new Set<string>(['kind', ...Object.keys(base)]);
+  const maxOf = (item: ItemBase): Dec => (kinds.get(item.kind) as AnyRuleKind).maxPoints(item, maxOf);
+  const variants = kindList.map((kind) => {
+    const params = kind.params(ctx);
+    for (const key of Object.keys(params)) vocabulary.add(key);
+    return z
+      .strictObject({ ...base, ...params, kind: z.literal(kind.name) })
+      .superRefine((item, refine) => {
+        const problems: Issue[] = kind.check ? kind.check(item as ItemBase) : [];
+        const max = kind.maxPoints(item as ItemBase, maxOf);
+        const declared = (item as ItemBase).points;
+        if (!max.eq(declared)) {
+          problems.push(
+            issue('points-mismatch', ['points'], `the item declares ${declared.toString()} points but its rule can give at most ${max.toString()}`, {
+              expected: max.toString(),
+              found: declared.toString(),
+            }),
+          );
+        }
+        for (const p of problems) {
+          refine.addIssue({ code: 'custom', path: p.path, message: p.message, params: { code: p.code, expected: p.expected, found: p.found } });
+        }
+      });
+  });
+  const item = (variants.length === 1 ? variants[0] : z.discriminatedUnion('kind', variants as never)) as unknown as z.ZodType<ItemBase>;
+  ctx.item = item;
+
+  const section: z.ZodType<Section> = z.lazy(() =>
+    z.strictObject({
+      id: idSchema,
+      title: bilingual,
+      max: nonNegative,
+      cap: nonNegative.optional(),
+      bonus: z.boolean().optional(),
+      clause: z.string().optional(),
+      note: z.string().optional(),
+      sections: z.array(section).optional(),
+      items: z.array(item).optional(),
+    }),
+  ) as unknown as z.ZodType<Section>;
+
+  const rubric = z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a rubric id is lower-case letters, digits and "-"'),
+    version: z.string().min(1),
+    title: bilingual,
+    source: sourceSchema,
+    effective: z.strictObject({ from: date, until: date.optional() }).optional(),
+    rounding: z
+      .strictObject({ places: z.number().int().min(0).max(12), mode: z.enum(['half-up', 'half-even']) })
+      .prefault({ places: 2, mode: 'half-up' }),
+    max: nonNegative,
+    notes: z.array(noteSchema).optional(),
+    sections: z.array(section).min(1),
+    gates: z.array(gateSchema).optional(),
+    grades: gradesSchema.optional(),
+  }) as unknown as z.ZodType<Rubric>;
+  for (const key of [
+    'version', 'title', 'source', 'effective', 'rounding', 'max', 'notes', 'sections', 'gates', 'grades', 'items', 'cap', 'bonus',
+    'name', 'number', 'issuer', 'proposer', 'issued', 'status', 'url', 'from', 'until', 'places', 'mode', 'subject', 'range',
+    'effect', 'otherwise', 'label', 'passing', 'bands', 'zh', 'en', 'ref', 'extends', 'override', 'add', 'remove',
+  ]) vocabulary.add(key);
+  return { item, section, rubric, vocabulary, kinds };
+}
+
+export { decimal };

@@ -1,0 +1,197 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { Dec } from './decimal.js';
+import { issue, type Issue, type PathSegment } from './issues.js';
+
+/**
+ * Reads one YAML document into plain data while keeping, for every path,
+ * where it was written. Never throws on bad input: every problem becomes an
+ * Issue. Refuses what a rubric never needs and an attacker would use: custom
+ * tags, merge keys, prototype keys, alias expansion beyond a budget, and
+ * documents above a size limit.
+ */
+export interface ReadOptions {
+  /** File name used in messages. */
+  file?: string;
+  /** Largest accepted document, in bytes of UTF-16 text. Default 1 MiB. */
+  maxBytes?: number;
+  /** Largest number of nodes after expanding aliases. Default 100 000. */
+  maxNodes?: number;
+}
+
+export interface SourceText {
+  file: string;
+  text: string;
+  /** Start and end offsets of the node at each path (JSON-encoded path). */
+  ranges: Map<string, [number, number]>;
+  lineCounter: LineCounter;
+}
+
+export interface ReadResult {
+  value: unknown;
+  source: SourceText;
+  issues: Issue[];
+}
+
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const STANDARD_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);
+
+export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
+
+export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
+  const file = options.file ?? '<input>';
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const lineCounter = new LineCounter();
+  const source: SourceText = { file, text, ranges: new Map(), lineCounter };
+  const issues: Issue[] = [];
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  if (text.length > maxBytes) {
+    issues.push(
+      issue('too-large', [], `the document is larger than the limit of ${maxBytes} characters`, {
+        expected: `at most ${maxBytes} characters`,
+        found: `${text.length} characters`,
+      }),
+    );
+    return { value: undefined, source, issues };
+  }
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: false,
+      schema: 'core',
+      strict: true,
+      keepSourceTokens: false,
+    });
+  } catch (e) {
+    issues.push(issue('yaml-syntax', [], `the YAML could not be read: ${(e as Error).message}`));
+    return { value: undefined, source, issues };
+  }
+  for (const err of doc.errors) {
+    const [start] = err.pos;
+    const { line, col } = lineCounter.linePos(start);
+    const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+    issues.push(issue(code, [], firstLine(err.message), { line, column: col }));
+  }
+  if (doc.errors.length > 0) return { value: undefined, source, issues };
+
+  const budget = { nodes: options.maxNodes ?? 100_000, exceeded: false };
+  const convert = (node: unknown, path: PathSegment[], depth: number): unknown => {
+    if (budget.exceeded) return undefined;
+    if (--budget.nodes < 0 || depth > 200) {
+      budget.exceeded = true;
+      issues.push(
+        issue('alias-limit', path, 'the document expands to too many nodes (an alias bomb?) or nests too deeply', {
+          expected: `at most ${options.maxNodes ?? 100_000} nodes and depth 200`,
+        }),
+      );
+      return undefined;
+    }
+    if (node === null || node === undefined) return null;
+    const n = node as Node;
+    if (n.range) source.ranges.set(pathKey(path), [n.range[0], n.range[1]]);
+    if (isAlias(n)) {
+      const target = n.resolve(doc);
+      if (!target) {
+        issues.push(issue('yaml-syntax', path, `the alias *${n.source} has no anchor`));
+        return null;
+      }
+      return convert(target, path, depth + 1);
+    }
+    const tag = (n as { tag?: string }).tag;
+    if (tag && !STANDARD_TAGS.has(tag)) {
+      issues.push(
+        issue('forbidden-tag', path, `the tag ${tag} is not allowed: a rubric holds plain data only`, {
+          expected: 'plain YAML values',
+          found: tag,
+        }),
+      );
+      return null;
+    }
+    if (isScalar(n)) return scalarValue(n.value, n.source);
+    if (isSeq(n)) return n.items.map((item, i) => convert(item, [...path, i], depth + 1));
+    if (isMap(n)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of n.items) {
+        const keyNode = pair.key as Node | null;
+        let key: string;
+        if (isScalar(keyNode)) {
+          key = typeof keyNode.source === 'string' && keyNode.type === 'PLAIN' ? keyNode.source : String(keyNode.value);
+        } else {
+          const where = keyNode?.range ? keyNode.range[0] : (n.range?.[0] ?? 0);
+          source.ranges.set(pathKey([...path, '<key>']), [where, where + 1]);
+          issues.push(issue('invalid-type', path, 'a key must be a plain string', { expected: 'a string key', found: 'a complex key' }));
+          continue;
+        }
+        const childPath = [...path, key];
+        if (keyNode?.range) source.ranges.set(pathKey([...childPath, '<key>']), [keyNode.range[0], keyNode.range[1]]);
+        if (FORBIDDEN_KEYS.has(key) || key === '<<') {
+          if (keyNode?.range) source.ranges.set(pathKey(childPath), [keyNode.range[0], keyNode.range[1]]);
+          issues.push(
+            issue(
+              'forbidden-key',
+              childPath,
+              key === '<<' ? 'merge keys (<<) are not supported: write the keys out' : `the key "${key}" is not allowed`,
+              { found: key },
+            ),
+          );
+          continue;
+        }
+        const valueNode = pair.value as Node | null;
+        if (valueNode === null && keyNode?.range) source.ranges.set(pathKey(childPath), [keyNode.range[0], keyNode.range[1]]);
+        out[key] = convert(valueNode, childPath, depth + 1);
+      }
+      return out;
+    }
+    return null;
+  };
+  const value = convert(doc.contents, [], 0);
+  return { value, source, issues };
+}
+
+/**
+ * A YAML number stays a JS number when that number reads back as exactly the
+ * decimal written; otherwise the literal text is kept so no digit is lost.
+ */
+function scalarValue(value: unknown, sourceText: string | undefined): unknown {
+  if (typeof value === 'number' && Number.isFinite(value) && sourceText !== undefined) {
+    const written = Dec.parse(sourceText.replace(/_/g, ''));
+    const asNumber = Dec.fromNumber(value);
+    if (written && asNumber && !written.eq(asNumber)) return sourceText;
+  }
+  return value;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
+}
+
+/** The position of a path: the deepest prefix of it that was written. */
+export function locate(source: SourceText, path: readonly PathSegment[]): { line: number; column: number } | undefined {
+  for (let k = path.length; k >= 0; k--) {
+    const range = source.ranges.get(pathKey(path.slice(0, k)));
+    if (range) {
+      const { line, col } = source.lineCounter.linePos(range[0]);
+      return { line, column: col };
+    }
+  }
+  return undefined;
+}
+
+/** Adds file, line and column to issues that lack them. */
+export function placeIssues(issues: Issue[], source: SourceText): Issue[] {
+  return issues.map((i) => {
+    if (i.file && i.line) return i;
+    const pos = i.line ? { line: i.line, column: i.column ?? 1 } : locate(source, i.path);
+    return { ...i, file: i.file ?? source.file, ...(pos ?? {}) };
+  });
+}

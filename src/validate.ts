@@ -1,0 +1,119 @@
+import { Dec } from './decimal.js';
+import { issue, suggest, type Issue, type PathSegment } from './issues.js';
+import type { AnyRuleKind, ItemBase } from './kinds/define.js';
+import { coverageProblems } from './range.js';
+import type { Rubric, Section } from './schema.js';
+
+/**
+ * Checks of meaning, once the shape is right: ids unique, declared maxima
+ * reachable, bonus sections at the top, references that exist, grade bands
+ * that neither overlap nor leave a gap.
+ */
+export function validateMeaning(rubric: Rubric, kinds: Map<string, AnyRuleKind>): Issue[] {
+  const problems: Issue[] = [];
+  const ids = new Map<string, PathSegment[]>();
+  const sectionIds = new Set<string>();
+  const items = new Map<string, ItemBase>();
+  const maxOf = (item: ItemBase): Dec => (kinds.get(item.kind) as AnyRuleKind).maxPoints(item, maxOf);
+
+  const claim = (id: string, path: PathSegment[]) => {
+    const first = ids.get(id);
+    if (first) problems.push(issue('duplicate-id', [...path, 'id'], `the id "${id}" is used twice (first at ${first.join('.')})`, { found: id }));
+    else ids.set(id, path);
+  };
+  const visitItem = (item: ItemBase, path: PathSegment[]) => {
+    claim(item.id, path);
+    items.set(item.id, item);
+    const parts = (item as { parts?: ItemBase[] }).parts;
+    parts?.forEach((p, i) => visitItem(p, [...path, 'parts', i]));
+  };
+  const visitSection = (section: Section, path: PathSegment[], depth: number): Dec => {
+    claim(section.id, path);
+    sectionIds.add(section.id);
+    if (section.bonus && depth > 0) problems.push(issue('invalid-value', [...path, 'bonus'], 'only a top-level section can be a bonus section'));
+    if (!section.sections?.length && !section.items?.length) {
+      problems.push(issue('missing-key', [...path, 'items'], `the section "${section.id}" has neither sections nor items`, { expected: 'items or sections' }));
+    }
+    let reach = Dec.ZERO;
+    section.sections?.forEach((s, i) => (reach = reach.add(visitSection(s, [...path, 'sections', i], depth + 1))));
+    section.items?.forEach((item, i) => {
+      visitItem(item, [...path, 'items', i]);
+      reach = reach.add(maxOf(item));
+    });
+    if (section.cap) reach = Dec.min(reach, section.cap);
+    if (!reach.eq(section.max)) {
+      problems.push(
+        issue('max-mismatch', [...path, 'max'], `the section "${section.id}" declares a maximum of ${section.max.toString()} but its items can reach ${reach.toString()}`, {
+          expected: reach.toString(),
+          found: section.max.toString(),
+        }),
+      );
+    }
+    return section.max;
+  };
+  let base = Dec.ZERO;
+  rubric.sections.forEach((s, i) => {
+    const max = visitSection(s, ['sections', i], 0);
+    if (!s.bonus) base = base.add(max);
+  });
+  if (!base.eq(rubric.max)) {
+    problems.push(
+      issue('max-mismatch', ['max'], `the rubric declares a maximum of ${rubric.max.toString()} but its sections (without bonus sections) reach ${base.toString()}`, {
+        expected: base.toString(),
+        found: rubric.max.toString(),
+      }),
+    );
+  }
+
+  const gateIds = new Set<string>();
+  rubric.gates?.forEach((gate, i) => {
+    const path: PathSegment[] = ['gates', i];
+    if (gateIds.has(gate.id)) problems.push(issue('duplicate-id', [...path, 'id'], `the gate id "${gate.id}" is used twice`));
+    gateIds.add(gate.id);
+    if (gate.effect === 'block' && !gate.otherwise) {
+      problems.push(issue('missing-key', [...path, 'otherwise'], 'a blocking gate names the outcome when it fails (otherwise: { id, label })', { expected: 'otherwise' }));
+    }
+    problems.push(...checkSubject(gate.subject, [...path, 'subject'], sectionIds, items, kinds));
+  });
+
+  if (rubric.grades) {
+    const bands = rubric.grades.bands;
+    const bandIds = new Set<string>();
+    bands.forEach((b, i) => {
+      if (bandIds.has(b.id)) problems.push(issue('duplicate-id', ['grades', 'bands', i, 'id'], `the band id "${b.id}" is used twice`));
+      bandIds.add(b.id);
+      const next = bands[i + 1];
+      if (next && (!b.range.min || (next.range.min && next.range.min.gt(b.range.min)))) {
+        problems.push(issue('band-order', ['grades', 'bands', i + 1, 'range'], 'bands are listed best first: each band lies below the one before it', { found: next.range.text }));
+      }
+    });
+    for (const p of coverageProblems(bands.map((b) => b.range), Dec.ZERO)) {
+      const at = p.b ?? p.a;
+      problems.push(
+        p.kind === 'overlap'
+          ? issue('band-overlap', ['grades', 'bands', at, 'range'], `the bands "${bands[p.a]?.id}" and "${bands[at]?.id}" overlap at ${p.at}`)
+          : issue('band-gap', ['grades', 'bands', at, 'range'], `the bands leave a gap ${p.at}: every total from 0 up must fall in exactly one band`),
+      );
+    }
+  }
+  return problems;
+}
+
+function checkSubject(subject: string, path: PathSegment[], sections: Set<string>, items: Map<string, ItemBase>, kinds: Map<string, AnyRuleKind>): Issue[] {
+  const [kind, ref] = subject.split(/:(.*)/s) as [string, string | undefined];
+  if (!ref) return [];
+  if (kind === 'section' && !sections.has(ref)) return [unknownRef('section', ref, path, sections)];
+  if (kind === 'item' && !items.has(ref)) return [unknownRef('item', ref, path, items.keys())];
+  if (kind === 'evidence') {
+    const [itemId] = ref.split('/') as [string];
+    const item = items.get(itemId);
+    if (!item) return [unknownRef('item', itemId, path, items.keys())];
+    if (!kinds.get(item.kind)?.measure) return [issue('unknown-reference', path, `the item "${itemId}" (kind ${item.kind}) has no measured value a condition can read`)];
+  }
+  return [];
+}
+
+function unknownRef(what: string, ref: string, path: PathSegment[], known: Iterable<string>): Issue {
+  const hint = suggest(ref, known);
+  return issue('unknown-reference', path, `there is no ${what} "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: ref });
+}

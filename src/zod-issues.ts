@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { describe, issue, suggest, type Issue, type IssueCode, type PathSegment } from './issues.js';
+
+type ZodIssue = z.core.$ZodIssue;
+
+const WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  never: 'nothing here',
+};
+
+export interface MapOptions {
+  /** Keys the format knows, for did-you-mean on unknown keys. */
+  vocabulary?: Iterable<string>;
+  /** Kinds known, for the unknown-kind message. */
+  kinds?: string[];
+  /** Reads the input at a path, for "found" when zod did not report it. */
+  at?: (path: PathSegment[]) => unknown;
+}
+
+/** Turns zod's issues into the library's, one per problem, with codes and paths. */
+export function fromZod(issues: readonly ZodIssue[], prefix: PathSegment[], options: MapOptions = {}): Issue[] {
+  const out: Issue[] = [];
+  for (const zi of issues) out.push(...convert(zi, prefix, options));
+  return out;
+}
+
+function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issue[] {
+  const path = [...prefix, ...(zi.path as PathSegment[])];
+  const input = 'input' in zi ? zi.input : options.at?.(zi.path as PathSegment[]);
+  switch (zi.code) {
+    case 'unrecognized_keys':
+      return zi.keys.map((key) => {
+        const hint = options.vocabulary ? suggest(key, options.vocabulary) : undefined;
+        return issue('unknown-key', [...path, key], `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, {
+          found: key,
+          ...(hint ? { expected: hint } : {}),
+        });
+      });
+    case 'invalid_type': {
+      const expected = WORDS[zi.expected] ?? zi.expected;
+      if (input === undefined) {
+        const last = path[path.length - 1];
+        return [issue('missing-key', path, `"${String(last)}" is required`, { expected })];
+      }
+      return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];
+    }
+    case 'invalid_union': {
+      const discriminator = (zi as { discriminator?: string }).discriminator;
+      if (discriminator && zi.errors.length === 0) {
+        const found = input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : undefined;
+        const known = options.kinds ?? [];
+        if (found === undefined) return [issue('missing-key', [...path, discriminator], `"${discriminator}" is required`, { expected: `one of ${known.join(', ')}` })];
+        const hint = typeof found === 'string' ? suggest(found, known) : undefined;
+        return [
+          issue('unknown-kind', [...path, discriminator], `unknown rule kind ${describe(found)}${hint ? ` (did you mean "${hint}"?)` : ''}; the known kinds are ${known.join(', ')}`, {
+            expected: `one of ${known.join(', ')}`,
+            found: describe(found),
+          }),
+        ];
+      }
+      const branches = zi.errors.map((branch) => branch.map((b) => ({ ...b, path: [...(zi.path as PathSegment[]), ...(b.path as PathSegment[])] })));
+      const telling = branches.find((branch) => branch.some((b) => b.path.length > zi.path.length || b.code !== 'invalid_type'));
+      if (telling) return telling.flatMap((b) => convert(b as ZodIssue, prefix, options));
+      const expected = [...new Set(branches.flat().map((b) => (b.code === 'invalid_type' ? (WORDS[b.expected] ?? b.expected) : b.message)))].join(' or ');
+      if (input === undefined) return [issue('missing-key', path, `"${String(path[path.length - 1])}" is required`, { expected })];
+      return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];
+    }
+    case 'invalid_value':
+      return [
+        issue('invalid-value', path, `expected one of ${zi.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describe(input)}`, {
+          expected: zi.values.map(String).join(', '),
+          found: describe(input),
+        }),
+      ];
+    case 'too_small':
+    case 'too_big': {
+      const code: IssueCode = zi.origin === 'number' || zi.origin === 'bigint' ? 'out-of-range' : 'invalid-value';
+      return [issue(code, path, zi.message, { found: describe(input) })];
+    }
+    case 'custom': {
+      const params = (zi.params ?? {}) as { code?: IssueCode; expected?: string; found?: string };
+      const extra: Partial<Issue> = {};
+      if (params.expected) extra.expected = params.expected;
+      if (params.found) extra.found = params.found;
+      return [issue(params.code ?? 'invalid-value', path, zi.message, extra)];
+    }
+    default:
+      return [issue('invalid-value', path, zi.message, { found: describe(input) })];
+  }
+}
