@@ -79,7 +79,7 @@ function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, option
   const scoreItem = (item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec } => {
     const max = compiled.maxOf(item);
     let outcome: Outcome;
-    if (value === undefined) outcome = { points: Dec.ZERO, reason: NO_EVIDENCE };
+    if (value === undefined) outcome = { points: Dec.ZERO, reason: NO_EVIDENCE, ...(kindOf(item).judgesCriteria ? { met: false } : {}) };
     else
       outcome = kindOf(item).score(item, value, {
         scorePart: (part, partValue) => scoreItem(part, partValue).trace,

@@ -109,3 +109,23 @@ export async function findFixtureFiles(paths: string[]): Promise<string[]> {
   return found;
 }
 
+/** A fixture file's results, each case with its printed report. */
+export type FixtureRun = Omit<FixtureFileResult, 'cases'> & { cases: (CaseResult & { report: string })[] };
+
+/**
+ * Runs every fixture file under the given paths. Framework-agnostic, so an
+ * embedding project keeps its rubric tests in its own suite:
+ *
+ *   for (const file of await runFixtures(['test/fixtures']))
+ *     for (const c of file.cases) it(c.name, () => expect(c.passed, c.report).toBe(true));
+ */
+export async function runFixtures(paths: string[], options: Omit<LoadOptions, 'file'> = {}): Promise<FixtureRun[]> {
+  const files = await findFixtureFiles(paths);
+  const results: FixtureRun[] = [];
+  for (const file of files) {
+    const r = await runFixtureFile(file, options);
+    results.push({ ...r, cases: r.cases.map((c) => ({ ...c, report: formatCaseResults(file, [c]) })) });
+  }
+  return results;
+}
+

@@ -51,20 +51,31 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
     case 'invalid_union': {
       const discriminator = (zi as { discriminator?: string }).discriminator;
       if (discriminator && zi.errors.length === 0) {
-        const found = input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : undefined;
+        // zod reports this either at the object or at its discriminator key.
+        const atKey = path[path.length - 1] === discriminator;
+        const found = atKey ? input : input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : undefined;
+        const keyPath = atKey ? path : [...path, discriminator];
         const known = options.kinds ?? [];
-        if (found === undefined) return [issue('missing-key', [...path, discriminator], `"${discriminator}" is required`, { expected: `one of ${known.join(', ')}` })];
+        if (found === undefined) return [issue('missing-key', keyPath, `"${discriminator}" is required`, { expected: `one of ${known.join(', ')}` })];
         const hint = typeof found === 'string' ? suggest(found, known) : undefined;
         return [
-          issue('unknown-kind', [...path, discriminator], `unknown rule kind ${describe(found)}${hint ? ` (did you mean "${hint}"?)` : ''}; the known kinds are ${known.join(', ')}`, {
+          issue('unknown-kind', keyPath, `unknown rule kind ${describe(found)}${hint ? ` (did you mean "${hint}"?)` : ''}; the known kinds are ${known.join(', ')}`, {
             expected: `one of ${known.join(', ')}`,
             found: describe(found),
           }),
         ];
       }
       const branches = zi.errors.map((branch) => branch.map((b) => ({ ...b, path: [...(zi.path as PathSegment[]), ...(b.path as PathSegment[])] })));
-      const telling = branches.find((branch) => branch.some((b) => b.path.length > zi.path.length || b.code !== 'invalid_type'));
-      if (telling) return telling.flatMap((b) => convert(b as ZodIssue, prefix, options));
+      // The branch that tells the user something: one whose problems are not
+      // merely "this is the wrong type here" (e.g. the object form of evidence
+      // when a mapping was given).
+      const typeMismatch = (b: ZodIssue): boolean =>
+        b.path.length === 0 &&
+        (b.code === 'invalid_type' ||
+          (b.code === 'custom' && (b.params as { code?: string } | undefined)?.code === 'invalid-type') ||
+          (b.code === 'invalid_union' && b.errors.every((branch) => branch.every((x) => typeMismatch(x as ZodIssue)))));
+      const telling = zi.errors.findIndex((branch) => branch.some((b) => !typeMismatch(b as ZodIssue)));
+      if (telling >= 0) return (branches[telling] ?? []).flatMap((b) => convert(b as ZodIssue, prefix, options));
       const expected = [...new Set(branches.flat().map((b) => (b.code === 'invalid_type' ? (WORDS[b.expected] ?? b.expected) : b.message)))].join(' or ');
       if (input === undefined) return [issue('missing-key', path, `"${String(path[path.length - 1])}" is required`, { expected })];
       return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];

@@ -79,6 +79,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       const prev = best.get(h.matter);
       if (!prev || level.points.gt(prev.points)) best.set(h.matter, level);
     }
+    outside.sort();
     const matters = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const raw = Dec.sum(matters.map(([, l]) => l.points));
     const points = Dec.min(raw, item.cap);

@@ -10,6 +10,7 @@ export const check = defineRuleKind<ItemBase, boolean>({
     example: 'id: "1.1a"\ntitle: { zh: 组织机构健全, en: Organisations complete }\npoints: 1\nkind: check',
     evidenceExample: 'true',
   },
+  judgesCriteria: true,
   params: () => ({}),
   maxPoints: (item) => item.points,
   evidence: () => evidenceBoolean,

@@ -3,7 +3,7 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema } from './shared.js';
+import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema } from './shared.js';
 
 const conditionSpec = z.strictObject({
   id: idSchema,
@@ -12,10 +12,13 @@ const conditionSpec = z.strictObject({
   unit: z.string().optional(),
   range: rangeSchema.optional(),
   flag: z.boolean().optional(),
+  /** Bounds on the evidence itself (a percentage is at most 100; a count is whole). */
+  max: decimal.optional(),
+  integer: z.boolean().optional(),
 });
 
 export interface ChecklistItem extends ItemBase {
-  conditions?: { id: string; zh: string; en: string; unit?: string; range?: Range; flag?: boolean }[];
+  conditions?: { id: string; zh: string; en: string; unit?: string; range?: Range; flag?: boolean; max?: Dec; integer?: boolean }[];
 }
 
 type Values = Record<string, Dec | boolean>;
@@ -38,6 +41,7 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     ].join('\n'),
     evidenceExample: '92.5',
   },
+  judgesCriteria: true,
   params: () => ({ points: nonNegative.prefault(0), conditions: z.array(conditionSpec).min(1).optional() }),
   check(item) {
     const problems: Issue[] = [];
@@ -54,11 +58,11 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     const conditions = item.conditions ?? [];
     if (conditions.length === 0) return evidenceBoolean.transform((met) => ({ [KEY]: met })) as unknown as z.ZodType<Values>;
     const shape: Record<string, z.ZodType> = {};
-    for (const c of conditions) shape[c.id] = c.flag ? evidenceBoolean : quantity({ unit: c.unit });
+    for (const c of conditions) shape[c.id] = c.flag ? evidenceBoolean : quantity(c);
     const object = z.strictObject(shape) as unknown as z.ZodType<Values>;
     const only = conditions.length === 1 ? conditions[0] : undefined;
     if (!only) return object;
-    const bare = only.flag ? evidenceBoolean : quantity({ unit: only.unit });
+    const bare = only.flag ? evidenceBoolean : quantity(only);
     return z.union([bare.transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
   },
   score(item, values) {

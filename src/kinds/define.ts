@@ -85,6 +85,8 @@ export interface KindDoc {
 export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> {
   name: string;
   doc: KindDoc;
+  /** True for kinds that judge a criterion met or not; their items are counted as criteria. */
+  judgesCriteria?: boolean;
   /** The item's keys beside the common ones (zod shape). */
   params(ctx: SchemaContext): z.ZodRawShape;
   /** Checks on the parameters beyond their shape; paths relative to the item. */

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { builtinKinds, compile, parseRubric, safeParseRubric, safeScore, type ItemTrace } from '../../src/index.js';
+import { repoRoot } from '../support/bundled.js';
+import { tables } from './tables.js';
+
+/** Wraps one item in the smallest rubric that can hold it. */
+export function rubricWith(itemYaml: string, max = 'auto'): string {
+  const indented = itemYaml
+    .split('\n')
+    .map((line, i) => (i === 0 ? `      - ${line}` : `        ${line}`))
+    .join('\n');
+  return [
+    'id: table',
+    'version: "1"',
+    'title: { zh: 表, en: Table }',
+    'source: { name: test }',
+    `max: ${max}`,
+    'sections:',
+    '  - id: s',
+    '    title: { zh: 节, en: Section }',
+    `    max: ${max}`,
+    '    items:',
+    indented,
+  ].join('\n');
+}
+
+/** The item's maximum, read from the kind itself so a table never restates it. */
+function withMax(itemYaml: string): string {
+  const probe = safeParseRubric(rubricWith(itemYaml, '0'));
+  const issue = probe.success ? undefined : probe.error.issues.find((i) => i.code === 'max-mismatch' && i.path.join('.') === 'sections.0.max');
+  const max = probe.success ? '0' : (issue?.expected ?? '0');
+  return rubricWith(itemYaml, max);
+}
+
+const formatDoc = readFileSync(`${repoRoot}docs/rubric-format.md`, 'utf8');
+
+describe('every registered kind', () => {
+  it.each(builtinKinds.map((k) => k.name))('%s has a table test and a doc section', (name) => {
+    expect(tables[name], `test/kinds/tables.ts has no table for "${name}"`).toBeDefined();
+    expect(formatDoc, `docs/rubric-format.md has no "### ${name}" section`).toMatch(new RegExp(`^### ${name}$`, 'm'));
+  });
+
+  it.each(builtinKinds.map((k) => k.name))('%s documents an example that validates and scores its example evidence', async (name) => {
+    const kind = builtinKinds.find((k) => k.name === name)!;
+    const { parse } = await import('yaml');
+    const compiled = compile(parseRubric(withMax(kind.doc.example)));
+    const [id] = [...compiled.items.keys()];
+    const result = safeScore(compiled, { [id as string]: parse(kind.doc.evidenceExample) });
+    expect(result.success, JSON.stringify(!result.success && result.error.issues)).toBe(true);
+  });
+});
+
+describe.each(Object.entries(tables))('kind %s', (name, table) => {
+  const compiled = compile(parseRubric(withMax(table.item)));
+  const [id] = [...compiled.items.keys()] as [string];
+
+  it.each(table.valid.map((v) => [JSON.stringify(v.evidence), v] as const))('scores %s', (_label, v) => {
+    const result = safeScore(compiled, { [id]: v.evidence });
+    expect(result.success, !result.success ? JSON.stringify(result.error.issues) : '').toBe(true);
+    if (!result.success) return;
+    const item = result.data.sections[0]?.items?.[0] as ItemTrace;
+    expect(item.kind).toBe(name);
+    expect(item.points).toBe(v.points);
+    if (v.met !== undefined) expect(item.met).toBe(v.met);
+    expect(item.reason.zh.length).toBeGreaterThan(0);
+    expect(item.reason.en.length).toBeGreaterThan(0);
+  });
+
+  it.each(table.invalid.map((v) => [JSON.stringify(v.evidence), v] as const))('refuses evidence %s', (_label, v) => {
+    const result = safeScore(compiled, { [id]: v.evidence });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues.map((i) => ({ code: i.code, path: i.path }))).toContainEqual({ code: v.code, path: v.path });
+  });
+
+  it.each(table.invalidParams.map((v, i) => [i, v] as const))('refuses parameters #%i', (_i, v) => {
+    const result = safeParseRubric(rubricWith(v.item, '100'));
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const codes = result.error.issues.map((i) => ({ code: i.code, path: i.path.slice(4) }));
+    expect(codes).toContainEqual({ code: v.code, path: v.path });
+    for (const i of result.error.issues) expect(i.line, JSON.stringify(i)).toBeGreaterThan(0);
+  });
+});
