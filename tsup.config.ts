@@ -11,6 +11,9 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     external: ['zod', 'yaml', /^node:/],
+    // The CSV reader is bundled into the Node entry, so the package's runtime
+    // dependencies stay zod and yaml.
+    noExternal: ['csv-parse', 'csv-stringify'],
   },
   {
     entry: { cli: 'src/cli.ts' },
@@ -20,5 +23,6 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     external: ['zod', 'yaml'],
+    noExternal: ['csv-parse', 'csv-stringify'],
   },
 ]);

@@ -1,0 +1,33 @@
+import { compile } from '../compile.js';
+import { score as scoreEvidence } from '../evaluate.js';
+import { explain } from '../explain.js';
+import { evidenceProblems, loadEvidenceFile, loadRubricFile } from '../node.js';
+import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
+
+export const score: Command = {
+  summary: '<rubric.yaml> <evidence.yaml|json>  score one community',
+  usage: `Usage: shequ-rubric score <rubric.yaml> <evidence.yaml|json> [options]
+
+Scores one community's evidence and prints the total, grade, gates and the
+reason for every item's points.
+
+Options:
+--json            print the result as JSON
+--lang zh|en      language of the explanation (default zh)
+--missing zero    score items without evidence as 0 instead of failing
+--summary         sections only, no item lines`,
+  options: { json: { type: 'boolean' }, lang: { type: 'string' }, missing: { type: 'string' }, summary: { type: 'boolean' } },
+  async run(values, files) {
+    if (files.length !== 2) throw new UsageError('score needs a rubric file and an evidence file');
+    const missing = missingPolicy(values.missing);
+    const language = lang(values.lang);
+    const [rubricFile, evidenceFile] = files as [string, string];
+    const compiled = compile(await loadRubricFile(rubricFile));
+    const doc = await loadEvidenceFile(evidenceFile);
+    const problems = evidenceProblems(compiled, doc, doc.source.text, evidenceFile, missing);
+    if (problems) throw problems;
+    const result = scoreEvidence(compiled, doc.evidence, { missing: missing, community: doc.community });
+    out(values.json ? JSON.stringify(result, null, 2) : explain(result, { lang: language, items: !values.summary }));
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+import { compile } from '../compile.js';
+import { formatIssues } from '../format-issues.js';
+import { RubricError } from '../issues.js';
+import { loadRubricFile } from '../node.js';
+import { color, err, out, UsageError, type Command } from './command.js';
+
+export const validate: Command = {
+  summary: '<rubric.yaml…>  check rubric files',
+  usage: `Usage: shequ-rubric validate <rubric.yaml…>
+
+Checks each rubric file: its shape, its meaning (ids, maxima, bands, references),
+and prints every problem with file:line:col. Exit 1 when any file has problems.`,
+  options: {},
+  async run(_values, files) {
+    if (files.length === 0) throw new UsageError('validate needs at least one rubric file');
+    let failed = false;
+    for (const file of files) {
+      try {
+        const rubric = await loadRubricFile(file);
+        const compiled = compile(rubric);
+        out(`✓ ${file}: ${rubric.id} ${rubric.version}, ${compiled.allItems.size} items, maximum ${compiled.max.toString()}${compiled.maxWithBonus.gt(compiled.max) ? ` (+ bonus ${compiled.maxWithBonus.sub(compiled.max).toString()})` : ''}`);
+      } catch (e) {
+        if (!(e instanceof RubricError)) throw e;
+        failed = true;
+        err(formatIssues(e.issues, { sources: e.sources, color }));
+        err(`✗ ${file}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}`);
+      }
+    }
+    return failed ? 1 : 0;
+  },
+};
