@@ -115,7 +115,7 @@ describe('“六型” structure', () => {
   });
 
   it('records every sub-group assignment made by content in a note', () => {
-    for (const id of ['g2-33', 'g2-46', 'g2-60', 'g3-4', 'g3-8']) {
+    for (const id of ['g2-33', 'g2-46', 'g2-60', 'g3-4', 'g3-8', 'g4-4']) {
       expect(byId.get(id)?.note, id).toMatch(/^Sub-group assigned by content/);
     }
   });
