@@ -7,6 +7,7 @@ export { ISSUE_CODES, RubricError, type Issue, type IssueCode, type PathSegment 
 export { parseRange, inRange, rangeToString, type Range } from './range.js';
 export { parseRubric, safeParseRubric, safeParseRubricObject, type LoadOptions, type SafeResult } from './load.js';
 export { safeParseEvidence, type EvidenceDocument } from './evidence.js';
+export { type Resolver, type RubricFile } from './extends.js';
 export { compile, type CompiledRubric, type CompileOptions, type MissingPolicy } from './compile.js';
 export { score, safeScore, checkEvidence, type ScoreOptions } from './evaluate.js';
 export { explain, type ExplainOptions, type Lang } from './explain.js';

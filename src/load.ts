@@ -2,13 +2,16 @@ import { RubricError, type Issue, type PathSegment } from './issues.js';
 import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
-import { placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
+import { compose, placeComposed, type Resolver } from './extends.js';
+import type { ReadOptions, SourceText } from './source.js';
 import { validateMeaning } from './validate.js';
 import { fromZod } from './zod-issues.js';
 
 export interface LoadOptions extends ReadOptions {
   /** Rule kinds of the user's own, registered beside the built-in ones. */
   kinds?: readonly AnyRuleKind[];
+  /** Finds the parent of a rubric that `extends:` another (loadRubricFile gives one that reads files). */
+  resolve?: Resolver;
 }
 
 export type SafeResult<T> = { success: true; data: T } | { success: false; error: RubricError };
@@ -31,16 +34,18 @@ export function safeParseRubricObject(value: unknown, options: LoadOptions = {})
   return { success: true, data: parsed.data };
 }
 
-/** Reads and validates a rubric written in YAML; every problem is reported with its line and column. */
+/**
+ * Reads and validates a rubric written in YAML, following `extends:`; every
+ * problem is reported with the file, line and column that caused it.
+ */
 export function safeParseRubric(text: string, options: LoadOptions = {}): SafeResult<Rubric> & { source: SourceText } {
-  const read = readYaml(text, options);
-  const sources = { [read.source.file]: read.source.text };
-  if (read.issues.length) {
-    return { success: false, error: new RubricError(placeIssues(read.issues, read.source), sources), source: read.source };
-  }
-  const result = safeParseRubricObject(read.value, options);
-  if (result.success) return { ...result, source: read.source };
-  return { success: false, error: new RubricError(placeIssues(result.error.issues, read.source), sources), source: read.source };
+  const composed = compose(text, options);
+  const sources = Object.fromEntries(composed.sources.map((s) => [s.file, s.text]));
+  const source = composed.sources[composed.sources.length - 1] as SourceText;
+  if (composed.issues.length) return { success: false, error: new RubricError(composed.issues, sources), source };
+  const result = safeParseRubricObject(composed.value, options);
+  if (result.success) return { ...result, source };
+  return { success: false, error: new RubricError(placeComposed(result.error.issues, composed), sources), source };
 }
 
 /** Like safeParseRubric, but throws the RubricError. */

@@ -2,8 +2,10 @@
  * The Node entry: reading rubric, evidence and fixture files from disk.
  * The core (index.ts) stays free of Node built-ins for browsers.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
@@ -26,10 +28,20 @@ async function readText(path: string): Promise<string> {
   }
 }
 
-/** Reads and validates a rubric file; throws a RubricError with every problem, placed at file:line:col. */
+/** Resolves `extends:` as a path relative to the extending file. */
+export const fileResolver: Resolver = (ref, fromFile) => {
+  const file = isAbsolute(ref) ? ref : join(dirname(fromFile), ref);
+  try {
+    return { file, text: readFileSync(file, 'utf8') };
+  } catch {
+    return undefined;
+  }
+};
+
+/** Reads and validates a rubric file (following extends:); throws a RubricError with every problem, placed at file:line:col. */
 export async function loadRubricFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<Rubric> {
   const text = await readText(path);
-  const result = safeParseRubric(text, { ...options, file: path });
+  const result = safeParseRubric(text, { resolve: fileResolver, ...options, file: path });
   if (!result.success) throw result.error;
   return result.data;
 }
@@ -48,7 +60,8 @@ export async function loadEvidenceFile(path: string): Promise<EvidenceDocument &
  */
 export function evidenceProblems(compiled: CompiledRubric, doc: EvidenceDocument, text: string, file: string, missing: 'error' | 'zero' = 'error'): RubricError | undefined {
   const issues = checkEvidence(compiled, doc.evidence, missing).issues;
-  if (doc.rubric !== undefined && doc.rubric !== compiled.rubric.id) {
+  const fits = [compiled.rubric.id, ...(compiled.rubric.lineage ?? [])];
+  if (doc.rubric !== undefined && !fits.includes(doc.rubric)) {
     issues.unshift(issue('rubric-mismatch', ['rubric'], `the evidence is for the rubric "${doc.rubric}", not "${compiled.rubric.id}"`, { expected: compiled.rubric.id, found: doc.rubric }));
   }
   if (!issues.length) return undefined;

@@ -96,6 +96,8 @@ export interface Rubric {
   effective?: { from: string; until?: string | undefined } | undefined;
   rounding: { places: number; mode: 'half-up' | 'half-even' };
   max: Dec;
+  /** Set by the loader for a rubric that extends others: the ids it descends from, nearest first. */
+  lineage?: string[] | undefined;
   notes?: z.output<typeof noteSchema>[] | undefined;
   sections: Section[];
   gates?: Gate[] | undefined;
@@ -176,6 +178,7 @@ export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
       .strictObject({ places: z.number().int().min(0).max(12), mode: z.enum(['half-up', 'half-even']) })
       .prefault({ places: 2, mode: 'half-up' }),
     max: nonNegative,
+    lineage: z.array(z.string()).optional(),
     notes: z.array(noteSchema).optional(),
     sections: z.array(section).min(1),
     gates: z.array(gateSchema).optional(),

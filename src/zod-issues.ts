@@ -76,7 +76,9 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
           (b.code === 'invalid_union' && b.errors.every((branch) => branch.every((x) => typeMismatch(x as ZodIssue)))));
       const telling = zi.errors.findIndex((branch) => branch.some((b) => !typeMismatch(b as ZodIssue)));
       if (telling >= 0) return (branches[telling] ?? []).flatMap((b) => convert(b as ZodIssue, prefix, options));
-      const expected = [...new Set(branches.flat().map((b) => (b.code === 'invalid_type' ? (WORDS[b.expected] ?? b.expected) : b.message)))].join(' or ');
+      const expectedOf = (b: ZodIssue): string =>
+        b.code === 'invalid_type' ? (WORDS[b.expected] ?? b.expected) : ((b as { params?: { expected?: string } }).params?.expected ?? b.message);
+      const expected = [...new Set(branches.flat().map((b) => expectedOf(b as ZodIssue)))].join(' or ');
       if (input === undefined) return [issue('missing-key', path, `"${String(path[path.length - 1])}" is required`, { expected })];
       return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];
     }

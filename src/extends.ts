@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { issue, suggest, type Issue, type PathSegment } from './issues.js';
+import { bilingual, idSchema } from './kinds/shared.js';
+import { locate, placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
+import { fromZod } from './zod-issues.js';
+
+/**
+ * Rubrics that extend rubrics. A child names its parent (`extends:`) and
+ * overrides items or sections by id, adds items or sections, removes ids,
+ * and replaces grades, gates or notes. The merged document is validated like
+ * any other; every node remembers the file and path it came from, so an
+ * error points into the file that caused it.
+ */
+
+/** A rubric file's text, found by a resolver. */
+export interface RubricFile {
+  file: string;
+  text: string;
+}
+
+/** Finds the parent named by `extends:` (a path relative to the child, or a bundled id). */
+export type Resolver = (ref: string, fromFile: string) => RubricFile | undefined;
+
+export interface Origin {
+  source: SourceText;
+  path: PathSegment[];
+}
+
+/** A document with the origin of each of its nodes. */
+export interface Composed {
+  value: unknown;
+  sources: SourceText[];
+  origins: WeakMap<object, Origin>;
+  keyOrigins: WeakMap<object, Map<string, Origin>>;
+  issues: Issue[];
+}
+
+const addSpec = z.strictObject({
+  into: idSchema,
+  after: idSchema.optional(),
+  items: z.array(z.unknown()).optional(),
+  sections: z.array(z.unknown()).optional(),
+});
+
+export const childSchema = z.strictObject({
+  extends: z.string().min(1),
+  id: z.string(),
+  version: z.string(),
+  title: bilingual.optional(),
+  source: z.unknown().optional(),
+  effective: z.unknown().optional(),
+  rounding: z.unknown().optional(),
+  max: z.unknown().optional(),
+  notes: z.array(z.unknown()).optional(),
+  gates: z.array(z.unknown()).optional(),
+  grades: z.unknown().optional(),
+  override: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  add: z.array(addSpec).optional(),
+  remove: z.array(idSchema).optional(),
+});
+
+/** Keys a child may replace wholesale. */
+const REPLACED = ['id', 'version', 'title', 'source', 'effective', 'rounding', 'max', 'notes', 'gates', 'grades'] as const;
+/** Keys an override may not change: the id is how it was found. */
+const FIXED = new Set(['id']);
+
+function register(value: unknown, origin: Origin, origins: WeakMap<object, Origin>): void {
+  if (value === null || typeof value !== 'object') return;
+  origins.set(value, origin);
+  if (Array.isArray(value)) value.forEach((v, i) => register(v, { source: origin.source, path: [...origin.path, i] }, origins));
+  else for (const [k, v] of Object.entries(value)) register(v, { source: origin.source, path: [...origin.path, k] }, origins);
+}
+
+const clone = <T>(v: T): T => (v === null || typeof v !== 'object' ? v : (structuredClone(v) as T));
+
+/** Reads a rubric file, following `extends:` through the resolver. */
+export function compose(text: string, options: ReadOptions & { resolve?: Resolver | undefined }, chain: string[] = []): Composed {
+  const read = readYaml(text, options);
+  const origins = new WeakMap<object, Origin>();
+  const keyOrigins = new WeakMap<object, Map<string, Origin>>();
+  const own: Composed = { value: read.value, sources: [read.source], origins, keyOrigins, issues: placeIssues(read.issues, read.source) };
+  if (read.issues.length) return own;
+  register(read.value, { source: read.source, path: [] }, origins);
+  const doc = read.value as Record<string, unknown> | null;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || !('extends' in doc)) return own;
+
+  const child = childSchema.safeParse(doc, { reportInput: true });
+  const fail = (issues: Issue[]): Composed => ({ ...own, issues: placeIssues(issues, read.source) });
+  if (!child.success) return fail(fromZod(child.error.issues, [], { vocabulary: Object.keys(childSchema.shape) }));
+  const ref = child.data.extends;
+  const file = read.source.file;
+  const parentFile = options.resolve?.(ref, file);
+  if (!parentFile) {
+    return fail([issue('extends-not-found', ['extends'], `cannot find the rubric "${ref}" that this rubric extends${options.resolve ? '' : ' (no resolver was given: load it with loadRubricFile, or pass resolve)'}`, { found: ref })]);
+  }
+  if (chain.includes(parentFile.file) || parentFile.file === file) {
+    return fail([issue('extends-cycle', ['extends'], `the rubrics extend each other in a cycle: ${[...chain, file, parentFile.file].join(' → ')}`, { found: ref })]);
+  }
+  const parent = compose(parentFile.text, { ...options, file: parentFile.file }, [...chain, file]);
+  if (parent.issues.length) return { ...parent, sources: [...parent.sources, read.source] };
+
+  // Merge: the parent's nodes keep their origins; what the child brings gets the child's.
+  const merged = parent.value as Record<string, unknown>;
+  const merge: Composed = { value: merged, sources: [...parent.sources, read.source], origins: parent.origins, keyOrigins: parent.keyOrigins, issues: [] };
+  const fromChild = (path: PathSegment[]): Origin => ({ source: read.source, path });
+  const parentId = typeof merged.id === 'string' ? merged.id : undefined;
+  const setKey = (target: object, key: string, origin: Origin) => {
+    const map = merge.keyOrigins.get(target) ?? new Map<string, Origin>();
+    map.set(key, origin);
+    merge.keyOrigins.set(target, map);
+  };
+  for (const key of REPLACED) {
+    if (child.data[key] === undefined) continue;
+    merged[key] = clone(doc[key]);
+    register(merged[key], fromChild([key]), merge.origins);
+    setKey(merged, key, fromChild([key]));
+  }
+
+  // The ids this rubric descends from: evidence written for a parent fits the child.
+  const parentLineage = Array.isArray(merged.lineage) ? (merged.lineage as string[]) : [];
+  merged.lineage = parentId ? [parentId, ...parentLineage] : parentLineage;
+  setKey(merged, 'lineage', fromChild(['extends']));
+
+  const index = indexTree(merged);
+  for (const [id, changes] of Object.entries(child.data.override ?? {})) {
+    const node = index.get(id);
+    if (!node) {
+      const hint = suggest(id, index.keys());
+      merge.issues.push(issue('override-unknown-id', ['override', id], `there is no item or section "${id}" in ${parentFile.file} to override${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
+      continue;
+    }
+    for (const [key, value] of Object.entries(changes)) {
+      if (FIXED.has(key)) {
+        merge.issues.push(issue('invalid-value', ['override', id, key], 'an override cannot change the id; remove the item and add a new one instead'));
+        continue;
+      }
+      node.target[key] = clone(value);
+      register(node.target[key], fromChild(['override', id, key]), merge.origins);
+      setKey(node.target, key, fromChild(['override', id, key]));
+    }
+  }
+
+  child.data.add?.forEach((add, i) => {
+    const into = index.get(add.into);
+    if (!into || !into.isSection) {
+      merge.issues.push(issue('unknown-reference', ['add', i, 'into'], `there is no section "${add.into}" to add to`, { found: add.into }));
+      return;
+    }
+    for (const key of ['items', 'sections'] as const) {
+      const entries = (doc.add as Record<string, unknown>[])[i]?.[key] as unknown[] | undefined;
+      if (!entries) continue;
+      const list = ((into.target[key] as unknown[] | undefined) ?? []) as unknown[];
+      into.target[key] = list;
+      let at = list.length;
+      if (add.after) {
+        const anchor = list.findIndex((x) => (x as { id?: unknown })?.id === add.after);
+        if (anchor < 0) {
+          merge.issues.push(issue('unknown-reference', ['add', i, 'after'], `the section "${add.into}" has no ${key === 'items' ? 'item' : 'section'} "${add.after}"`, { found: add.after }));
+          continue;
+        }
+        at = anchor + 1;
+      }
+      const copies = entries.map((e, j) => {
+        const c = clone(e);
+        register(c, fromChild(['add', i, key, j]), merge.origins);
+        return c;
+      });
+      list.splice(at, 0, ...copies);
+    }
+  });
+  // Removal comes last, so an addition may be placed after an item that is then removed.
+  for (const id of child.data.remove ?? []) {
+    const node = index.get(id);
+    const i = child.data.remove?.indexOf(id) ?? 0;
+    if (!node || !node.list) {
+      merge.issues.push(issue('override-unknown-id', ['remove', i], `there is no item or section "${id}" to remove`, { found: id }));
+      continue;
+    }
+    const at = node.list.indexOf(node.target);
+    if (at >= 0) node.list.splice(at, 1);
+  }
+
+  merge.issues = placeIssues(merge.issues, read.source);
+  return merge;
+}
+
+interface Located {
+  target: Record<string, unknown>;
+  list?: unknown[];
+  isSection: boolean;
+}
+
+/** Every item, part and section of a raw rubric by id. */
+function indexTree(doc: Record<string, unknown>): Map<string, Located> {
+  const index = new Map<string, Located>();
+  const visit = (list: unknown, isSection: boolean) => {
+    if (!Array.isArray(list)) return;
+    for (const node of list) {
+      if (!node || typeof node !== 'object') continue;
+      const n = node as Record<string, unknown>;
+      if (typeof n.id === 'string') index.set(n.id, { target: n, list, isSection });
+      if (isSection) {
+        visit(n.sections, true);
+        visit(n.items, false);
+      } else visit(n.parts, false);
+    }
+  };
+  visit(doc.sections, true);
+  return index;
+}
+
+/** Where a path of the merged document was written: the deepest node with a known origin. */
+export function originOf(composed: Composed, path: readonly PathSegment[]): Origin | undefined {
+  let cur: unknown = composed.value;
+  let best: { origin: Origin; consumed: number } | undefined;
+  const root = cur && typeof cur === 'object' ? composed.origins.get(cur) : undefined;
+  if (root) best = { origin: root, consumed: 0 };
+  for (let i = 0; i < path.length; i++) {
+    if (!cur || typeof cur !== 'object') break;
+    const seg = path[i] as PathSegment;
+    const keyed = composed.keyOrigins.get(cur)?.get(String(seg));
+    if (keyed) best = { origin: keyed, consumed: i + 1 };
+    cur = (cur as Record<string | number, unknown>)[seg];
+    const o = cur && typeof cur === 'object' ? composed.origins.get(cur) : undefined;
+    if (o) best = { origin: o, consumed: i + 1 };
+  }
+  if (!best) return undefined;
+  return { source: best.origin.source, path: [...best.origin.path, ...path.slice(best.consumed)] };
+}
+
+/** Places issues of the merged document in the files that caused them. */
+export function placeComposed(issues: Issue[], composed: Composed): Issue[] {
+  return issues.map((i) => {
+    if (i.file && i.line) return i;
+    const origin = originOf(composed, i.path);
+    const source = origin?.source ?? composed.sources[composed.sources.length - 1];
+    if (!source) return i;
+    const pos = locate(source, origin?.path ?? i.path);
+    return { ...i, file: source.file, ...(pos ?? {}) };
+  });
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile, RubricError, score, safeParseRubric } from '../src/index.js';
+import { fileResolver, loadRubricFile } from '../src/node.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'shequ-extends-'));
+const write = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+const parent = write(
+  'parent.yaml',
+  `id: parent
+version: "1"
+title: { zh: 父, en: Parent }
+source: { name: test }
+max: 3
+sections:
+  - id: s1
+    title: { zh: 一, en: One }
+    max: 3
+    items:
+      - { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }
+      - { id: b, title: { zh: 乙, en: B }, points: 2, kind: check }
+grades:
+  subject: total
+  bands:
+    - { id: high, label: { zh: 高, en: High }, range: ">= 2" }
+    - { id: low, label: { zh: 低, en: Low }, range: "< 2" }
+`,
+);
+
+async function loadError(file: string): Promise<RubricError> {
+  try {
+    await loadRubricFile(file);
+  } catch (e) {
+    if (e instanceof RubricError) return e;
+    throw e;
+  }
+  throw new Error('expected a RubricError');
+}
+
+describe('extends', () => {
+  it('overrides points and bands, adds and removes items, leaves the rest alone', async () => {
+    const child = write(
+      'child.yaml',
+      `extends: parent.yaml
+id: child
+version: "2"
+max: 4.5
+override:
+  s1: { max: 4.5 }
+  b: { points: 3 }
+add:
+  - into: s1
+    after: a
+    items:
+      - { id: c, title: { zh: 丙, en: C }, points: 1.5, kind: check }
+remove: [a]
+grades:
+  subject: total
+  bands:
+    - { id: high, label: { zh: 高, en: High }, range: ">= 4" }
+    - { id: low, label: { zh: 低, en: Low }, range: "< 4" }
+`,
+    );
+    const rubric = await loadRubricFile(child);
+    expect(rubric.id).toBe('child');
+    expect(rubric.lineage).toEqual(['parent']);
+    expect(rubric.title.en).toBe('Parent');
+    const ids = rubric.sections[0]?.items?.map((i) => `${i.id}:${i.points.toString()}`);
+    expect(ids).toEqual(['c:1.5', 'b:3']);
+    const compiled = compile(rubric);
+    const r = score(compiled, { b: true, c: false });
+    expect(r.total).toBe('3');
+    expect(r.grade?.id).toBe('low');
+    // the parent itself is untouched
+    const p = compile(await loadRubricFile(parent));
+    expect(score(p, { a: true, b: true }).total).toBe('3');
+    expect(score(p, { a: false, b: true }).grade?.id).toBe('high');
+  });
+
+  it('points an error in an overridden value into the child file', async () => {
+    const child = write('bad-override.yaml', `extends: parent.yaml\nid: child\nversion: "2"\noverride:\n  b: { points: lots }\n`);
+    const e = await loadError(child);
+    const i = e.issues.find((x) => x.path.join('.').endsWith('points'));
+    expect(i?.file).toBe(child);
+    expect(i?.line).toBe(5);
+  });
+
+  it('points a consequence in the parent (a section maximum no longer reached) into the parent file', async () => {
+    const child = write('max.yaml', `extends: parent.yaml\nid: child\nversion: "2"\noverride:\n  b: { points: 3 }\n`);
+    const e = await loadError(child);
+    const codes = e.issues.map((i) => `${i.code}@${i.file === parent ? 'parent' : 'child'}:${i.line}`);
+    // s1 declares 3 but now reaches 4; the rubric's own max (3 = s1's declared 3) still holds
+    expect(codes).toEqual(['max-mismatch@parent:9']);
+    expect(Object.keys(e.sources).sort()).toEqual([child, parent].sort());
+  });
+
+  it('refuses an override of an id that does not exist, with a suggestion', async () => {
+    const child = write('unknown.yaml', `extends: parent.yaml\nid: child\nversion: "2"\noverride:\n  bb: { points: 3 }\nremove: [zz]\n`);
+    const e = await loadError(child);
+    expect(e.issues.map((i) => [i.code, i.path.join('.'), i.file, i.line])).toEqual([
+      ['override-unknown-id', 'override.bb', child, 5],
+      ['override-unknown-id', 'remove.0', child, 6],
+    ]);
+    expect(e.issues[0]?.message).toContain('did you mean "b"');
+  });
+
+  it('refuses an inheritance cycle', async () => {
+    write('cycle-a.yaml', 'extends: cycle-b.yaml\nid: a\nversion: "1"\n');
+    const b = write('cycle-b.yaml', 'extends: cycle-a.yaml\nid: b\nversion: "1"\n');
+    const e = await loadError(b);
+    expect(e.issues[0]?.code).toBe('extends-cycle');
+    expect(e.issues[0]?.message).toContain('cycle-a.yaml');
+  });
+
+  it('refuses a rubric that extends itself, and a parent that is not there', async () => {
+    const self = write('self.yaml', 'extends: self.yaml\nid: s\nversion: "1"\n');
+    expect((await loadError(self)).issues[0]?.code).toBe('extends-cycle');
+    const missing = write('missing.yaml', 'extends: nowhere.yaml\nid: s\nversion: "1"\n');
+    const e = await loadError(missing);
+    expect([e.issues[0]?.code, e.issues[0]?.line]).toEqual(['extends-not-found', 1]);
+  });
+
+  it('refuses unknown keys in a child with a suggestion', async () => {
+    const child = write('typo.yaml', 'extends: parent.yaml\nid: c\nversion: "1"\noverides: {}\n');
+    const e = await loadError(child);
+    expect(e.issues[0]?.code).toBe('unknown-key');
+    expect(e.issues[0]?.message).toContain('override');
+  });
+
+  it('without a resolver, says how to load it', () => {
+    const r = safeParseRubric('extends: parent.yaml\nid: c\nversion: "1"\n');
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues[0]?.message).toContain('no resolver');
+    expect(fileResolver('parent.yaml', join(dir, 'x.yaml'))?.file).toBe(parent);
+  });
+});
