@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Dec } from './decimal.js';
+import { rubricDigest } from './digest.js';
 import type { AnyRuleKind, ItemBase } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric, Section } from './schema.js';
@@ -21,6 +22,8 @@ export interface CompiledRubric {
   readonly sections: ReadonlyMap<string, Section>;
   readonly max: Dec;
   readonly maxWithBonus: Dec;
+  /** The rubric's content digest ("sha256:…", see digest.ts), computed once, on first use. */
+  readonly digest: string;
   maxOf(item: ItemBase): Dec;
   evidenceSchema(item: ItemBase, missing: MissingPolicy): z.ZodType;
 }
@@ -79,5 +82,20 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
     }
     return schema;
   };
-  return { rubric, kinds, items, allItems, sections, max, maxWithBonus: max.add(bonus), maxOf, evidenceSchema };
+  let digest: string | undefined;
+  return {
+    rubric,
+    kinds,
+    items,
+    allItems,
+    sections,
+    max,
+    maxWithBonus: max.add(bonus),
+    get digest() {
+      digest ??= rubricDigest(rubric);
+      return digest;
+    },
+    maxOf,
+    evidenceSchema,
+  };
 }

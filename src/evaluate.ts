@@ -208,7 +208,7 @@ function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, option
   }
 
   return {
-    rubric: { id: rubric.id, version: rubric.version, title: rubric.title },
+    rubric: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
     ...(options.community !== undefined ? { community: plain(options.community) } : {}),
     total: total.toString(),
     base: base.toString(),

@@ -235,7 +235,7 @@ export function placeComposed(issues: Issue[], composed: Composed): Issue[] {
     const origin = originOf(composed, i.path);
     const source = origin?.source ?? composed.sources[composed.sources.length - 1];
     if (!source) return i;
-    const pos = locate(source, origin?.path ?? i.path);
+    const pos = locate(source, origin?.path ?? i.path, i.code === 'unknown-key' || i.code === 'forbidden-key');
     return { ...i, file: source.file, ...(pos ?? {}) };
   });
 }

@@ -25,10 +25,11 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
       const src = text.split(/\r?\n/)[i.line - 1];
       if (src !== undefined) {
         const col = Math.max(1, i.column ?? 1);
-        const token = /^[^\s,:{}[\]]+|^"[^"]*"|^'[^']*'/.exec(src.slice(col - 1))?.[0] ?? ' ';
+        const token = /^"[^"]*"|^'[^']*'|^[^\s,:{}[\]]+/.exec(src.slice(col - 1))?.[0] ?? ' ';
+        const width = i.endColumn && i.endColumn > col ? i.endColumn - col : token.length;
         const gutter = String(i.line).length;
         lines.push(`  ${String(i.line)} | ${src}`);
-        lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(col - 1)}${red('^'.repeat(Math.max(1, Math.min(token.length, 60))))}`);
+        lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(col - 1)}${red('^'.repeat(Math.max(1, Math.min(width, 80))))}`);
       }
     }
     return lines.join('\n');

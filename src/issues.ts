@@ -56,6 +56,8 @@ export interface Issue {
   file?: string;
   line?: number;
   column?: number;
+  /** Where the offending text ends on the same line, for the caret. */
+  endColumn?: number;
 }
 
 /** The one error class the library throws; it carries every problem found. */

@@ -45,6 +45,11 @@ export interface GradeResult {
 }
 
 export interface ScoreResult {
+  /**
+   * The rubric scored against. `digest` is its content digest ("sha256:…",
+   * see digest.ts): `score` always sets it; it is optional only for results
+   * written before it existed.
+   */
   rubric: { id: string; version: string; title: Bilingual; digest?: string };
   community?: unknown;
   total: string;

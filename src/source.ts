@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { Dec } from './decimal.js';
 import { issue, type Issue, type PathSegment } from './issues.js';
 
@@ -84,6 +84,36 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
   }
   if (doc.errors.length > 0) return { value: undefined, source, issues };
 
+  // Aliases resolve to the nearest anchor of that name before them. Indexing
+  // anchors once keeps many aliases linear (yaml's own lookup walks the document).
+  const anchors = new Map<string, { start: number; node: Node }[]>();
+  visit(doc, {
+    Node(_key, node) {
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor && node.range) {
+        const list = anchors.get(anchor) ?? [];
+        list.push({ start: node.range[0], node });
+        anchors.set(anchor, list);
+      }
+    },
+  });
+  const resolveAlias = (name: string, at: number): Node | undefined => {
+    const list = anchors.get(name);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: Node | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const entry = list[mid] as { start: number; node: Node };
+      if (entry.start < at) {
+        found = entry.node;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+
   const budget = { nodes: options.maxNodes ?? 100_000, exceeded: false };
   const convert = (node: unknown, path: PathSegment[], depth: number): unknown => {
     if (budget.exceeded) return undefined;
@@ -100,7 +130,7 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
     const n = node as Node;
     if (n.range) source.ranges.set(pathKey(path), [n.range[0], n.range[1]]);
     if (isAlias(n)) {
-      const target = n.resolve(doc);
+      const target = resolveAlias(n.source, n.range?.[0] ?? 0);
       if (!target) {
         issues.push(issue('yaml-syntax', path, `the alias *${n.source} has no anchor`));
         return null;
@@ -175,23 +205,30 @@ function firstLine(message: string): string {
   return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
 }
 
-/** The position of a path: the deepest prefix of it that was written. */
-export function locate(source: SourceText, path: readonly PathSegment[]): { line: number; column: number } | undefined {
+/**
+ * The position of a path: the deepest prefix of it that was written. For a
+ * key that should not be there, the key itself rather than its value.
+ */
+export function locate(source: SourceText, path: readonly PathSegment[], atKey = false): { line: number; column: number; endColumn?: number } | undefined {
+  const keyRange = atKey ? source.ranges.get(pathKey([...path, '<key>'])) : undefined;
   for (let k = path.length; k >= 0; k--) {
-    const range = source.ranges.get(pathKey(path.slice(0, k)));
+    const range = keyRange ?? source.ranges.get(pathKey(path.slice(0, k)));
     if (range) {
-      const { line, col } = source.lineCounter.linePos(range[0]);
-      return { line, column: col };
+      const start = source.lineCounter.linePos(range[0]);
+      const end = source.lineCounter.linePos(range[1]);
+      return { line: start.line, column: start.col, ...(end.line === start.line && end.col > start.col ? { endColumn: end.col } : {}) };
     }
   }
   return undefined;
 }
 
+const KEY_CODES = new Set(['unknown-key', 'forbidden-key']);
+
 /** Adds file, line and column to issues that lack them. */
 export function placeIssues(issues: Issue[], source: SourceText): Issue[] {
   return issues.map((i) => {
     if (i.file && i.line) return i;
-    const pos = i.line ? { line: i.line, column: i.column ?? 1 } : locate(source, i.path);
+    const pos = i.line ? { line: i.line, column: i.column ?? 1 } : locate(source, i.path, KEY_CODES.has(i.code));
     return { ...i, file: i.file ?? source.file, ...(pos ?? {}) };
   });
 }

@@ -53,7 +53,7 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
       if (discriminator && zi.errors.length === 0) {
         // zod reports this either at the object or at its discriminator key.
         const atKey = path[path.length - 1] === discriminator;
-        const found = atKey ? input : input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : undefined;
+        const found = input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : atKey ? input : undefined;
         const keyPath = atKey ? path : [...path, discriminator];
         const known = options.kinds ?? [];
         if (found === undefined) return [issue('missing-key', keyPath, `"${discriminator}" is required`, { expected: `one of ${known.join(', ')}` })];
