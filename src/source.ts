@@ -12,7 +12,7 @@ import { issue, type Issue, type PathSegment } from './issues.js';
 export interface ReadOptions {
   /** File name used in messages. */
   file?: string;
-  /** Largest accepted document, in bytes of UTF-16 text. Default 1 MiB. */
+  /** Largest accepted document, in bytes of UTF-8. Default 1 MiB. */
   maxBytes?: number;
   /** Largest number of nodes after expanding aliases. Default 100 000. */
   maxNodes?: number;
@@ -52,11 +52,12 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
   const source: SourceText = { file, text, ranges: new Map(), lineCounter };
   const issues: Issue[] = [];
   const maxBytes = options.maxBytes ?? 1024 * 1024;
-  if (text.length > maxBytes) {
+  const bytes = text.length > maxBytes / 3 ? utf8Length(text) : text.length;
+  if (bytes > maxBytes) {
     issues.push(
-      issue('too-large', [], `the document is larger than the limit of ${maxBytes} characters`, {
-        expected: `at most ${maxBytes} characters`,
-        found: `${text.length} characters`,
+      issue('too-large', [], `the document is larger than the limit of ${maxBytes} bytes`, {
+        expected: `at most ${maxBytes} bytes (UTF-8)`,
+        found: `${bytes} bytes`,
       }),
     );
     return { value: undefined, source, issues };
@@ -199,6 +200,21 @@ function scalarValue(value: unknown, sourceText: string | undefined): unknown {
     if (written && asNumber && !written.eq(asNumber)) return sourceText;
   }
   return value;
+}
+
+/** Bytes of the text in UTF-8, counted without encoding it. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function firstLine(message: string): string {

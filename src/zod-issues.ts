@@ -25,7 +25,12 @@ export interface MapOptions {
 export function fromZod(issues: readonly ZodIssue[], prefix: PathSegment[], options: MapOptions = {}): Issue[] {
   const out: Issue[] = [];
   for (const zi of issues) out.push(...convert(zi, prefix, options));
-  return out;
+  // A misspelt required key is one mistake: keep "unknown key pionts (did you
+  // mean points?)" and drop the "points is required" it causes.
+  const suggested = new Set(
+    out.filter((i) => i.code === 'unknown-key' && i.expected).map((i) => JSON.stringify([...i.path.slice(0, -1), i.expected])),
+  );
+  return out.filter((i) => !(i.code === 'missing-key' && suggested.has(JSON.stringify(i.path))));
 }
 
 function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issue[] {
@@ -77,7 +82,14 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
       const telling = zi.errors.findIndex((branch) => branch.some((b) => !typeMismatch(b as ZodIssue)));
       if (telling >= 0) return (branches[telling] ?? []).flatMap((b) => convert(b as ZodIssue, prefix, options));
       const expectedOf = (b: ZodIssue): string =>
-        b.code === 'invalid_type' ? (WORDS[b.expected] ?? b.expected) : ((b as { params?: { expected?: string } }).params?.expected ?? b.message);
+        b.code === 'invalid_type'
+          ? (WORDS[b.expected] ?? b.expected)
+          : b.code === 'invalid_union'
+            ? b.errors.flat().map((x) => expectedOf(x as ZodIssue)).join(' or ')
+            : ((b as { params?: { expected?: string } }).params?.expected ?? b.message);
+      if (typeof input === 'number' && !Number.isFinite(input)) {
+        return [issue('invalid-value', path, `expected a finite number, found ${describe(input)}`, { expected: 'a finite number', found: describe(input) })];
+      }
       const expected = [...new Set(branches.flat().map((b) => expectedOf(b as ZodIssue)))].join(' or ');
       if (input === undefined) return [issue('missing-key', path, `"${String(path[path.length - 1])}" is required`, { expected })];
       return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];

@@ -9,7 +9,9 @@ export const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().
 
 export const idSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an id is letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'an id is letters, digits, ".", "_" or "-", starting with a letter or digit')
+  // An id becomes a key in evidence files, where these keys are refused.
+  .refine((id) => id !== 'constructor' && id !== 'prototype', { message: 'the ids "constructor" and "prototype" are reserved' });
 
 /** A decimal written as a number or a decimal string, read exactly. */
 export const decimal = z.union([z.number(), z.string()]).transform((value, ctx): Dec => {

@@ -153,7 +153,8 @@ export const tables: Record<string, KindTable> = {
     invalid: [
       { evidence: -3, code: 'out-of-range', path: ['evidence', 'x'] },
       { evidence: 2.5, code: 'invalid-value', path: ['evidence', 'x'] },
-      { evidence: Number.NaN, code: 'invalid-type', path: ['evidence', 'x'] },
+      { evidence: Number.NaN, code: 'invalid-value', path: ['evidence', 'x'] },
+      { evidence: Number.POSITIVE_INFINITY, code: 'invalid-value', path: ['evidence', 'x'] },
     ],
     invalidParams: [
       {

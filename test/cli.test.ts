@@ -1,0 +1,298 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/* ------------------------------------------------------------------ helpers */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist', 'cli.js');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** 1-based line and column of `token`, searched from the first occurrence of `anchor`. */
+function pos(text: string, anchor: string, token: string = anchor): { line: number; column: number } {
+  const from = text.indexOf(anchor);
+  if (from < 0) throw new Error(`"${anchor}" not found`);
+  const at = text.indexOf(token, from);
+  const before = text.slice(0, at);
+  return { line: before.split('\n').length, column: at - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+/** A minimal rubric (id, version, title, source, max, one section with one or more items). */
+function rubricYaml(parts: { top?: string[]; items?: string[] } = {}): string {
+  return [
+    'id: demo',
+    'version: "1"',
+    'title: { zh: 示例, en: Demo }',
+    'source: { name: 示例来源 }',
+    ...(parts.top ?? []),
+    'max: 1',
+    'sections:',
+    '  - id: s1',
+    '    title: { zh: 一, en: One }',
+    '    max: 1',
+    '    items:',
+    ...(parts.items ?? ['      - { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }']),
+    '',
+  ].join('\n');
+}
+
+const JIANGXI = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
+const STRONG = 'examples/jiangxi-strong.yaml';
+
+let tmp: string;
+beforeAll(() => {
+  expect(existsSync(cli), 'dist/cli.js is built').toBe(true);
+  tmp = mkdtempSync(join(tmpdir(), 'shequ-cli-'));
+});
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+const write = (name: string, text: string): string => {
+  const file = join(tmp, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+/* ------------------------------------------------------------------ validate */
+
+describe('validate', () => {
+  const bundled = readdirSync(join(root, 'rubrics'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => `rubrics/${f}`);
+
+  it('the bundled rubrics include the Jiangxi one used below', () => {
+    expect(bundled).toContain(JIANGXI);
+  });
+
+  it.each(bundled)('%s is valid (exit 0)', (file) => {
+    const r = run('validate', file);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`✓ ${file}`);
+  });
+
+  it('a rubric with three mistakes prints three error blocks with file:line:col and exits 1', () => {
+    const text = rubricYaml({
+      top: ['rounding: { places: "two", mode: half-up }'],
+      items: [
+        '      - id: a',
+        '        title: { zh: 甲, en: A }',
+        '        kind: checklist',
+        '        pionts: 1',
+        '      - id: t',
+        '        title: { zh: 乙, en: B }',
+        '        points: 1',
+        '        kind: tiers',
+        '        measures: { n: { zh: 数, en: N } }',
+        '        tiers:',
+        '          - { points: 1, when: { n: "at least 3" } }',
+      ],
+    });
+    const file = write('three.yaml', text);
+    const r = run('validate', file);
+    expect(r.status).toBe(1);
+    const headers = r.stderr.split('\n').filter((l) => l.includes('error['));
+    expect(headers).toHaveLength(3);
+    for (const h of headers) expect(h).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error\\[`));
+    const type = pos(text, 'places: "two"', '"two"');
+    const range = pos(text, '"at least 3"');
+    expect(r.stderr).toContain(`${file}:${type.line}:${type.column}: error[invalid-type]`);
+    expect(r.stderr).toContain(`${file}:${range.line}:${range.column}: error[invalid-range]`);
+    expect(r.stderr).toMatch(new RegExp(`:${pos(text, 'pionts').line}:\\d+: error\\[unknown-key\\]: .*did you mean "points"`));
+    expect(r.stderr).toContain('3 problems');
+  });
+
+  it('a good file and a bad file: both reported, exit 1', () => {
+    const bad = write('bad-max.yaml', rubricYaml().replace('max: 1\nsections', 'max: 2\nsections'));
+    const r = run('validate', JIANGXI, bad);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`✓ ${JIANGXI}`);
+    expect(r.stderr).toContain('error[max-mismatch]');
+    expect(r.stderr).toContain(`✗ ${bad}`);
+  });
+
+  it('a file that does not exist exits 1', () => {
+    const r = run('validate', join(tmp, 'nope.yaml'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[file-not-found]');
+  });
+});
+
+/* ------------------------------------------------------------------ score */
+
+describe('score', () => {
+  it('prints 总分 and the grade (exit 0)', () => {
+    const r = run('score', JIANGXI, STRONG);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // examples/jiangxi-strong.yaml, worked by hand in its header: 97.5 + bonus 3 = 100.5, five stars (≥ 92)
+    expect(r.stdout).toMatch(/总分: 100\.5 \/ 100/);
+    expect(r.stdout).toMatch(/等级: 五星/);
+  });
+
+  it('--json prints JSON whose total is a string', () => {
+    const r = run('score', JIANGXI, STRONG, '--json');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout) as { total: unknown; base: unknown; bonus: unknown; grade: { id: string } | null; sections: unknown[] };
+    expect(typeof result.total).toBe('string');
+    expect(result.total).toBe('100.5');
+    expect(result.base).toBe('97.5');
+    expect(result.bonus).toBe('3');
+    expect(result.grade?.id).toBe('five-star');
+    expect(result.sections.length).toBeGreaterThan(0);
+  });
+
+  it('--lang en prints "Total"', () => {
+    const r = run('score', JIANGXI, STRONG, '--lang', 'en');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Total: 100\.5 \/ 100/m);
+    expect(r.stdout).not.toContain('总分');
+  });
+
+  it('--summary leaves out the item lines', () => {
+    const full = run('score', JIANGXI, STRONG);
+    const summary = run('score', JIANGXI, STRONG, '--summary');
+    expect(summary.status).toBe(0);
+    expect(summary.stdout).toMatch(/总分: 100\.5/);
+    expect(full.stdout).toMatch(/ 1\.1a 1 \/ 1 /);
+    expect(summary.stdout).not.toMatch(/ 1\.1a 1 \/ 1 /);
+  });
+
+  it('evidence with a bad value exits 1 and names the evidence file with line:col', () => {
+    const original = readFileSync(join(root, STRONG), 'utf8');
+    const line = original.split('\n').find((l) => l.startsWith('  "4.5":'));
+    expect(line, 'examples/jiangxi-strong.yaml gives "4.5"').toBeDefined();
+    const text = original.replace(line as string, '  "4.5": 1.2');
+    const file = write('bad-evidence.yaml', text);
+    const at = pos(text, '"4.5": 1.2', '1.2');
+    const r = run('score', JIANGXI, file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}:${at.line}:${at.column}: error[out-of-range]`);
+    expect(r.stderr).toContain('"4.5": 1.2');
+  });
+
+  it('every bad value in the evidence is reported in one run', () => {
+    const original = readFileSync(join(root, STRONG), 'utf8');
+    const text = original
+      .replace(/^ {2}"4\.5":.*$/m, '  "4.5": 1.2')
+      .replace(/^ {2}"1\.2": true/m, '  "1.2": yes please')
+      .replace(/^ {2}"5\.1b": 15/m, '  "5.1b": -1');
+    const file = write('bad-evidence-3.yaml', text);
+    const r = run('score', JIANGXI, file);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith(`${file}:`) && l.includes('error['))).toHaveLength(3);
+  });
+
+  it('evidence for another rubric is refused (exit 1)', () => {
+    const r = run('score', JIANGXI, 'examples/zhoushan-good.yaml');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[rubric-mismatch]');
+  });
+});
+
+/* ------------------------------------------------------------------ usage */
+
+describe('usage errors exit 2, help exits 0', () => {
+  it.each([
+    ['no command', []],
+    ['an unknown command', ['bogus']],
+    ['an unknown option', ['score', '--bogus', JIANGXI, STRONG]],
+    ['score without arguments', ['score']],
+    ['score with one argument', ['score', JIANGXI]],
+    ['score with three arguments', ['score', JIANGXI, STRONG, STRONG]],
+    ['validate without arguments', ['validate']],
+    ['--lang fr', ['score', JIANGXI, STRONG, '--lang', 'fr']],
+    ['--missing maybe', ['score', JIANGXI, STRONG, '--missing', 'maybe']],
+    ['test --bogus', ['test', '--bogus']],
+  ])('%s → 2', (_label, args) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(/Usage/);
+  });
+
+  it.each(['validate', 'score', 'test'])('%s --help → 0 with its usage', (command) => {
+    const r = run(command, '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Usage: shequ-rubric ${command}`);
+    expect(run(command, '-h').status).toBe(0);
+  });
+
+  it('--help → 0', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('shequ-rubric validate');
+  });
+});
+
+/* ------------------------------------------------------------------ test */
+
+describe('test', () => {
+  it('test/fixtures/zhoushan passes (exit 0)', () => {
+    const r = run('test', 'test/fixtures/zhoushan');
+    expect(r.status).toBe(0);
+    const summary = /fixtures: (\d+) passed, (\d+) failed/.exec(r.stdout);
+    expect(summary).not.toBeNull();
+    expect(Number(summary?.[1])).toBeGreaterThan(0);
+    expect(summary?.[2]).toBe('0');
+    expect(r.stdout).not.toContain('✗');
+  });
+
+  it('a wrong expected total exits 1 and prints expected, actual and an item trace line', () => {
+    const dir = join(tmp, 'fixtures');
+    rmSync(dir, { recursive: true, force: true });
+    const rubric = relative(dir, join(root, 'rubrics/zhoushan-2017.yaml'));
+    const evidence = relative(dir, join(root, 'examples/zhoushan-good.yaml'));
+    // examples/zhoushan-good.yaml: class 1 = 52.18, class 2 = 40 × 88.2 / 100 = 35.28, total 87.46
+    const text = [
+      `rubric: ${rubric}`,
+      'cases:',
+      '  - name: right total',
+      `    evidenceFrom: ${evidence}`,
+      '    expect: { total: 87.46, grade: good }',
+      '  - name: wrong total',
+      `    evidenceFrom: ${evidence}`,
+      '    expect: { total: 90 }',
+      '',
+    ].join('\n');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'wrong.yaml');
+    writeFileSync(file, text);
+    const r = run('test', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('✓');
+    expect(r.stdout).toMatch(/✗ .*wrong total/);
+    expect(r.stdout).toMatch(/total: expected 90, got 87\.46/);
+    // Ⅱ-3 at state B: 4 × 0.66 = 2.64 of 4
+    expect(r.stdout).toMatch(/^\s+II-3 2\.64\/4: /m);
+    expect(r.stdout).toMatch(/fixtures: 1 passed, 1 failed/);
+  });
+
+  it('a fixture whose rubric cannot be found exits 1', () => {
+    const file = write('lost.yaml', 'rubric: ./no-such-rubric.yaml\ncases:\n  - name: x\n    expect: { total: 1 }\n');
+    const r = run('test', file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[file-not-found]');
+  });
+});
