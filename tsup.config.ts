@@ -2,17 +2,23 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // The core runs in browsers: it must not import any Node built-in.
+    // index: the core, which runs in browsers and must not import any Node
+    // built-in (test/build.test.ts checks). node: files, fixtures, batch.
+    // One build, so both entries share one copy of the core (one RubricError).
+    // The CSV reader and writer are bundled in: runtime dependencies stay zod and yaml.
     entry: { index: 'src/index.ts', node: 'src/node.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
     clean: true,
+    splitting: true,
     target: 'es2022',
     platform: 'neutral',
-    external: ['zod', 'yaml', /^node:/],
-    // The CSV reader is bundled into the Node entry, so the package's runtime
-    // dependencies stay zod and yaml.
+    esbuildOptions(options) {
+      // csv-parse has no "neutral" condition: resolve its ESM build.
+      options.mainFields = ['module', 'main'];
+    },
+    external: ['zod', 'yaml', /^node:/, 'stream'],
     noExternal: ['csv-parse', 'csv-stringify'],
   },
   {

@@ -69,48 +69,65 @@ export function score(compiled: CompiledRubric, evidence: unknown, options: Scor
 
 const NO_EVIDENCE = { zh: '无证据，按 0 分计', en: 'no evidence: scored 0' };
 
+/**
+ * One item scored exactly, with its trace; its parts' points by id. Points
+ * with more places than the rubric keeps are rounded, and the trace says so.
+ */
+export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec; parts: Map<string, Dec> } {
+  const { places, mode } = compiled.rubric.rounding;
+  const kindOf = (i: ItemBase) => compiled.kinds.get(i.kind) as AnyRuleKind;
+  const parts = new Map<string, Dec>();
+  const max = compiled.maxOf(item);
+  let outcome: Outcome;
+  if (value === undefined) outcome = { points: Dec.ZERO, reason: NO_EVIDENCE, ...(kindOf(item).judgesCriteria ? { met: false } : {}) };
+  else
+    outcome = kindOf(item).score(item, value, {
+      scorePart: (part, partValue) => {
+        const r = scoreOneItem(compiled, part, partValue);
+        parts.set(part.id, r.points);
+        for (const [id, p] of r.parts) parts.set(id, p);
+        return r.trace;
+      },
+      partMax: compiled.maxOf,
+    });
+  let points = outcome.points;
+  let rounded: ItemTrace['rounded'];
+  const exactPlaces = points.places();
+  if (exactPlaces === undefined || exactPlaces > places) {
+    rounded = { from: points.toString(), places, mode };
+    points = points.round(places, mode);
+  }
+  const trace: ItemTrace = {
+    id: item.id,
+    title: item.title,
+    kind: item.kind,
+    points: points.toString(),
+    max: max.toString(),
+    ...(outcome.met !== undefined ? { met: outcome.met } : {}),
+    evidence: value === undefined ? null : plain(value),
+    reason: outcome.reason,
+    ...(item.clause ? { clause: item.clause } : {}),
+    ...(item.category ? { category: item.category } : {}),
+    ...(item.method ? { method: item.method } : {}),
+    ...(item.note ? { note: item.note } : {}),
+    ...(outcome.detail ? { detail: outcome.detail } : {}),
+    ...(rounded ? { rounded } : {}),
+    ...(outcome.parts ? { parts: outcome.parts } : {}),
+  };
+  return { trace, points, parts };
+}
+
 function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, options: ScoreOptions): ScoreResult {
   const { rubric } = compiled;
-  const { places, mode } = rubric.rounding;
   const itemPoints = new Map<string, Dec>();
   const sectionPoints = new Map<string, Dec>();
   const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
 
   const scoreItem = (item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec } => {
-    const max = compiled.maxOf(item);
-    let outcome: Outcome;
-    if (value === undefined) outcome = { points: Dec.ZERO, reason: NO_EVIDENCE, ...(kindOf(item).judgesCriteria ? { met: false } : {}) };
-    else
-      outcome = kindOf(item).score(item, value, {
-        scorePart: (part, partValue) => scoreItem(part, partValue).trace,
-        partMax: compiled.maxOf,
-      });
-    let points = outcome.points;
-    let rounded: ItemTrace['rounded'];
-    const exactPlaces = points.places();
-    if (exactPlaces === undefined || exactPlaces > places) {
-      rounded = { from: points.toString(), places, mode };
-      points = points.round(places, mode);
-    }
-    itemPoints.set(item.id, points);
-    const trace: ItemTrace = {
-      id: item.id,
-      title: item.title,
-      kind: item.kind,
-      points: points.toString(),
-      max: max.toString(),
-      ...(outcome.met !== undefined ? { met: outcome.met } : {}),
-      evidence: value === undefined ? null : plain(value),
-      reason: outcome.reason,
-      ...(item.clause ? { clause: item.clause } : {}),
-      ...(item.category ? { category: item.category } : {}),
-      ...(item.method ? { method: item.method } : {}),
-      ...(item.note ? { note: item.note } : {}),
-      ...(outcome.detail ? { detail: outcome.detail } : {}),
-      ...(rounded ? { rounded } : {}),
-      ...(outcome.parts ? { parts: outcome.parts } : {}),
-    };
-    return { trace, points };
+    const r = scoreOneItem(compiled, item, value);
+    itemPoints.set(item.id, r.points);
+    for (const [id, p] of r.parts) itemPoints.set(id, p);
+    return r;
   };
 
   const scoreSection = (section: Section): { trace: SectionTrace; points: Dec; criteria: CriteriaCount } => {

@@ -66,5 +66,5 @@ export interface ScoreResult {
   sections: SectionTrace[];
 }
 
-/** Totals only: what scoring without a trace returns. */
-export type ScoreTotals = Omit<ScoreResult, 'sections'> & { sections: { id: string; points: string }[] };
+/** Totals only (scoreTotals): the same numbers as a full result, without traces or criteria counts; sections flattened in rubric order. */
+export type ScoreTotals = Omit<ScoreResult, 'sections' | 'criteria'> & { sections: { id: string; points: string }[] };

@@ -43,7 +43,9 @@ const STANDARD_TAGS = new Set([
   'tag:yaml.org,2002:seq',
 ]);
 
-export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
+/** A path as a map key: cheap to extend one segment at a time, unambiguous. */
+const segKey = (seg: PathSegment): string => (typeof seg === 'number' ? `\u0000n${seg}` : `\u0000s${seg}`);
+export const pathKey = (path: readonly PathSegment[]): string => path.map(segKey).join('');
 
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
   const file = options.file ?? '<input>';
@@ -88,7 +90,7 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
   // Aliases resolve to the nearest anchor of that name before them. Indexing
   // anchors once keeps many aliases linear (yaml's own lookup walks the document).
   const anchors = new Map<string, { start: number; node: Node }[]>();
-  visit(doc, {
+  if (text.includes('&')) visit(doc, {
     Node(_key, node) {
       const anchor = (node as { anchor?: string }).anchor;
       if (anchor && node.range) {
@@ -116,7 +118,7 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
   };
 
   const budget = { nodes: options.maxNodes ?? 100_000, exceeded: false };
-  const convert = (node: unknown, path: PathSegment[], depth: number): unknown => {
+  const convert = (node: unknown, path: PathSegment[], key: string, depth: number): unknown => {
     if (budget.exceeded) return undefined;
     if (--budget.nodes < 0 || depth > 200) {
       budget.exceeded = true;
@@ -129,14 +131,14 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
     }
     if (node === null || node === undefined) return null;
     const n = node as Node;
-    if (n.range) source.ranges.set(pathKey(path), [n.range[0], n.range[1]]);
+    if (n.range) source.ranges.set(key, [n.range[0], n.range[1]]);
     if (isAlias(n)) {
       const target = resolveAlias(n.source, n.range?.[0] ?? 0);
       if (!target) {
         issues.push(issue('yaml-syntax', path, `the alias *${n.source} has no anchor`));
         return null;
       }
-      return convert(target, path, depth + 1);
+      return convert(target, path, key, depth + 1);
     }
     const tag = (n as { tag?: string }).tag;
     if (tag && !STANDARD_TAGS.has(tag)) {
@@ -149,43 +151,44 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
       return null;
     }
     if (isScalar(n)) return scalarValue(n.value, n.source);
-    if (isSeq(n)) return n.items.map((item, i) => convert(item, [...path, i], depth + 1));
+    if (isSeq(n)) return n.items.map((item, i) => convert(item, [...path, i], key + segKey(i), depth + 1));
     if (isMap(n)) {
       const out: Record<string, unknown> = {};
       for (const pair of n.items) {
         const keyNode = pair.key as Node | null;
-        let key: string;
+        let name: string;
         if (isScalar(keyNode)) {
-          key = typeof keyNode.source === 'string' && keyNode.type === 'PLAIN' ? keyNode.source : String(keyNode.value);
+          name = typeof keyNode.source === 'string' && keyNode.type === 'PLAIN' ? keyNode.source : String(keyNode.value);
         } else {
           const where = keyNode?.range ? keyNode.range[0] : (n.range?.[0] ?? 0);
-          source.ranges.set(pathKey([...path, '<key>']), [where, where + 1]);
+          source.ranges.set(key + segKey('<key>'), [where, where + 1]);
           issues.push(issue('invalid-type', path, 'a key must be a plain string', { expected: 'a string key', found: 'a complex key' }));
           continue;
         }
-        const childPath = [...path, key];
-        if (keyNode?.range) source.ranges.set(pathKey([...childPath, '<key>']), [keyNode.range[0], keyNode.range[1]]);
-        if (FORBIDDEN_KEYS.has(key) || key === '<<') {
-          if (keyNode?.range) source.ranges.set(pathKey(childPath), [keyNode.range[0], keyNode.range[1]]);
+        const childPath = [...path, name];
+        const childKey = key + segKey(name);
+        if (keyNode?.range) source.ranges.set(childKey + segKey('<key>'), [keyNode.range[0], keyNode.range[1]]);
+        if (FORBIDDEN_KEYS.has(name) || name === '<<') {
+          if (keyNode?.range) source.ranges.set(childKey, [keyNode.range[0], keyNode.range[1]]);
           issues.push(
             issue(
               'forbidden-key',
               childPath,
-              key === '<<' ? 'merge keys (<<) are not supported: write the keys out' : `the key "${key}" is not allowed`,
-              { found: key },
+              name === '<<' ? 'merge keys (<<) are not supported: write the keys out' : `the key "${name}" is not allowed`,
+              { found: name },
             ),
           );
           continue;
         }
         const valueNode = pair.value as Node | null;
-        if (valueNode === null && keyNode?.range) source.ranges.set(pathKey(childPath), [keyNode.range[0], keyNode.range[1]]);
-        out[key] = convert(valueNode, childPath, depth + 1);
+        if (valueNode === null && keyNode?.range) source.ranges.set(childKey, [keyNode.range[0], keyNode.range[1]]);
+        out[name] = convert(valueNode, childPath, childKey, depth + 1);
       }
       return out;
     }
     return null;
   };
-  const value = convert(doc.contents, [], 0);
+  const value = convert(doc.contents, [], '', 0);
   return { value, source, issues };
 }
 

@@ -67,6 +67,43 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
         });
       }) as unknown as z.ZodType<BonusEvidence>;
   },
+  fast(item, ctx) {
+    const cap = ctx.scaled(item.cap);
+    const byLevel = new Map<string, number>();
+    for (const l of item.levels) {
+      const p = ctx.scaled(l.points);
+      if (p === undefined) return undefined;
+      byLevel.set(l.id, p);
+    }
+    if (cap === undefined) return undefined;
+    const window = item.window?.years;
+    const isYear = (y: unknown): y is number => typeof y === 'number' && Number.isInteger(y) && y >= 1900 && y <= 9999;
+    return (raw) => {
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      const e = raw as { year?: unknown; honours?: unknown };
+      const keys = Object.keys(e);
+      if (keys.some((k) => k !== 'year' && k !== 'honours') || !Array.isArray(e.honours) || e.honours.length > 10_000) return undefined;
+      if (e.year !== undefined && !isYear(e.year)) return undefined;
+      if (window !== undefined && e.year === undefined) return undefined;
+      const best = new Map<string, number>();
+      for (const h of e.honours as unknown[]) {
+        if (h === null || typeof h !== 'object' || Array.isArray(h)) return undefined;
+        const { matter, level, year, ...rest } = h as Record<string, unknown>;
+        if (Object.keys(rest).length || typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
+        const p = byLevel.get(level);
+        if (p === undefined) return undefined;
+        if (year !== undefined && !isYear(year)) return undefined;
+        if (window !== undefined && year === undefined) return undefined;
+        const assessed = e.year as number | undefined;
+        if (assessed !== undefined && year !== undefined && (year as number) > assessed) return undefined;
+        if (window !== undefined && (year as number) < (assessed as number) - window + 1) continue;
+        if (p > (best.get(matter) ?? -1)) best.set(matter, p);
+      }
+      let total = 0;
+      for (const p of best.values()) total += p;
+      return Math.min(total, cap);
+    };
+  },
   score(item, e) {
     const best = new Map<string, LevelSpec>();
     const outside: string[] = [];

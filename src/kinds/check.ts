@@ -14,6 +14,11 @@ export const check = defineRuleKind<ItemBase, boolean>({
   params: () => ({}),
   maxPoints: (item) => item.points,
   evidence: () => evidenceBoolean,
+  fast(item, ctx) {
+    const points = ctx.scaled(item.points);
+    if (points === undefined) return undefined;
+    return (raw) => (raw === true ? points : raw === false ? 0 : undefined);
+  },
   score(item, met) {
     return met
       ? { points: item.points, met, reason: { zh: `满足，得 ${fmt(item.points)} 分`, en: `met: ${fmt(item.points)}` } }

@@ -4,6 +4,7 @@ import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema } from './shared.js';
+import { exactDouble, exactObject, plainNumber, rangeTest } from './fast.js';
 
 const conditionSpec = z.strictObject({
   id: idSchema,
@@ -64,6 +65,47 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     if (!only) return object;
     const bare = only.flag ? evidenceBoolean : quantity(only);
     return z.union([bare.transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
+  },
+  fast(item, ctx) {
+    const points = ctx.scaled(item.points);
+    if (points === undefined) return undefined;
+    const conditions = item.conditions ?? [];
+    if (conditions.length === 0) return (raw) => (raw === true ? points : raw === false ? 0 : undefined);
+    const tests: { id: string; flag: boolean; test?: (x: number) => boolean; integer?: boolean; max?: number }[] = [];
+    for (const c of conditions) {
+      if (c.flag) {
+        tests.push({ id: c.id, flag: true });
+        continue;
+      }
+      const test = rangeTest(c.range as Range);
+      const max = c.max ? exactDouble(c.max) : undefined;
+      if (!test || (c.max && max === undefined)) return undefined;
+      tests.push({ id: c.id, flag: false, test, integer: c.integer, max });
+    }
+    const ids = tests.map((t) => t.id);
+    const only = tests.length === 1 ? tests[0] : undefined;
+    const holds = (t: (typeof tests)[number], v: unknown): boolean | undefined => {
+      if (t.flag) return typeof v === 'boolean' ? v : undefined;
+      const x = plainNumber(v, t.integer, t.max);
+      return x === undefined ? undefined : (t.test as (x: number) => boolean)(x);
+    };
+    return (raw) => {
+      let met = true;
+      if (only && (typeof raw === 'number' || typeof raw === 'boolean')) {
+        const h = holds(only, raw);
+        if (h === undefined) return undefined;
+        met = h;
+      } else {
+        const o = exactObject(raw, ids);
+        if (!o) return undefined;
+        for (const t of tests) {
+          const h = holds(t, o[t.id]);
+          if (h === undefined) return undefined;
+          met &&= h;
+        }
+      }
+      return met ? points : 0;
+    };
   },
   score(item, values) {
     const conditions = item.conditions ?? [];

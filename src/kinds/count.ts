@@ -3,6 +3,7 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { fmt, idSchema, nonNegative, positive, quantity } from './shared.js';
+import { exactObject, plainNumber, steps } from './fast.js';
 
 const countSpec = z.strictObject({
   id: idSchema,
@@ -58,6 +59,39 @@ export const count = defineRuleKind<CountItem, Counts>({
     const only = item.counts.length === 1 ? item.counts[0] : undefined;
     if (!only) return object;
     return z.union([quantity({ integer: only.integer ?? true, unit: only.unit }).transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Counts>;
+  },
+  fast(item, ctx) {
+    const cap = ctx.scaled(item.cap);
+    const counts: { id: string; per: number; step: number }[] = [];
+    for (const c of item.counts) {
+      const per = ctx.scaled(c.per);
+      const step = (c.step ?? Dec.ONE).isInteger() ? Number((c.step ?? Dec.ONE).n) : undefined;
+      if (per === undefined || step === undefined) return undefined;
+      counts.push({ id: c.id, per, step });
+    }
+    if (cap === undefined) return undefined;
+    const ids = counts.map((c) => c.id);
+    const single = counts.length === 1 ? counts[0] : undefined;
+    return (raw) => {
+      let total = 0;
+      if (single && typeof raw === 'number') {
+        const n = plainNumber(raw, true);
+        const k = n === undefined ? undefined : steps(n, single.step);
+        if (k === undefined) return undefined;
+        total = k * single.per;
+      } else {
+        const o = exactObject(raw, ids);
+        if (!o) return undefined;
+        for (const c of counts) {
+          // whole numbers only: fractional hours and the like take the exact path
+          const n = plainNumber(o[c.id], true);
+          const k = n === undefined ? undefined : steps(n, c.step);
+          if (k === undefined) return undefined;
+          total += k * c.per;
+        }
+      }
+      return Number.isSafeInteger(total) ? Math.min(total, cap) : undefined;
+    };
   },
   score(item, counts) {
     let raw = Dec.ZERO;

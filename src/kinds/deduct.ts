@@ -3,6 +3,7 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { evidenceBoolean, fmt, idSchema, nonNegative, positive, quantity } from './shared.js';
+import { exactObject, plainNumber, steps } from './fast.js';
 
 const deductionSpec = z.strictObject({
   id: idSchema,
@@ -77,6 +78,47 @@ export const deduct = defineRuleKind<DeductItem, Values>({
     const only = sole(item);
     if (!only) return object;
     return z.union([quantity({ integer: only.integer ?? !only.shortOf, unit: only.unit }).transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
+  },
+  fast(item, ctx) {
+    const points = ctx.scaled(item.points);
+    const otherwise = item.precondition ? ctx.scaled(item.precondition.otherwise) : 0;
+    if (points === undefined || otherwise === undefined) return undefined;
+    const deductions: { id: string; flag: boolean; per: number; step: number; shortOf?: number }[] = [];
+    for (const d of item.deductions) {
+      const per = ctx.scaled(d.per);
+      const step = d.step ?? Dec.ONE;
+      if (per === undefined || !step.isInteger()) return undefined;
+      if (d.shortOf && !d.shortOf.isInteger()) return undefined;
+      deductions.push({ id: d.id, flag: d.flag === true, per, step: Number(step.n), ...(d.shortOf ? { shortOf: Number(d.shortOf.n) } : {}) });
+    }
+    const ids = [...deductions.map((d) => d.id), ...(item.precondition ? [item.precondition.id] : [])];
+    const only = sole(item);
+    const pre = item.precondition?.id;
+    return (raw) => {
+      const o: Record<string, unknown> | undefined = only && typeof raw === 'number' ? { [only.id]: raw } : exactObject(raw, ids);
+      if (!o) return undefined;
+      if (pre !== undefined) {
+        const p = o[pre];
+        if (typeof p !== 'boolean') return undefined;
+        if (!p) return otherwise;
+      }
+      let off = 0;
+      for (const d of deductions) {
+        const v = o[d.id];
+        if (d.flag) {
+          if (typeof v !== 'boolean') return undefined;
+          if (v) off += d.per;
+          continue;
+        }
+        // whole numbers only: fractional hours take the exact path
+        const n = plainNumber(v, true);
+        if (n === undefined) return undefined;
+        const k = steps(d.shortOf !== undefined ? Math.max(0, d.shortOf - n) : n, d.step);
+        if (k === undefined) return undefined;
+        off += k * d.per;
+      }
+      return Number.isSafeInteger(off) ? Math.max(0, points - off) : undefined;
+    };
   },
   score(item, values) {
     if (item.precondition && values[item.precondition.id] === false) {

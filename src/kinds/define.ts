@@ -102,6 +102,24 @@ export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> 
    * (`evidence:<item>.<field>` in gates), how to read it.
    */
   measure?(item: Item, evidence: Evidence, field: string | undefined): Dec | undefined;
+  /**
+   * Optional fast path for totals-only scoring: compiled once per item, it
+   * takes the raw evidence and returns the points as an integer count of
+   * 10^-places (the rubric's rounding), or undefined whenever the evidence is
+   * anything but plainly valid — the exact path then decides (and reports).
+   * It must agree with `score` on every input it accepts (property-tested).
+   */
+  fast?(item: Item, ctx: FastContext): FastScorer | undefined;
+}
+
+/** Raw evidence → integer points at the rubric's scale, or undefined to defer to the exact path. */
+export type FastScorer = (raw: unknown) => number | undefined;
+
+export interface FastContext {
+  /** d × 10^places as a safe integer, or undefined when that is not exact. */
+  scaled(d: Dec): number | undefined;
+  /** The fast scorer of a part (for kinds with parts). */
+  fastFor(part: ItemBase): FastScorer | undefined;
 }
 
 /** Declares a rule kind; the identity function that gives the kind its types. */

@@ -60,6 +60,25 @@ export const levels = defineRuleKind<LevelsItem, string[]>({
     const one = levelIdSchema(item.levels);
     return z.union([z.array(one).max(1000), one.transform((v) => [v])]) as unknown as z.ZodType<string[]>;
   },
+  fast(item, ctx) {
+    const byLevel = new Map<string, number>();
+    for (const l of item.levels) {
+      const p = ctx.scaled(l.points);
+      if (p === undefined) return undefined;
+      byLevel.set(l.id, p);
+    }
+    return (raw) => {
+      const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : undefined;
+      if (!list || list.length > 1000) return undefined;
+      let best = 0;
+      for (const id of list) {
+        const p = typeof id === 'string' ? byLevel.get(id) : undefined;
+        if (p === undefined) return undefined;
+        if (p > best) best = p;
+      }
+      return best;
+    };
+  },
   score(item, reached) {
     let best: LevelSpec | undefined;
     for (const id of reached) {

@@ -4,6 +4,7 @@ import { issue, type Issue } from '../issues.js';
 import { coverageProblems, inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, fmt, quantity, rangeSchema } from './shared.js';
+import { plainNumber, rangeTest } from './fast.js';
 
 const bandSpec = z.strictObject({
   range: rangeSchema,
@@ -64,6 +65,22 @@ export const rate = defineRuleKind<RateItem, Dec>({
   },
   maxPoints: (item) => (item.mode === 'linear' ? item.points : (item.bands ?? []).reduce((m, b) => Dec.max(m, b.points), Dec.ZERO)),
   evidence: () => z.union([rateValue, counted]) as unknown as z.ZodType<Dec>,
+  fast(item, ctx) {
+    if (item.mode !== 'bands') return undefined;
+    const bands: { test: (x: number) => boolean; points: number }[] = [];
+    for (const b of item.bands ?? []) {
+      const test = rangeTest(b.range);
+      const points = ctx.scaled(b.points);
+      if (!test || points === undefined) return undefined;
+      bands.push({ test, points });
+    }
+    return (raw) => {
+      const x = plainNumber(raw, false, 1);
+      if (x === undefined) return undefined;
+      for (const b of bands) if (b.test(x)) return b.points;
+      return 0;
+    };
+  },
   score(item, r) {
     if (item.mode === 'linear') {
       const points = item.points.mul(r);

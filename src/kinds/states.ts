@@ -66,6 +66,15 @@ export const states = defineRuleKind<StatesItem, string>({
       }
     });
   },
+  fast(item, ctx) {
+    const byState = new Map<string, number>();
+    for (const s of item.states) {
+      const p = ctx.scaled(item.points.mul(s.fraction));
+      if (p === undefined) return undefined;
+      byState.set(s.id, p);
+    }
+    return (raw) => (typeof raw === 'string' ? byState.get(raw) : undefined);
+  },
   score(item, state) {
     const spec = item.states.find((s) => s.id === state) as StatesItem['states'][number];
     const points = item.points.mul(spec.fraction);

@@ -3,6 +3,7 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase, type ItemTrace } from './define.js';
 import { fmt, nonNegative } from './shared.js';
+import { exactObject } from './fast.js';
 
 export interface SumItem extends ItemBase {
   cap?: Dec;
@@ -48,6 +49,28 @@ export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
     const shape: Record<string, z.ZodType> = {};
     for (const p of item.parts) shape[p.id] = ctx.evidenceFor(p);
     return z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+  },
+  fast(item, ctx) {
+    const cap = item.cap ? ctx.scaled(item.cap) : Infinity;
+    const parts: { id: string; fast: (raw: unknown) => number | undefined }[] = [];
+    for (const p of item.parts) {
+      const fast = ctx.fastFor(p);
+      if (!fast) return undefined;
+      parts.push({ id: p.id, fast });
+    }
+    if (cap === undefined) return undefined;
+    const ids = parts.map((p) => p.id);
+    return (raw) => {
+      const o = exactObject(raw, ids);
+      if (!o) return undefined;
+      let total = 0;
+      for (const p of parts) {
+        const v = p.fast(o[p.id]);
+        if (v === undefined) return undefined;
+        total += v;
+      }
+      return Math.min(total, cap);
+    };
   },
   score(item, evidence, ctx) {
     const parts: ItemTrace[] = item.parts.map((p) => ctx.scorePart(p, evidence[p.id], item.id));

@@ -4,6 +4,7 @@ import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
+import { exactDouble, exactObject, plainNumber, rangeTest, ratioTest } from './fast.js';
 
 const derivedSpec = z.strictObject({
   zh: z.string().min(1),
@@ -116,6 +117,72 @@ export const tiers = defineRuleKind<TiersItem, Values>({
     if (!sole) return object;
     const spec = item.measures[sole] as MeasureSpec;
     return z.union([quantity(spec).transform((v) => ({ [sole]: v }) as Values), object]) as unknown as z.ZodType<Values>;
+  },
+  fast(item, ctx) {
+    const measures = Object.entries(item.measures).map(([id, spec]) => {
+      const max = spec.max ? exactDouble(spec.max) : undefined;
+      return { id, integer: spec.integer, max, atMost: spec.atMost, badMax: spec.max !== undefined && max === undefined };
+    });
+    if (measures.some((m) => m.badMax)) return undefined;
+    const ids = measures.map((m) => m.id);
+    type Test = (v: Record<string, number>) => boolean | undefined;
+    const tiers: { points: number; tests: Test[] }[] = [];
+    for (const tier of item.tiers) {
+      const points = ctx.scaled(tier.points);
+      if (points === undefined) return undefined;
+      const tests: Test[] = [];
+      for (const [q, range] of Object.entries(tier.when)) {
+        const derived = item.derived?.[q];
+        if (derived) {
+          const test = ratioTest(range, derived.scale ?? Dec.ONE);
+          if (!test) return undefined;
+          const [num, den] = derived.ratio;
+          tests.push((v) => {
+            const n = v[num] as number;
+            const d = v[den] as number;
+            if (d === 0) return false;
+            // ratios of fractional quantities take the exact path
+            if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) return undefined;
+            return test(n, d);
+          });
+        } else {
+          const test = rangeTest(range);
+          if (!test) return undefined;
+          tests.push((v) => test(v[q] as number));
+        }
+      }
+      tiers.push({ points, tests });
+    }
+    const sole = soleMeasure(item);
+    return (raw) => {
+      let values: Record<string, number>;
+      if (sole !== undefined && typeof raw === 'number') values = { [sole]: raw };
+      else {
+        const o = exactObject(raw, ids);
+        if (!o) return undefined;
+        values = o as Record<string, number>;
+      }
+      for (const m of measures) {
+        const x = plainNumber(values[m.id], m.integer, m.max);
+        if (x === undefined) return undefined;
+        if (m.atMost !== undefined && !(x <= (values[m.atMost] as number))) return undefined;
+      }
+      let best = 0;
+      for (const tier of tiers) {
+        if (tier.points <= best) continue;
+        let holds = true;
+        for (const test of tier.tests) {
+          const h = test(values);
+          if (h === undefined) return undefined;
+          if (!h) {
+            holds = false;
+            break;
+          }
+        }
+        if (holds) best = tier.points;
+      }
+      return best;
+    };
   },
   score(item, values) {
     const q = quantities(item, values);

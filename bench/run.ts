@@ -1,0 +1,93 @@
+/**
+ * npm run bench — DB36 scored four ways on the same generated records, after
+ * checking that all agree on every total: shequ-rubric totals only, with the
+ * full trace, a hand-written integer scorer, and json-rules-engine. Also
+ * loading + validating + compiling the rubric.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { compile, parseRubric, score, scoreTotals } from '../src/index.js';
+import { generateRecords } from './generate.js';
+import { scoreDb36 } from './handwritten-db36.js';
+import { buildEngine, scoreWithEngine } from './json-rules-engine-db36.js';
+
+const N = Number(process.env.BENCH_RECORDS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const JRE_RECORDS = Number(process.env.BENCH_JRE_RECORDS ?? 2_000);
+const rubricText = readFileSync(new URL('../../rubrics/jiangxi-db36-t-1609-2022.yaml', import.meta.url) /* run from bench/.out */, 'utf8');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const hundredths = (s: string) => Math.round(Number(s) * 100); // display comparison only; the library's strings are exact
+
+function time(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main() {
+  const records = generateRecords(N);
+  const compiled = compile(parseRubric(rubricText));
+
+  // 1. Every scorer agrees on every total before anything is timed.
+  const engine = buildEngine();
+  let checked = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const hand = scoreDb36(r);
+    const totals = scoreTotals(compiled, r);
+    const full = score(compiled, r);
+    if (hundredths(totals.total) !== hand.total || totals.total !== full.total || totals.grade?.id !== hand.stars || full.grade?.id !== hand.stars) {
+      throw new Error(`record ${i}: totals ${totals.total} ${totals.grade?.id}, full ${full.total}, hand-written ${hand.total / 100} ${hand.stars}`);
+    }
+    if (i < JRE_RECORDS) {
+      const jre = await scoreWithEngine(engine, r);
+      if (jre !== hand.total) throw new Error(`record ${i}: json-rules-engine ${jre / 100}, hand-written ${hand.total / 100}`);
+    }
+    checked++;
+  }
+
+  // 2. Throughput, median of rounds, after a warm-up round each.
+  const rate = (fn: () => void, n: number) => {
+    fn();
+    const ms = median(Array.from({ length: ROUNDS }, () => time(fn)));
+    return (n / ms) * 1000;
+  };
+  let sink = 0;
+  const hand = rate(() => {
+    for (const r of records) sink += scoreDb36(r).total;
+  }, N);
+  const totalsOnly = rate(() => {
+    for (const r of records) sink += scoreTotals(compiled, r).total.length;
+  }, N);
+  const fullTrace = rate(() => {
+    for (const r of records) sink += score(compiled, r).total.length;
+  }, N);
+  const jreRecords = records.slice(0, JRE_RECORDS);
+  await Promise.all(jreRecords.slice(0, 200).map((r) => scoreWithEngine(engine, r)));
+  const t0 = process.hrtime.bigint();
+  for (const r of jreRecords) sink += await scoreWithEngine(engine, r);
+  const jre = (JRE_RECORDS / (Number(process.hrtime.bigint() - t0) / 1e6)) * 1000;
+
+  // 3. Loading + validating + compiling DB36, after warm-up.
+  for (let i = 0; i < 30; i++) compile(parseRubric(rubricText));
+  const load = median(Array.from({ length: 100 }, () => time(() => compile(parseRubric(rubricText)))));
+
+  const row = (name: string, perSec: number, target?: string) =>
+    `${name.padEnd(36)} ${Math.round(perSec).toLocaleString('en').padStart(12)} /s   ${(perSec / hand).toFixed(3).padStart(8)} × hand-written${target ? `   ${target}` : ''}`;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`DB36/T 1609—2022, ${N.toLocaleString('en')} generated communities (seed 20221623), all ${checked.toLocaleString('en')} totals agreeing before timing`);
+  console.log(`machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+  console.log(row('hand-written integer scorer', hand));
+  console.log(row('shequ-rubric, totals only', totalsOnly, `target ≥ 1.0 × hand-written: ${totalsOnly / hand >= 1 ? 'met' : 'not met'}`));
+  console.log(row('shequ-rubric, full trace', fullTrace, `target ≥ 0.5 × hand-written: ${fullTrace / hand >= 0.5 ? 'met' : 'not met'}`));
+  console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records)`, jre));
+  console.log(`\nshequ-rubric totals only ÷ json-rules-engine: ${(totalsOnly / jre).toFixed(1)} × (target ≥ 300: ${totalsOnly / jre >= 300 ? 'met' : 'not met'})`);
+  console.log(`load + validate + compile DB36 (median of 100 after warm-up): ${load.toFixed(2)} ms (target < 10 ms: ${load < 10 ? 'met' : 'not met'})`);
+  if (sink === -1) console.log(sink);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

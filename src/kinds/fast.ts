@@ -1,0 +1,88 @@
+import { Dec } from '../decimal.js';
+import type { Range } from '../range.js';
+
+/**
+ * Helpers for the kinds' fast paths. A JS number compared with a threshold
+ * is exact when the threshold survives the trip to a double and back: both
+ * sides then round the same way, so `x >= t` on doubles is the comparison of
+ * the decimals as written. Arithmetic (ratios) is done in safe integers only.
+ */
+
+/** The double of a decimal, when it round-trips exactly (≤ 15 significant digits). */
+export function exactDouble(d: Dec): number | undefined {
+  const x = d.toNumber();
+  const back = Dec.fromNumber(x);
+  return back && back.eq(d) ? x : undefined;
+}
+
+/** A predicate on a number for a range, or undefined when a bound is not an exact double. */
+export function rangeTest(r: Range): ((x: number) => boolean) | undefined {
+  const lo = r.min ? exactDouble(r.min) : -Infinity;
+  const hi = r.max ? exactDouble(r.max) : Infinity;
+  if (lo === undefined || hi === undefined) return undefined;
+  const { minInclusive, maxInclusive } = r;
+  return (x) => (minInclusive ? x >= lo : x > lo) && (maxInclusive ? x <= hi : x < hi);
+}
+
+/**
+ * A predicate on the ratio n / d × scale (n, d safe integers, d > 0) against a
+ * range, by cross-multiplication in integers; undefined when the products
+ * could leave the safe range.
+ */
+export function ratioTest(r: Range, scale: Dec): ((n: number, d: number) => boolean | undefined) | undefined {
+  const bound = (b: Dec | undefined) => {
+    if (!b) return undefined;
+    // ratio ≥ b  ⟺  n × scale ≥ b × d  ⟺  n × sN × bD ≥ bN × sD × d
+    const left = scale.n * b.d;
+    const right = b.n * scale.d;
+    if (left > BigInt(Number.MAX_SAFE_INTEGER) || right > BigInt(Number.MAX_SAFE_INTEGER) || right < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
+    return { left: Number(left), right: Number(right) };
+  };
+  const lo = bound(r.min);
+  const hi = bound(r.max);
+  if (lo === null || hi === null) return undefined;
+  const { minInclusive, maxInclusive } = r;
+  return (n, d) => {
+    if (lo) {
+      const a = n * lo.left;
+      const b = lo.right * d;
+      if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
+      if (minInclusive ? a < b : a <= b) return false;
+    }
+    if (hi) {
+      const a = n * hi.left;
+      const b = hi.right * d;
+      if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
+      if (maxInclusive ? a > b : a >= b) return false;
+    }
+    return true;
+  };
+}
+
+/** A plain non-negative finite number (strings and anything else defer to the exact path). */
+export function plainNumber(v: unknown, integer: boolean | undefined, max?: number): number | undefined {
+  if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return undefined;
+  if (integer ? !Number.isSafeInteger(v) : !Number.isFinite(v)) return undefined;
+  if (max !== undefined && v > max) return undefined;
+  return v;
+}
+
+/** A plain object with exactly these keys. */
+export function exactObject(v: unknown, keys: readonly string[]): Record<string, unknown> | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  let n = 0;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    n++;
+  }
+  if (n !== keys.length) return undefined;
+  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(o, k)) return undefined;
+  return o;
+}
+
+/** floor(n / step) × per for safe integers, or undefined. */
+export function steps(n: number, step: number): number | undefined {
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(step) || step <= 0) return undefined;
+  return (n - (n % step)) / step;
+}
