@@ -10,11 +10,56 @@ export { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 export { type Resolver, type RubricFile } from './extends.js';
 export { compile, type CompiledRubric, type CompileOptions, type MissingPolicy } from './compile.js';
 export { score, safeScore, checkEvidence, type ScoreOptions } from './evaluate.js';
+export { scoreTotals, safeScoreTotals, totalsOf } from './totals.js';
 export { explain, type ExplainOptions, type Lang } from './explain.js';
 export { formatIssues, formatPath, type FormatOptions } from './format-issues.js';
 export { buildSchemas, type Rubric, type Section, type Gate, type Band, type RubricSchemas } from './schema.js';
-export { defineRuleKind, type RuleKind, type AnyRuleKind, type ItemBase, type ItemTrace, type Outcome, type Bilingual, type KindDoc } from './kinds/define.js';
+export { defineRuleKind, type RuleKind, type AnyRuleKind, type ItemBase, type ItemTrace, type Outcome, type Bilingual, type KindDoc, type FastScorer, type FastContext } from './kinds/define.js';
 export { builtinKinds } from './kinds/index.js';
 export * as kindSchemas from './kinds/shared.js';
-export type { ScoreResult, SectionTrace, GateResult, GradeResult, CriteriaCount } from './result.js';
+export type { ScoreResult, ScoreTotals, SectionTrace, GateResult, GradeResult, CriteriaCount } from './result.js';
 export { readYaml, type ReadOptions, type SourceText } from './source.js';
+export { sha256, canonicalJson, rubricDigest } from './digest.js';
+export {
+  applicableVersion,
+  appliesOn,
+  effectivePeriod,
+  describePeriod,
+  isCalendarDate,
+  versionProblems,
+  RubricCollection,
+  VersionError,
+  type EffectivePeriod,
+  type RubricLike,
+  type VersionErrorCode,
+  type VersionProblem,
+} from './versions.js';
+export { rubricJsonSchema, evidenceJsonSchema, RUBRIC_SCHEMA_ID, type JsonSchema, type RubricJsonSchemaOptions, type EvidenceJsonSchemaOptions } from './json-schema.js';
+export {
+  diffRubrics,
+  diffImpact,
+  formatDiff,
+  formatImpact,
+  compareValues,
+  type RubricDiff,
+  type RubricRef,
+  type ItemDiff,
+  type SectionDiff,
+  type SectionMaximum,
+  type EntryDiff,
+  type FieldChange,
+  type EvidenceCase,
+  type Impact,
+  type ImpactOptions,
+  type ImpactSummary,
+  type CommunityImpact,
+  type ItemMovement,
+  type ItemCause,
+  type ScoredSide,
+  type FailedSide,
+  type DiffTextOptions,
+} from './diff.js';
+export { plan, planOptions, applyOptions, formatPlan, stepLine, type Plan, type PlanOptions, type PlanOption, type PlanStep, type PlanReason, type PlanReasonCode, type PlanTarget, type ItemOptions, type FormatPlanOptions } from './plan.js';
+export { builtinPlanners, type KindPlanner, type AnyKindPlanner, type PlanCandidate, type PlannerContext } from './plan-kinds.js';
+export { safeParseCosts, safeParseCostsObject, costOf, type Costs, type CostValue, type ItemCost } from './costs.js';
+export { report, reportMarkdown, reportHtml, htmlEscape, mdEscape, percentOf, unmetItems, type ReportFormat, type ReportOptions } from './report.js';

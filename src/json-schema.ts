@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
+import { childSchema } from './extends.js';
 import type { AnyRuleKind } from './kinds/define.js';
 import { bilingual, decimal, fraction, idSchema, nonNegative, positive, rangeSchema } from './kinds/shared.js';
 import { schemasFor } from './registry.js';
@@ -55,8 +56,38 @@ export function rubricJsonSchema(options: RubricJsonSchemaOptions = {}): JsonSch
     const kind = typeof kindName === 'string' ? schemas.kinds.get(kindName) : undefined;
     if (kind && variant !== item) metadata.add(variant, { title: `kind: ${kind.name}`, description: `${kind.doc.summary.en}\n${kind.doc.summary.zh}` });
   }
-  const schema = z.toJSONSchema(schemas.rubric, { io: 'input', target: TARGET, metadata }) as JsonSchema;
-  return { $schema: schema.$schema, $id: RUBRIC_SCHEMA_ID, title: schema.title, description: schema.description, ...schema };
+  // The child as the loader reads it, with the keys it replaces wholesale and the items and
+  // sections it adds described by the rubric's own schemas (they are validated by those after merging).
+  const top = (schemas.rubric as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+  const replaced = Object.fromEntries(
+    (['title', 'source', 'effective', 'rounding', 'max', 'notes', 'gates', 'grades'] as const).map((k) => [k, (top[k] as z.ZodType).optional()]),
+  );
+  const addSpec = (childSchema.shape.add.unwrap() as z.ZodArray<z.ZodObject>).element;
+  const child = childSchema.extend({
+    ...replaced,
+    add: z.array(addSpec.extend({ items: z.array(schemas.item as unknown as z.ZodType).optional(), sections: z.array(schemas.section as unknown as z.ZodType).optional() })).optional(),
+  });
+  metadata.add(child, {
+    id: 'child',
+    title: 'shequ-rubric rubric that extends another',
+    description: 'A rubric that extends a parent (`extends:`): overrides by id, additions, removals, and replaced top-level keys. The merged rubric is validated like any other. See docs/rubric-format.md, "Rubrics that extend rubrics".',
+  });
+  const rubric = metadata.get(schemas.rubric) as Meta;
+  metadata.add(schemas.rubric, { ...rubric, id: 'rubric' });
+  // One generation for both document shapes, so they share their definitions.
+  const both = z.toJSONSchema(z.union([schemas.rubric as unknown as z.ZodType, child]), { io: 'input', target: TARGET, metadata }) as JsonSchema;
+  // A document with `extends` is a child, any other a whole rubric: if / then / else, so that an
+  // editor reports the errors of the one shape that applies rather than of both.
+  return {
+    $schema: both.$schema,
+    $id: RUBRIC_SCHEMA_ID,
+    title: rubric.title,
+    description: rubric.description,
+    if: { type: 'object', required: ['extends'] },
+    then: { $ref: '#/definitions/child' },
+    else: { $ref: '#/definitions/rubric' },
+    definitions: both.definitions,
+  };
 }
 
 export interface EvidenceJsonSchemaOptions {

@@ -17,7 +17,39 @@ import { fromZod } from './zod-issues.js';
 import { checkEvidence } from './evaluate.js';
 
 export * from './index.js';
+export { loadCostsFile, type CostsFile } from './costs-file.js';
 export { formatCaseResults, runCase, mergeEvidence, fixtureSchema, type CaseResult } from './fixtures.js';
+// Evidence templates, the CSV evidence reader and batch scoring (template.ts and evidence-fields.ts are pure).
+export { evidenceFields, toBoolean, toNumber, toChoice, toList, type Cell, type Column, type EvidenceFields, type FieldCodec, type SlotCounts } from './evidence-fields.js';
+export { yamlTemplate, csvTemplate, encodeEvidence, type CsvTemplate, type CsvTemplateOptions, type YamlTemplateOptions, type EvidenceLike } from './template.js';
+export { CsvEvidenceReader, csvRecords, type CsvRow, type RowIssue, type CsvEvidenceOptions, type CsvRecord, type CsvRecordError } from './csv-evidence.js';
+export {
+  scoreRows,
+  runBatch,
+  resultSink,
+  resultColumns,
+  resultRecord,
+  BatchSummary,
+  inputKind,
+  itemScorer,
+  fromScaled,
+  describeIssue,
+  type BatchRow,
+  type BatchIssue,
+  type BatchOptions,
+  type BatchInput,
+  type RowResult,
+  type ItemPoints,
+  type ResultFormat,
+  type ResultSink,
+  type SinkOptions,
+  type RunOptions,
+  type BatchSummaryData,
+  type Distribution,
+  type WeakItem,
+  type GradeCount,
+} from './batch.js';
+export { loadEvidenceSet, readEvidenceFile, findEvidenceFiles, parseEvidenceLines } from './evidence-set.js';
 
 async function readText(path: string): Promise<string> {
   try {

@@ -1,4 +1,10 @@
+import { batch } from './batch.js';
 import type { Command } from './command.js';
+import { diff } from './diff.js';
+import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
+import { schema } from './schema.js';
+import { template } from './template.js';
 
 /** Commands beyond validate, score and test, one file each, registered here. */
-export const extraCommands: Record<string, Command> = {};
+export const extraCommands: Record<string, Command> = { template, batch, schema, diff, plan: planCommand, report: reportCommand };

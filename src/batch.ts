@@ -1,0 +1,690 @@
+/**
+ * Batch scoring: many communities from a CSV file, a JSONL file or a
+ * directory of evidence files, read, scored and written one at a time so
+ * memory stays flat however many rows there are. A row with problems is
+ * reported, written as an error row and counted; it never stops the run.
+ * Node only.
+ */
+import { stringify, type Stringifier } from 'csv-stringify';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { opendir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { CompiledRubric, MissingPolicy } from './compile.js';
+import { csvRecords, CsvEvidenceReader, type RowIssue } from './csv-evidence.js';
+import { Dec } from './decimal.js';
+import { scoreOneItem } from './evaluate.js';
+import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
+import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
+import { formatPath } from './format-issues.js';
+import { RubricError, describe, issue, type Issue } from './issues.js';
+import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
+import type { ScoreTotals } from './result.js';
+import { safeScoreTotals } from './totals.js';
+import type { Section } from './schema.js';
+import { placeIssues, readYaml } from './source.js';
+
+export type BatchInput = 'csv' | 'jsonl' | 'dir';
+
+/** A problem of a row; `columns` for CSV rows. */
+export type BatchIssue = Issue & { columns?: string[] };
+
+/** One community's outcome. */
+export interface BatchRow {
+  /** The line where the row starts (CSV, JSONL), or the file name (directory). */
+  row: number | string;
+  /** The file the row was read from. */
+  file: string;
+  community?: Record<string, unknown> | undefined;
+  /** The result, when the row scored. */
+  result?: RowResult;
+  /** Every problem of the row; empty when it scored. */
+  issues: BatchIssue[];
+}
+
+/** A row's result: the totals (sections flattened in rubric order) and, when traced, each item's points. */
+export interface RowResult extends ScoreTotals {
+  items?: ItemPoints[];
+}
+
+export interface ItemPoints {
+  id: string;
+  /** The item's points as an integer count of 10^-places (the rubric's rounding places). */
+  scaled: number;
+  /** For items that judge a criterion (check, checklist) worth 0 points: whether it was met. */
+  met?: boolean;
+}
+
+export interface BatchOptions {
+  missing?: MissingPolicy;
+  /**
+   * Score with a full trace to get each item's points (default true; the
+   * summary's weakest items and the item columns need them). Without,
+   * rows are scored totals-only, which is faster.
+   */
+  trace?: boolean;
+  /** How to read the input; default: by extension (.csv, .jsonl / .ndjson) or a directory. */
+  input?: BatchInput;
+}
+
+/** What the input is: a directory, a .csv or a .jsonl / .ndjson file. Throws a RubricError when it is none of these. */
+export async function inputKind(path: string, given?: BatchInput): Promise<BatchInput> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${path}`, { file: path })]);
+  if (given) return given;
+  if (s.isDirectory()) return 'dir';
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  throw new RubricError([issue('invalid-value', [], `cannot tell how to read ${path}: batch reads a .csv file, a .jsonl file or a directory of evidence files`, { file: path, expected: '.csv, .jsonl or a directory' })]);
+}
+
+/**
+ * Scores every row of the input, one at a time. Throws a RubricError for
+ * problems that stop the whole run (the input is missing, a CSV header names
+ * unknown columns); every other problem is a row's.
+ */
+export async function* scoreRows(compiled: CompiledRubric, path: string, options: BatchOptions = {}): AsyncGenerator<BatchRow> {
+  const kind = await inputKind(path, options.input);
+  const missing = options.missing ?? 'error';
+  const score = scorer(compiled, missing, options.trace ?? true);
+  if (kind === 'csv') yield* csvRows(compiled, path, missing, score);
+  else if (kind === 'jsonl') yield* jsonlRows(compiled, path, score);
+  else yield* dirRows(compiled, path, score);
+}
+
+type Scorer = (evidence: Record<string, unknown>, community: unknown) => { success: true; data: RowResult } | { success: false; error: RubricError };
+
+function scorer(compiled: CompiledRubric, missing: MissingPolicy, trace: boolean): Scorer {
+  const items = trace ? itemScorer(compiled, missing) : undefined;
+  return (evidence, community) => {
+    const r = safeScoreTotals(compiled, evidence, { missing, ...(community !== undefined ? { community } : {}) });
+    if (!r.success || !items) return r;
+    return { success: true, data: { ...r.data, items: items(evidence) } };
+  };
+}
+
+/**
+ * Each item's points for valid evidence, as integers of 10^-places: the
+ * kinds' fast scorers (the totals-only path), the exact scorer where they
+ * decline. An item that judges a criterion and is worth 0 points also gets
+ * whether it was met.
+ */
+export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'error'): (evidence: Record<string, unknown>) => ItemPoints[] {
+  const scale = 10 ** compiled.rubric.rounding.places;
+  const scaleDec = Dec.int(scale);
+  const scaled = (d: Dec): number | undefined => {
+    const v = d.mul(scaleDec);
+    return v.isInteger() && v.n <= BigInt(Number.MAX_SAFE_INTEGER) && v.n >= 0n ? Number(v.n) : undefined;
+  };
+  const exact = (item: ItemBase, raw: unknown): { scaled: number; met?: boolean } => {
+    const parsed = compiled.evidenceSchema(item, missing).safeParse(raw);
+    if (!parsed.success) return { scaled: 0 };
+    const r = scoreOneItem(compiled, item, parsed.data);
+    return { scaled: scaled(r.points) ?? Number(r.points.mul(scaleDec).floor().n), ...(r.trace.met !== undefined ? { met: r.trace.met } : {}) };
+  };
+  const cache = new Map<ItemBase, (raw: unknown) => number>();
+  const fastFor = (item: ItemBase): ((raw: unknown) => number) => {
+    let f = cache.get(item);
+    if (!f) {
+      const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
+      const fast = kind.fast?.(item, { scaled, fastFor });
+      f = fast ? (raw) => fast(raw) ?? exact(item, raw).scaled : (raw) => exact(item, raw).scaled;
+      cache.set(item, f);
+    }
+    return f;
+  };
+  const entries = [...compiled.items.values()].map((item) => {
+    const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
+    const judged = kind.judgesCriteria === true && compiled.maxOf(item).isZero();
+    // A criterion worth 0 is scored as if worth 1, so its points say whether it was met (check, checklist).
+    const metFast: FastScorer | undefined = judged && (item.kind === 'check' || item.kind === 'checklist') ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor }) : undefined;
+    return { item, id: item.id, judged, score: fastFor(item), metFast };
+  });
+  return (evidence) =>
+    entries.map((e) => {
+      const raw = evidence[e.id];
+      if (raw === undefined || raw === null) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
+      if (!e.judged) return { id: e.id, scaled: e.score(raw) };
+      const m = e.metFast?.(raw);
+      if (m !== undefined) return { id: e.id, scaled: e.score(raw), met: m > 0 };
+      const x = exact(e.item, raw);
+      return { id: e.id, scaled: x.scaled, met: x.met === true };
+    });
+}
+
+/** An integer count of 10^-places as its exact decimal string ("93.5"). */
+export function fromScaled(x: number, places: number): string {
+  return Dec.of(BigInt(x), 10n ** BigInt(places)).toString();
+}
+
+async function* csvRows(compiled: CompiledRubric, file: string, missing: MissingPolicy, score: Scorer, fields: EvidenceFields = evidenceFields(compiled)): AsyncGenerator<BatchRow> {
+  let reader: CsvEvidenceReader | undefined;
+  let second = true;
+  for await (const rec of csvRecords(createReadStream(file))) {
+    if ('error' in rec) {
+      yield { row: rec.line, file, issues: [{ ...issue(rec.code, [], `the CSV record cannot be read: ${rec.error}`), file, line: rec.line, columns: [] }] };
+      continue;
+    }
+    if (CsvEvidenceReader.isBlank(rec.cells)) continue;
+    if (!reader) {
+      reader = new CsvEvidenceReader(compiled, rec.cells, { missing, file }, fields);
+      continue;
+    }
+    if (second) {
+      second = false;
+      if (reader.isLabelRow(rec.cells)) continue;
+    }
+    const row = reader.read(rec.cells, rec.line);
+    const scored = score(row.document.evidence, row.document.community);
+    const issues: RowIssue[] = reader.merge(row, scored.success ? [] : scored.error.issues);
+    yield issues.length || !scored.success
+      ? { row: rec.line, file, community: row.document.community, issues }
+      : { row: rec.line, file, community: row.document.community, result: scored.data, issues: [] };
+  }
+  if (!reader) throw new RubricError([issue('missing-key', [], `${file} has no header row: the first row names the columns (shequ-rubric template --format csv writes one)`, { file })]);
+}
+
+/** A JSON number with more digits than a double keeps is read through the YAML reader, which keeps it exact. */
+const LOSSY = /\d[\d.]{16,}|[eE][+-]?\d{3,}/;
+
+/** An evidence document's shape: { rubric?, community?, evidence }. */
+function documentOf(value: unknown): { doc?: EvidenceDocument; issues: Issue[] } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { issues: [issue('invalid-type', [], `a line is one evidence document { community, evidence }, found ${describe(value)}`, { expected: 'a mapping', found: describe(value) })] };
+  }
+  const v = value as Record<string, unknown>;
+  const issues: Issue[] = [];
+  for (const key of Object.keys(v)) {
+    if (!['rubric', 'community', 'evidence'].includes(key)) issues.push(issue('unknown-key', [key], `unknown key "${key}": a line has rubric, community and evidence`, { found: key }));
+  }
+  const isMap = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (v.evidence === undefined) issues.push(issue('missing-key', ['evidence'], '"evidence" is required', { expected: 'a mapping' }));
+  else if (!isMap(v.evidence)) issues.push(issue('invalid-type', ['evidence'], `expected a mapping, found ${describe(v.evidence)}`, { expected: 'a mapping', found: describe(v.evidence) }));
+  if (v.community !== undefined && !isMap(v.community)) issues.push(issue('invalid-type', ['community'], `expected a mapping, found ${describe(v.community)}`, { expected: 'a mapping', found: describe(v.community) }));
+  if (v.rubric !== undefined && typeof v.rubric !== 'string') issues.push(issue('invalid-type', ['rubric'], `expected a string, found ${describe(v.rubric)}`, { expected: 'a string', found: describe(v.rubric) }));
+  const doc: EvidenceDocument = {
+    evidence: isMap(v.evidence) ? (v.evidence as Record<string, unknown>) : {},
+    ...(isMap(v.community) ? { community: v.community as Record<string, unknown> } : {}),
+    ...(typeof v.rubric === 'string' ? { rubric: v.rubric } : {}),
+  };
+  return { doc, issues };
+}
+
+function mismatch(compiled: CompiledRubric, doc: EvidenceDocument | undefined): Issue[] {
+  if (doc?.rubric === undefined || doc.rubric === compiled.rubric.id) return [];
+  return [issue('rubric-mismatch', ['rubric'], `the evidence is for the rubric "${doc.rubric}", not "${compiled.rubric.id}"`, { expected: compiled.rubric.id, found: doc.rubric })];
+}
+
+async function* jsonlRows(compiled: CompiledRubric, file: string, score: Scorer): AsyncGenerator<BatchRow> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let line = 0;
+  for await (const raw of lines) {
+    line++;
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (!text.trim()) continue;
+    const at = { file, line };
+    let value: unknown;
+    const read: Issue[] = [];
+    if (LOSSY.test(text)) {
+      const r = readYaml(text, { file });
+      read.push(...r.issues);
+      value = r.value;
+    } else {
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        read.push(issue('yaml-syntax', [], `the line is not valid JSON: ${(e as Error).message}`));
+      }
+    }
+    if (read.length) {
+      yield { row: line, file, issues: read.map((i) => ({ ...i, ...at })) };
+      continue;
+    }
+    const { doc, issues } = documentOf(value);
+    issues.push(...mismatch(compiled, doc));
+    const scored = doc ? score(doc.evidence, doc.community) : undefined;
+    if (scored && !scored.success) issues.push(...scored.error.issues);
+    if (issues.length || !scored?.success) yield { row: line, file, community: doc?.community, issues: issues.map((i) => ({ ...i, ...at })) };
+    else yield { row: line, file, community: doc?.community, result: scored.data, issues: [] };
+  }
+}
+
+async function* dirRows(compiled: CompiledRubric, path: string, score: Scorer): AsyncGenerator<BatchRow> {
+  const dir = await opendir(path);
+  for await (const entry of dir) {
+    if (!entry.isFile() || !/\.(ya?ml|json)$/i.test(entry.name)) continue;
+    const file = join(path, entry.name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      yield { row: entry.name, file, issues: [issue('file-not-found', [], `cannot read ${file}: ${(e as Error).message}`, { file })] };
+      continue;
+    }
+    const parsed = safeParseEvidence(text, { file });
+    if (!parsed.success) {
+      yield { row: entry.name, file, issues: parsed.error.issues };
+      continue;
+    }
+    const doc = parsed.data;
+    const issues = mismatch(compiled, doc);
+    const scored = score(doc.evidence, doc.community);
+    if (!scored.success) issues.push(...scored.error.issues);
+    if (issues.length || !scored.success) yield { row: entry.name, file, community: doc.community, issues: placeIssues(issues, parsed.source) };
+    else yield { row: entry.name, file, community: doc.community, result: scored.data, issues: [] };
+  }
+}
+
+/* ------------------------------------------------------------------ results */
+
+export type ResultFormat = 'csv' | 'jsonl';
+
+export interface ResultColumn {
+  key: string;
+  label: string;
+}
+
+export interface ResultOptions {
+  /** One column per item with its points. */
+  items?: boolean;
+}
+
+function sectionsOf(sections: readonly Section[]): Section[] {
+  return sections.flatMap((s) => [s, ...sectionsOf(s.sections ?? [])]);
+}
+
+/** The results CSV's columns: keys (first header row) and Chinese labels (second). */
+export function resultColumns(compiled: CompiledRubric, options: ResultOptions = {}): ResultColumn[] {
+  const { rubric } = compiled;
+  return [
+    { key: 'row', label: '行号／文件' },
+    { key: 'status', label: '状态（ok 已评分／error 有问题）' },
+    { key: 'community.id', label: '社区编号' },
+    { key: 'community.name', label: '社区名称' },
+    { key: 'total', label: '总分' },
+    { key: 'base', label: '基础分' },
+    { key: 'bonus', label: '加分' },
+    { key: 'grade', label: '等级' },
+    { key: 'grade.label', label: '等级名称' },
+    { key: 'passing', label: '是否达标' },
+    { key: 'rated', label: '是否予以评定' },
+    ...(rubric.gates ?? []).map((g) => ({ key: `gate.${g.id}`, label: `门槛：${g.title.zh}` })),
+    ...sectionsOf(rubric.sections).map((s) => ({ key: `section.${s.id}`, label: `${s.id} ${s.title.zh}（${s.max.toString()} 分）` })),
+    ...(options.items ? [...compiled.items.values()].map((i) => ({ key: `item.${i.id}`, label: `${i.id} ${i.title.zh}（${compiled.maxOf(i).toString()} 分）` })) : []),
+    { key: 'problems', label: '问题' },
+  ];
+}
+
+/** One problem in a line: where (columns or path), code, message. */
+export function describeIssue(i: BatchIssue): string {
+  const where = i.columns?.length ? i.columns.join(', ') : i.path.length ? formatPath(i.path) : '';
+  const pos = i.columns === undefined && i.line !== undefined && i.column !== undefined ? `${i.line}:${i.column} ` : '';
+  return `${pos}${where ? `${where}: ` : ''}${i.message} [${i.code}]`;
+}
+
+/** A row of the results as a flat object (JSONL) or cells (CSV). */
+export function resultRecord(compiled: CompiledRubric, row: BatchRow, options: ResultOptions = {}): Record<string, unknown> {
+  const community = row.community ?? {};
+  if (!row.result) {
+    return {
+      row: row.row,
+      status: 'error',
+      ...(row.community ? { community: row.community } : {}),
+      problems: row.issues.map((i) => ({
+        code: i.code,
+        message: i.message,
+        path: i.path,
+        ...(i.columns ? { columns: i.columns } : {}),
+        ...(i.line !== undefined ? { line: i.line } : {}),
+        ...(i.column !== undefined ? { column: i.column } : {}),
+        ...(i.expected !== undefined ? { expected: i.expected } : {}),
+        ...(i.found !== undefined ? { found: i.found } : {}),
+      })),
+    };
+  }
+  const r = row.result;
+  const sections = Object.fromEntries(r.sections.map((s) => [s.id, s.points]));
+  const places = compiled.rubric.rounding.places;
+  const items = Object.fromEntries((r.items ?? []).map((i) => [i.id, fromScaled(i.scaled, places)]));
+  return {
+    row: row.row,
+    status: 'ok',
+    ...(Object.keys(community).length ? { community } : {}),
+    total: r.total,
+    base: r.base,
+    bonus: r.bonus,
+    max: r.max,
+    ratio: r.ratio,
+    grade: r.grade ? { id: r.grade.id, label: r.grade.label } : null,
+    passing: r.grade ? r.grade.passing : null,
+    rated: r.rated,
+    gates: Object.fromEntries(r.gates.map((g) => [g.id, { passed: g.passed, value: g.value }])),
+    sections,
+    ...(options.items ? { items } : {}),
+  };
+}
+
+function resultCells(columns: readonly ResultColumn[], row: BatchRow, options: ResultOptions, places: number): string[] {
+  const c = row.community ?? {};
+  const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  const values = new Map<string, string>([
+    ['row', String(row.row)],
+    ['status', row.result ? 'ok' : 'error'],
+    ['community.id', text(c.id)],
+    ['community.name', text(c.name)],
+  ]);
+  const r = row.result;
+  if (r) {
+    values.set('total', r.total);
+    values.set('base', r.base);
+    values.set('bonus', r.bonus);
+    values.set('grade', r.grade?.id ?? '');
+    values.set('grade.label', r.grade?.label.zh ?? '');
+    values.set('passing', r.grade ? String(r.grade.passing) : '');
+    values.set('rated', String(r.rated));
+    for (const g of r.gates) values.set(`gate.${g.id}`, String(g.passed));
+    for (const s of r.sections) values.set(`section.${s.id}`, s.points);
+    if (options.items) for (const i of r.items ?? []) values.set(`item.${i.id}`, fromScaled(i.scaled, places));
+  } else {
+    values.set('problems', row.issues.map(describeIssue).join('; '));
+  }
+  return columns.map((col) => values.get(col.key) ?? '');
+}
+
+/** Where results go: CSV (csv-stringify, UTF-8 BOM, CRLF) or JSONL, with backpressure. */
+export interface ResultSink {
+  write(row: BatchRow): Promise<void>;
+  end(): Promise<void>;
+}
+
+export interface SinkOptions extends ResultOptions {
+  /** CSV: one header row (keys) instead of two (keys, Chinese labels). */
+  keysOnly?: boolean;
+  /** End the destination when done (files: yes; stdout: no). */
+  end?: boolean;
+}
+
+export async function resultSink(compiled: CompiledRubric, dest: Writable, format: ResultFormat, options: SinkOptions = {}): Promise<ResultSink> {
+  const endDest = options.end ?? true;
+  const done = async () => {
+    if (endDest) {
+      dest.end();
+      await finished(dest);
+    }
+  };
+  if (format === 'jsonl') {
+    return {
+      async write(row) {
+        if (!dest.write(`${JSON.stringify(resultRecord(compiled, row, options))}\n`)) await once(dest, 'drain');
+      },
+      end: done,
+    };
+  }
+  const columns = resultColumns(compiled, options);
+  const stringifier: Stringifier = stringify({ bom: true, record_delimiter: 'windows' });
+  stringifier.pipe(dest, { end: false });
+  const put = async (cells: string[]) => {
+    if (!stringifier.write(cells)) await once(stringifier, 'drain');
+  };
+  await put(columns.map((c) => c.key));
+  if (!options.keysOnly) await put(columns.map((c) => c.label));
+  return {
+    write: (row) => put(resultCells(columns, row, options, compiled.rubric.rounding.places)),
+    async end() {
+      stringifier.end();
+      await finished(stringifier);
+      await done();
+    },
+  };
+}
+
+/* ------------------------------------------------------------------ summary */
+
+export interface GradeCount {
+  id: string | null;
+  label: Bilingual | null;
+  count: number;
+}
+
+export interface Distribution {
+  /** Exact decimals. */
+  min: string;
+  q1: string;
+  median: string;
+  q3: string;
+  max: string;
+  /** Exact (a non-terminating mean ends in "…"). */
+  mean: string;
+  /** The mean rounded half-up to 2 places, for display. */
+  mean2: string;
+}
+
+export interface WeakItem {
+  id: string;
+  title: Bilingual;
+  /** Average points (exact; "…" when non-terminating) and the item's maximum. */
+  average: string;
+  max: string;
+  /** Average share of the maximum (met share for items worth 0), exact. */
+  share: string;
+}
+
+export interface BatchSummaryData {
+  rubric: string;
+  rows: number;
+  scored: number;
+  failed: number;
+  grades: GradeCount[];
+  totals: Distribution | null;
+  weakest: WeakItem[];
+}
+
+interface ItemStat {
+  id: string;
+  title: Bilingual;
+  max: Dec;
+  /** Sum of points in 10^-places, kept exact: a double up to 2^52, then carried into a bigint. */
+  sum: number;
+  carry: bigint;
+  met: number;
+  judged: number;
+  n: number;
+}
+
+const CARRY = 2 ** 52;
+
+/**
+ * Counts per grade, the distribution of totals and each item's average, in
+ * memory bounded by the rubric, not by the rows: totals are kept as a
+ * histogram of distinct values (a total has at most the rubric's rounding
+ * places, so there are few), quartiles are read from it exactly; sums are
+ * integers of 10^-places.
+ */
+export class BatchSummary {
+  rows = 0;
+  scored = 0;
+  failed = 0;
+  private readonly grades = new Map<string, GradeCount>();
+  private readonly totals = new Map<string, { value: Dec; count: number }>();
+  private readonly items = new Map<string, ItemStat>();
+  private readonly places: number;
+
+  constructor(readonly compiled: CompiledRubric) {
+    this.places = compiled.rubric.rounding.places;
+    for (const b of compiled.rubric.grades?.bands ?? []) this.grades.set(b.id, { id: b.id, label: b.label, count: 0 });
+    for (const g of compiled.rubric.gates ?? []) if (g.otherwise && !this.grades.has(g.otherwise.id)) this.grades.set(g.otherwise.id, { id: g.otherwise.id, label: g.otherwise.label, count: 0 });
+    for (const item of compiled.items.values()) this.items.set(item.id, { id: item.id, title: item.title, max: compiled.maxOf(item), sum: 0, carry: 0n, met: 0, judged: 0, n: 0 });
+  }
+
+  add(row: BatchRow): void {
+    this.rows++;
+    const r = row.result;
+    if (!r) {
+      this.failed++;
+      return;
+    }
+    this.scored++;
+    const key = r.grade?.id ?? '';
+    const g = this.grades.get(key) ?? { id: r.grade?.id ?? null, label: r.grade?.label ?? null, count: 0 };
+    g.count++;
+    this.grades.set(key, g);
+    const t = this.totals.get(r.total);
+    if (t) t.count++;
+    else this.totals.set(r.total, { value: Dec.parse(r.total) as Dec, count: 1 });
+    for (const i of r.items ?? []) {
+      const s = this.items.get(i.id);
+      if (!s) continue;
+      s.n++;
+      s.sum += i.scaled;
+      if (s.sum >= CARRY) {
+        s.carry += BigInt(s.sum);
+        s.sum = 0;
+      }
+      if (i.met !== undefined) {
+        s.judged++;
+        if (i.met) s.met++;
+      }
+    }
+  }
+
+  /** The k-th smallest total (0-based). */
+  private kth(sorted: { value: Dec; count: number }[], k: number): Dec {
+    let seen = 0;
+    for (const t of sorted) {
+      seen += t.count;
+      if (k < seen) return t.value;
+    }
+    return (sorted[sorted.length - 1] as { value: Dec }).value;
+  }
+
+  /** Quantile by linear interpolation between closest ranks (Excel QUARTILE.INC, R type 7), exact. */
+  private quantile(sorted: { value: Dec; count: number }[], n: number, p: Dec): Dec {
+    const h = Dec.int(n - 1).mul(p);
+    const lo = h.floor();
+    const k = Number(lo.toString());
+    const a = this.kth(sorted, k);
+    const frac = h.sub(lo);
+    if (frac.isZero()) return a;
+    const b = this.kth(sorted, k + 1);
+    return a.add(b.sub(a).mul(frac));
+  }
+
+  toJSON(weakest = 5): BatchSummaryData {
+    const sorted = [...this.totals.values()].sort((a, b) => a.value.cmp(b.value));
+    const n = this.scored;
+    let totals: Distribution | null = null;
+    if (n > 0) {
+      let sum = Dec.ZERO;
+      for (const t of sorted) sum = sum.add(t.value.mul(Dec.int(t.count)));
+      const mean = sum.div(Dec.int(n));
+      totals = {
+        min: (sorted[0] as { value: Dec }).value.toString(),
+        q1: this.quantile(sorted, n, Dec.of(1n, 4n)).toString(),
+        median: this.quantile(sorted, n, Dec.of(1n, 2n)).toString(),
+        q3: this.quantile(sorted, n, Dec.of(3n, 4n)).toString(),
+        max: (sorted[sorted.length - 1] as { value: Dec }).value.toString(),
+        mean: mean.toString(),
+        mean2: mean.toFixed(2),
+      };
+    }
+    const shares = [...this.items.values()]
+      .filter((s) => s.n > 0 && (s.max.gt(Dec.ZERO) || s.judged > 0))
+      .map((s, order) => {
+        const points = Dec.of(s.carry + BigInt(s.sum), 10n ** BigInt(this.places));
+        const share = s.max.gt(Dec.ZERO) ? points.div(s.max.mul(Dec.int(s.n))) : Dec.of(BigInt(s.met), BigInt(s.judged));
+        return { s, points, share, order };
+      })
+      .sort((a, b) => a.share.cmp(b.share) || a.order - b.order)
+      .slice(0, Math.max(0, weakest));
+    return {
+      rubric: this.compiled.rubric.id,
+      rows: this.rows,
+      scored: this.scored,
+      failed: this.failed,
+      grades: [...this.grades.values()].filter((g) => g.id !== null || g.count > 0),
+      totals,
+      weakest: shares.map(({ s, points, share }) => ({ id: s.id, title: s.title, average: points.div(Dec.int(s.n)).toString(), max: s.max.toString(), share: share.toString() })),
+    };
+  }
+
+  /** The summary as text, for people. */
+  format(lang: 'zh' | 'en' = 'zh', weakest = 5): string {
+    const d = this.toJSON(weakest);
+    const zh = lang === 'zh';
+    const out: string[] = [];
+    out.push(zh ? `共 ${d.rows} 行：已评分 ${d.scored} 行，有问题 ${d.failed} 行` : `${d.rows} rows: ${d.scored} scored, ${d.failed} with problems`);
+    if (d.grades.length) {
+      out.push(zh ? '等级：' : 'Grades:');
+      const names = d.grades.map((g) => (g.id === null ? (zh ? '（无等级）' : '(no grade)') : `${g.label?.[lang] ?? g.id}（${g.id}）`));
+      const width = Math.max(...names.map(displayWidth));
+      d.grades.forEach((g, i) => out.push(`  ${pad(names[i] as string, width)}  ${g.count}`));
+    }
+    const t = d.totals;
+    if (t) {
+      const mean = Dec.parse(t.mean.replace('…', ''));
+      const meanText = mean && (mean.places() ?? 99) <= 2 && !t.mean.endsWith('…') ? t.mean : `≈ ${t.mean2}`;
+      out.push(
+        zh
+          ? `总分：最低 ${t.min} · 下四分位 ${t.q1} · 中位数 ${t.median} · 上四分位 ${t.q3} · 最高 ${t.max} · 平均 ${meanText}`
+          : `Totals: min ${t.min} · Q1 ${t.q1} · median ${t.median} · Q3 ${t.q3} · max ${t.max} · mean ${meanText}`,
+      );
+    }
+    if (d.weakest.length) {
+      out.push(zh ? '得分率最低的条目：' : 'Weakest items (lowest average share of the maximum):');
+      const rows = d.weakest.map((w) => {
+        const share = `${(Dec.parse(w.share.replace('…', '')) as Dec).mul(Dec.int(100)).toFixed(2)}%`;
+        const avg = w.average.endsWith('…') ? `≈ ${(Dec.parse(w.average.replace('…', '')) as Dec).toFixed(2)}` : w.average;
+        const detail = w.max === '0' ? (zh ? '达到率' : 'met') : `${zh ? '平均' : 'average'} ${avg} / ${w.max}`;
+        return [w.id, share, detail, clip(w.title[lang], 30)] as const;
+      });
+      const widths = [0, 1, 2].map((k) => Math.max(...rows.map((r) => displayWidth(r[k] as string))));
+      for (const r of rows) out.push(`  ${pad(r[0], widths[0] as number)}  ${' '.repeat((widths[1] as number) - displayWidth(r[1]))}${r[1]}  ${pad(r[2], widths[2] as number)}  ${r[3]}`);
+    }
+    return out.join('\n');
+  }
+}
+
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
+  return w;
+}
+const pad = (s: string, width: number) => s + ' '.repeat(Math.max(0, width - displayWidth(s)));
+const clip = (s: string, n: number) => {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return [...t].length > n ? `${[...t].slice(0, n).join('')}…` : t;
+};
+
+/* ------------------------------------------------------------------ a whole run */
+
+export interface RunOptions extends BatchOptions, SinkOptions {
+  /** Called for every row with problems (to report it). */
+  onProblem?(row: BatchRow): void;
+  /** Called after every row (progress). */
+  onRow?(summary: BatchSummary): void;
+}
+
+/**
+ * Reads, scores and writes every row; returns the summary. The sink is made
+ * once the input has been opened and its header checked, so a run that stops
+ * at the header (a RubricError) writes nothing.
+ */
+export async function runBatch(compiled: CompiledRubric, input: string, makeSink: ResultSink | (() => Promise<ResultSink>), options: RunOptions = {}): Promise<BatchSummary> {
+  const summary = new BatchSummary(compiled);
+  const rows = scoreRows(compiled, input, options)[Symbol.asyncIterator]();
+  let next = await rows.next();
+  const sink = typeof makeSink === 'function' ? await makeSink() : makeSink;
+  for (; !next.done; next = await rows.next()) {
+    const row = next.value;
+    summary.add(row);
+    if (!row.result) options.onProblem?.(row);
+    await sink.write(row);
+    options.onRow?.(summary);
+  }
+  await sink.end();
+  return summary;
+}

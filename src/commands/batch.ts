@@ -1,0 +1,114 @@
+import { createWriteStream } from 'node:fs';
+import { extname } from 'node:path';
+import { compile } from '../compile.js';
+import { BatchSummary, describeIssue, resultSink, runBatch, type BatchRow, type ResultFormat } from '../batch.js';
+import { loadRubricFile } from '../node.js';
+import { color, err, lang, missingPolicy, out, UsageError, type Command } from './command.js';
+
+export const batch: Command = {
+  summary: '<rubric.yaml> <evidence.csv|.jsonl|dir>  score many communities',
+  usage: `Usage: shequ-rubric batch <rubric.yaml> <evidence.csv|evidence.jsonl|dir> [options]
+
+Scores many communities, one at a time (memory stays flat):
+  .csv     one row per community, columns as "shequ-rubric template --format csv"
+           writes them (the row of Chinese labels under the keys is skipped);
+  .jsonl   one evidence document per line: {"community": {…}, "evidence": {…}};
+  dir      every .yaml / .yml / .json evidence file in it, in directory order.
+
+A row with problems does not stop the run: it is reported on stderr with its
+line (CSV / JSONL) or file name and every problem in it, written to the
+results with status "error", and counted. Exit 1 when any row had problems.
+
+Results, one row per community: row, status, community.id / name, total,
+base, bonus, grade (id and label), passing, rated, gate.<id>, section.<id>
+(every section's subtotal), problems. CSV results are UTF-8 with a BOM and
+CRLF line ends (Excel), with two header rows: keys, then Chinese labels.
+
+Without --out, results go to stdout and the summary to stderr; with --out,
+the summary goes to stdout. The summary counts rows per grade, gives the
+distribution of totals (min, quartiles as Excel's QUARTILE.INC, max, mean) and
+the items with the lowest average share of their maximum.
+
+Options:
+--out FILE          write results to FILE (.csv or .jsonl)
+--format csv|jsonl  format of the results on stdout (default csv)
+--missing zero      score items without evidence as 0 instead of failing the row
+--items             add one column per item with its points
+--weakest N         how many weakest items the summary lists (default 5); 0 scores
+                    totals only, without item traces (faster)
+--keys-only         CSV results with one header row (keys), no Chinese labels
+--lang zh|en        language of the summary (default zh)
+--quiet             do not list each row's problems (the summary still counts them)`,
+  options: {
+    out: { type: 'string' },
+    format: { type: 'string' },
+    missing: { type: 'string' },
+    items: { type: 'boolean' },
+    weakest: { type: 'string' },
+    'keys-only': { type: 'boolean' },
+    lang: { type: 'string' },
+    quiet: { type: 'boolean' },
+    // Hidden: print the row count, time and peak RSS at the end (benchmarks, tests).
+    stats: { type: 'boolean' },
+  },
+  async run(values, files) {
+    if (files.length !== 2) throw new UsageError('batch needs a rubric file and an evidence file or directory');
+    const [rubricFile, input] = files as [string, string];
+    const missing = missingPolicy(values.missing);
+    const language = lang(values.lang);
+    const weakest = values.weakest === undefined ? 5 : Number(values.weakest);
+    if (!Number.isInteger(weakest) || weakest < 0) throw new UsageError(`--weakest takes a whole number, not "${String(values.weakest)}"`);
+    const outFile = values.out as string | undefined;
+    let format: ResultFormat;
+    if (outFile) {
+      const ext = extname(outFile).toLowerCase();
+      if (ext === '.csv') format = 'csv';
+      else if (ext === '.jsonl' || ext === '.ndjson') format = 'jsonl';
+      else throw new UsageError(`--out takes a .csv or .jsonl file, not "${outFile}"`);
+      if (values.format !== undefined && values.format !== format) throw new UsageError(`--format ${String(values.format)} does not match --out ${outFile}`);
+    } else {
+      const f = (values.format as string | undefined) ?? 'csv';
+      if (f !== 'csv' && f !== 'jsonl') throw new UsageError(`--format takes csv or jsonl, not "${f}"`);
+      format = f;
+    }
+    const started = performance.now();
+    const compiled = compile(await loadRubricFile(rubricFile));
+    const tty = Boolean(process.stderr.isTTY);
+    let lastProgress = 0;
+    let progressShown = false;
+    const clearProgress = () => {
+      if (progressShown) process.stderr.write('\r\u001b[K');
+      progressShown = false;
+    };
+    const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
+    const report = (row: BatchRow) => {
+      if (values.quiet) return;
+      clearProgress();
+      const c = row.community ?? {};
+      const who = [c.id, c.name].filter((v) => v !== undefined && v !== null).map(String).join(' ');
+      const where = typeof row.row === 'number' ? `${row.file} line ${row.row}` : row.file;
+      const lines = [`${red('✗')} ${where}${who ? ` (${who.replace(/\s+/g, ' ')})` : ''}: ${row.issues.length} problem${row.issues.length === 1 ? '' : 's'}`];
+      for (const i of row.issues) lines.push(`    ${describeIssue(i)}`);
+      err(lines.join('\n'));
+    };
+    const progress = (s: BatchSummary) => {
+      if (!tty) return;
+      const now = performance.now();
+      if (now - lastProgress < 250) return;
+      lastProgress = now;
+      progressShown = true;
+      process.stderr.write(`\r\u001b[K${s.rows} rows · ${s.scored} scored · ${s.failed} with problems`);
+    };
+    const sink = () => resultSink(compiled, outFile ? createWriteStream(outFile) : process.stdout, format, { items: Boolean(values.items), keysOnly: Boolean(values['keys-only']), end: Boolean(outFile) });
+    const summary = await runBatch(compiled, input, sink, { missing, trace: weakest > 0 || Boolean(values.items), onProblem: report, onRow: progress });
+    clearProgress();
+    const text = summary.format(language, weakest);
+    if (outFile) out(text);
+    else err(text);
+    if (values.stats) {
+      const peak = process.resourceUsage().maxRSS / 1024;
+      err(`stats: ${summary.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${peak.toFixed(1)} MiB`);
+    }
+    return summary.failed > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * Reading many communities' evidence at once (Node only): a directory of
+ * evidence files (YAML or JSON, each `{ rubric?, community?, evidence }`),
+ * a JSONL file with one such object per line, or single files. A file that
+ * cannot be read or parsed becomes a case carrying its issues, so one bad
+ * file never stops the rest.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { EvidenceCase } from './diff.js';
+import { safeParseEvidence } from './evidence.js';
+import { RubricError, issue, type Issue } from './issues.js';
+
+const EVIDENCE_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl'];
+
+/** The evidence files under a path: the path itself, or a directory's *.yaml, *.yml, *.json, *.jsonl (recursively, sorted). */
+export async function findEvidenceFiles(path: string): Promise<string[]> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${path}`, { file: path })]);
+  if (!s.isDirectory()) return [path];
+  const found: string[] = [];
+  for (const entry of (await readdir(path)).sort()) {
+    const child = join(path, entry);
+    const cs = await stat(child);
+    if (cs.isDirectory()) found.push(...(await findEvidenceFiles(child)));
+    else if (EVIDENCE_EXTENSIONS.includes(extname(entry).toLowerCase())) found.push(child);
+  }
+  return found;
+}
+
+/** Parses the lines of a JSONL text: one evidence document per non-blank line. */
+export function parseEvidenceLines(text: string, file: string): EvidenceCase[] {
+  const cases: EvidenceCase[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    const n = index + 1;
+    const source = `${file}:${n}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      cases.push({ source, issues: [{ ...issue('yaml-syntax', [], `line ${n} is not JSON: ${(e as Error).message}`), file, line: n, column: 1 }] });
+      return;
+    }
+    const parsed = safeParseEvidence(JSON.stringify(value), { file: source });
+    if (!parsed.success) {
+      cases.push({ source, issues: parsed.error.issues.map(({ line: _l, column: _c, ...rest }): Issue => ({ ...rest, file, line: n })) });
+      return;
+    }
+    cases.push({ source, rubric: parsed.data.rubric, community: parsed.data.community, evidence: parsed.data.evidence });
+  });
+  return cases;
+}
+
+/** Reads one evidence file (YAML, JSON, or JSONL) into cases. */
+export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return [{ source: file, issues: [issue('file-not-found', [], `cannot read ${file}: ${(e as Error).message}`, { file })] }];
+  }
+  if (extname(file).toLowerCase() === '.jsonl') return parseEvidenceLines(text, file);
+  const parsed = safeParseEvidence(text, { file });
+  if (!parsed.success) return [{ source: file, issues: parsed.error.issues }];
+  return [{ source: file, rubric: parsed.data.rubric, community: parsed.data.community, evidence: parsed.data.evidence }];
+}
+
+/** Every community's evidence under the given paths, in order. A path that does not exist throws a RubricError. */
+export async function loadEvidenceSet(paths: readonly string[]): Promise<EvidenceCase[]> {
+  const cases: EvidenceCase[] = [];
+  for (const p of paths) for (const file of await findEvidenceFiles(p)) cases.push(...(await readEvidenceFile(file)));
+  return cases;
+}
