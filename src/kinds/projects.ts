@@ -93,7 +93,7 @@ export const projects = defineRuleKind<ProjectsItem, Project[]>({
         zh: `${list.length} 个项目，平均分 ${fmt(mean)}；${fmt(item.points)} × ${fmt(mean)} ÷ ${fmt(item.scoreMax)} = ${fmt(points)} 分`,
         en: `${list.length} projects, mean score ${fmt(mean)}: ${fmt(item.points)} × ${fmt(mean)} ÷ ${fmt(item.scoreMax)} = ${fmt(points)}`,
       },
-      detail: { projects: String(list.length), mean: fmt(mean) },
+      detail: { projects: String(list.length), mean: mean.toString() },
     };
   },
 });

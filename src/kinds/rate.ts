@@ -87,18 +87,18 @@ export const rate = defineRuleKind<RateItem, Dec>({
       return {
         points,
         reason: { zh: `比率 ${fmt(r)}：${fmt(item.points)} × ${fmt(r)} = ${fmt(points)} 分`, en: `rate ${fmt(r)}: ${fmt(item.points)} × ${fmt(r)} = ${fmt(points)}` },
-        detail: { rate: fmt(r) },
+        detail: { rate: r.toString() },
       };
     }
     const band = (item.bands ?? []).find((b) => inRange(r, b.range));
-    if (!band) return { points: Dec.ZERO, reason: { zh: `比率 ${fmt(r)}：低于所有分段，得 0 分`, en: `rate ${fmt(r)}: in no band: 0` }, detail: { rate: fmt(r) } };
+    if (!band) return { points: Dec.ZERO, reason: { zh: `比率 ${fmt(r)}：低于所有分段，得 0 分`, en: `rate ${fmt(r)}: in no band: 0` }, detail: { rate: r.toString() } };
     return {
       points: band.points,
       reason: {
         zh: `比率 ${fmt(r)} 在 ${band.range.text}${band.category ? `（${band.category}）` : ''}，得 ${fmt(band.points)} 分`,
         en: `rate ${fmt(r)} in ${band.range.text}${band.category ? ` (${band.category})` : ''}: ${fmt(band.points)}`,
       },
-      detail: { rate: fmt(r) },
+      detail: { rate: r.toString() },
     };
   },
   measure: (_item, r) => r,

@@ -130,7 +130,8 @@ export function plain(value: unknown): unknown {
   return value;
 }
 
-export const fmt = (d: Dec): string => d.toString();
+/** A decimal in a reason: exact when it terminates, else four places and "…". */
+export const fmt = (d: Dec): string => d.toString(4);
 
 function byJson(a: unknown, b: unknown): number {
   const x = JSON.stringify(a);

@@ -187,7 +187,7 @@ export const tiers = defineRuleKind<TiersItem, Values>({
   score(item, values) {
     const q = quantities(item, values);
     const detail: Record<string, string> = {};
-    for (const [id, v] of Object.entries(q)) if (item.derived?.[id]) detail[id] = v ? fmt(v) : 'undefined';
+    for (const [id, v] of Object.entries(q)) if (item.derived?.[id]) detail[id] = v ? v.toString() : 'undefined';
     let best: (typeof item.tiers)[number] | undefined;
     for (const tier of item.tiers) {
       const holds = Object.entries(tier.when).every(([id, range]) => {
