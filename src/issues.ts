@@ -36,9 +36,8 @@ export const ISSUE_CODES = [
   'out-of-range',
   'too-many-in-category',
   'rubric-mismatch',
-  // files and fixtures
+  // files
   'file-not-found',
-  'fixture-failed',
 ] as const;
 
 export type IssueCode = (typeof ISSUE_CODES)[number];
