@@ -110,8 +110,18 @@ export class Dec {
     return acc;
   }
 
+  // Values are immutable: their decimal forms are computed once.
+  #places: number | undefined | null = null;
+  #text: string | undefined;
+
   /** Number of decimal places of the exact decimal form, or undefined when it does not terminate. */
   places(): number | undefined {
+    if (this.#places !== null) return this.#places;
+    this.#places = this.computePlaces();
+    return this.#places;
+  }
+
+  private computePlaces(): number | undefined {
     let d = this.d;
     let twos = 0;
     let fives = 0;
@@ -146,7 +156,8 @@ export class Dec {
   toString(maxPlaces = 12): string {
     const p = this.places();
     if (p === undefined) return `${this.round(maxPlaces).toFixed(maxPlaces)}…`;
-    return this.toFixed(p);
+    this.#text ??= this.d === 1n ? this.n.toString() : this.toFixed(p);
+    return this.#text;
   }
 
   /** Fixed number of places; exact when `places` covers the value, else rounded half-up. */

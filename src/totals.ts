@@ -47,6 +47,9 @@ interface FastPlan {
   itemIndex: Map<string, number>;
   sectionIndex: Map<string, number>;
   maxScaled: number;
+  rubricRef: ScoreTotals['rubric'];
+  maxText: string;
+  maxWithBonusText: string;
   /** ratio = total × ratioMul ÷ 10^ratioPlaces, when total ÷ max terminates in few places. */
   ratioMul?: number;
   ratioPlaces?: number;
@@ -178,6 +181,9 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         itemIndex: new Map(items.map((it, i) => [it.id, i])),
         sectionIndex: new Map(flat.map((f, i) => [f.id, i])),
         maxScaled: maxScaled as number,
+        rubricRef: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
+        maxText: compiled.max.toString(),
+        maxWithBonusText: compiled.maxWithBonus.toString(),
         ...(ratioMul !== undefined ? { ratioMul, ratioPlaces } : {}),
         gates,
         bands,
@@ -328,15 +334,14 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
       }
     }
   }
-  const { rubric } = compiled;
   return {
-    rubric: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
+    rubric: { ...plan.rubricRef },
     ...(options.community !== undefined ? { community: plain(options.community) } : {}),
     total: s(total),
     base: s(base),
     bonus: s(bonus),
-    max: compiled.max.toString(),
-    maxWithBonus: compiled.maxWithBonus.toString(),
+    max: plan.maxText,
+    maxWithBonus: plan.maxWithBonusText,
     ratio: ratioText(),
     rated: !blocked,
     grade,
