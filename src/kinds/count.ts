@@ -2,18 +2,10 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { fmt, idSchema, nonNegative, positive, quantity } from './shared.js';
+import { fmt, nonNegative, perUnitShape, quantity } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 
-const countSpec = z.strictObject({
-  id: idSchema,
-  zh: z.string().min(1),
-  en: z.string().min(1),
-  unit: z.string().optional(),
-  per: nonNegative,
-  step: positive.optional(),
-  integer: z.boolean().optional(),
-});
+const countSpec = z.strictObject(perUnitShape);
 
 export interface CountItem extends ItemBase {
   cap: Dec;

@@ -2,17 +2,11 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { evidenceBoolean, fmt, idSchema, nonNegative, positive, quantity } from './shared.js';
+import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 
 const deductionSpec = z.strictObject({
-  id: idSchema,
-  zh: z.string().min(1),
-  en: z.string().min(1),
-  unit: z.string().optional(),
-  per: nonNegative,
-  step: positive.optional(),
-  integer: z.boolean().optional(),
+  ...perUnitShape,
   /** The deduction counts whole steps short of this target instead of the value itself. */
   shortOf: nonNegative.optional(),
   /** A yes/no defect: true deducts `per` once. */

@@ -57,6 +57,17 @@ export const rangeSchema = z.string().transform((text, ctx): Range => {
   return r;
 });
 
+/** Points per unit, or per step of units, of a counted quantity (count and deduct). */
+export const perUnitShape = {
+  id: idSchema,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().optional(),
+  per: nonNegative,
+  step: positive.optional(),
+  integer: z.boolean().optional(),
+};
+
 /** A measured quantity the inspector records. */
 export const measureSpec = z.strictObject({
   zh: z.string().min(1),
