@@ -1,3 +1,5 @@
+import { formatPath } from './format-issues.js';
+
 /**
  * Problems are data: a closed set of codes, each issue carrying its path,
  * what was expected and what was found. Wording with file positions and a
@@ -76,7 +78,7 @@ export class RubricError extends Error {
 function summarize(issues: Issue[]): string {
   const first = issues[0];
   if (!first) return 'no issues';
-  const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : '';
+  const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : first.path.length ? `${formatPath(first.path)}: ` : '';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return `${where}${first.message}${more}`;
 }
