@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { opendir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { csvRecords, CsvEvidenceReader, type RowIssue } from './csv-evidence.js';
@@ -68,6 +68,37 @@ export interface BatchOptions {
   trace?: boolean;
   /** How to read the input; default: by extension (.csv, .jsonl / .ndjson) or a directory. */
   input?: BatchInput;
+  /** The input's character encoding (a WHATWG label: utf-8, gbk, gb18030, big5 …); default utf-8. */
+  encoding?: string;
+}
+
+const isUtf8 = (encoding: string | undefined) => !encoding || /^utf-?8$/i.test(encoding);
+
+/** Throws a RubricError for an encoding Node cannot decode. */
+export function checkEncoding(encoding: string | undefined): void {
+  if (isUtf8(encoding)) return;
+  try {
+    new TextDecoder(encoding);
+  } catch {
+    throw new RubricError([issue('invalid-value', [], `unknown character encoding "${encoding}"`, { expected: 'utf-8, gbk, gb18030, big5 …', found: String(encoding) })]);
+  }
+}
+
+/** A file as a stream of UTF-8 bytes, decoded from its encoding. */
+function openText(file: string, encoding: string | undefined): Readable {
+  const raw = createReadStream(file);
+  if (isUtf8(encoding)) return raw;
+  const decoder = new TextDecoder(encoding);
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder.decode());
+    },
+  });
+  raw.on('error', (e) => t.destroy(e));
+  return raw.pipe(t);
 }
 
 /** What the input is: a directory, a .csv or a .jsonl / .ndjson file. Throws a RubricError when it is none of these. */
@@ -89,11 +120,12 @@ export async function inputKind(path: string, given?: BatchInput): Promise<Batch
  */
 export async function* scoreRows(compiled: CompiledRubric, path: string, options: BatchOptions = {}): AsyncGenerator<BatchRow> {
   const kind = await inputKind(path, options.input);
+  checkEncoding(options.encoding);
   const missing = options.missing ?? 'error';
   const score = scorer(compiled, missing, options.trace ?? true);
-  if (kind === 'csv') yield* csvRows(compiled, path, missing, score);
-  else if (kind === 'jsonl') yield* jsonlRows(compiled, path, score);
-  else yield* dirRows(compiled, path, score);
+  if (kind === 'csv') yield* csvRows(compiled, path, missing, score, openText(path, options.encoding));
+  else if (kind === 'jsonl') yield* jsonlRows(compiled, path, score, openText(path, options.encoding));
+  else yield* dirRows(compiled, path, score, options.encoding);
 }
 
 type Scorer = (evidence: Record<string, unknown>, community: unknown) => { success: true; data: RowResult } | { success: false; error: RubricError };
@@ -161,17 +193,17 @@ export function fromScaled(x: number, places: number): string {
   return Dec.of(BigInt(x), 10n ** BigInt(places)).toString();
 }
 
-async function* csvRows(compiled: CompiledRubric, file: string, missing: MissingPolicy, score: Scorer, fields: EvidenceFields = evidenceFields(compiled)): AsyncGenerator<BatchRow> {
+async function* csvRows(compiled: CompiledRubric, file: string, missing: MissingPolicy, score: Scorer, input: Readable, fields: EvidenceFields = evidenceFields(compiled)): AsyncGenerator<BatchRow> {
   let reader: CsvEvidenceReader | undefined;
   let second = true;
-  for await (const rec of csvRecords(createReadStream(file))) {
+  for await (const rec of csvRecords(input)) {
     if ('error' in rec) {
       yield { row: rec.line, file, issues: [{ ...issue(rec.code, [], `the CSV record cannot be read: ${rec.error}`), file, line: rec.line, columns: [] }] };
       continue;
     }
     if (CsvEvidenceReader.isBlank(rec.cells)) continue;
     if (!reader) {
-      reader = new CsvEvidenceReader(compiled, rec.cells, { missing, file }, fields);
+      reader = new CsvEvidenceReader(compiled, rec.cells, { missing, file, line: rec.line }, fields);
       continue;
     }
     if (second) {
@@ -219,8 +251,8 @@ function mismatch(compiled: CompiledRubric, doc: EvidenceDocument | undefined): 
   return [issue('rubric-mismatch', ['rubric'], `the evidence is for the rubric "${doc.rubric}", not "${compiled.rubric.id}"`, { expected: compiled.rubric.id, found: doc.rubric })];
 }
 
-async function* jsonlRows(compiled: CompiledRubric, file: string, score: Scorer): AsyncGenerator<BatchRow> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+async function* jsonlRows(compiled: CompiledRubric, file: string, score: Scorer, input: Readable): AsyncGenerator<BatchRow> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   for await (const raw of lines) {
     line++;
@@ -253,14 +285,14 @@ async function* jsonlRows(compiled: CompiledRubric, file: string, score: Scorer)
   }
 }
 
-async function* dirRows(compiled: CompiledRubric, path: string, score: Scorer): AsyncGenerator<BatchRow> {
+async function* dirRows(compiled: CompiledRubric, path: string, score: Scorer, encoding: string | undefined): AsyncGenerator<BatchRow> {
   const dir = await opendir(path);
   for await (const entry of dir) {
     if (!entry.isFile() || !/\.(ya?ml|json)$/i.test(entry.name)) continue;
     const file = join(path, entry.name);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = isUtf8(encoding) ? await readFile(file, 'utf8') : new TextDecoder(encoding).decode(await readFile(file));
     } catch (e) {
       yield { row: entry.name, file, issues: [issue('file-not-found', [], `cannot read ${file}: ${(e as Error).message}`, { file })] };
       continue;

@@ -32,6 +32,8 @@ export interface CsvEvidenceOptions {
   missing?: MissingPolicy;
   /** File name for messages. */
   file?: string;
+  /** The header's line in the file (default 1). */
+  line?: number;
 }
 
 const IGNORED = (key: string) => key === '' || key.startsWith('#');
@@ -64,7 +66,7 @@ export class CsvEvidenceReader {
     const owned = new Set<FieldCodec>();
     this.header.forEach((key, i) => {
       if (IGNORED(key)) return;
-      const at = { file: this.file, line: 1, column: i + 1 };
+      const at = { file: this.file, line: options.line ?? 1, column: i + 1 };
       if (this.index.has(key)) {
         problems.push(issue('duplicate-id', [key], `the column "${key}" appears twice (columns ${(this.index.get(key) ?? 0) + 1} and ${i + 1})`, { found: key, ...at }));
         return;
@@ -101,7 +103,7 @@ export class CsvEvidenceReader {
           .columns((_p, n) => Math.min(n, 1))
           .map((c) => c.key)
           .join(', ');
-        problems.push(issue('missing-evidence', [codec.item.id], `no column for the item "${codec.item.id}" (${codec.item.title.zh}): add ${expected}, or score with missing: zero`, { expected, file: this.file, line: 1 }));
+        problems.push(issue('missing-evidence', [codec.item.id], `no column for the item "${codec.item.id}" (${codec.item.title.zh}): add ${expected}, or score with missing: zero`, { expected, file: this.file, line: options.line ?? 1 }));
       }
     }
     if (problems.length) throw new RubricError(problems);
@@ -149,6 +151,14 @@ export class CsvEvidenceReader {
         }),
         ...at,
         columns: [],
+      });
+    }
+    const garbled = this.header.filter((_k, i) => cells[i]?.includes('\ufffd'));
+    if (garbled.length) {
+      issues.push({
+        ...issue('invalid-value', [], 'the row has characters that are not UTF-8: save the file as UTF-8 (Excel: "CSV UTF-8"), or read it with --encoding gbk'),
+        ...at,
+        columns: garbled,
       });
     }
     const row = this.cells(cells, (code, columns, path, message, extra) => {

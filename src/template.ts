@@ -76,7 +76,7 @@ export interface CsvTemplate {
 }
 
 export interface CsvTemplateOptions {
-  /** At least this many numbered entries for each list item (projects, honours). */
+  /** Numbered entries per list item (projects, honours) instead of the default; more when the documents need more. */
   slots?: number;
 }
 

@@ -1,8 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CsvEvidenceReader,
   RubricError,
@@ -439,5 +442,58 @@ describe('CSV evidence reader', () => {
     const { row, issues } = readRow(mixed, header, header.map((k) => cells.get(k) ?? ''), 'error');
     expect(issues).toEqual([]);
     expect(row.document.evidence).toEqual(doc.evidence);
+  });
+});
+
+/* ------------------------------------------------------------------ the command */
+
+describe('shequ-rubric template', () => {
+  const root = repo('');
+  const cli = repo('dist/cli.js');
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    if (r.error) throw r.error;
+    return r;
+  };
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'shequ-template-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('writes the YAML template to stdout, and the CSV template to a file', async () => {
+    const y = run('template', 'rubrics/zhoushan-2017.yaml');
+    expect(y.status, y.stderr).toBe(0);
+    expect(y.stdout).toBe(yamlTemplate(await rubric(repo('rubrics/zhoushan-2017.yaml')), { rubricFile: 'rubrics/zhoushan-2017.yaml' }));
+    const out = join(tmp, 't.csv');
+    const c = run('template', 'rubrics/zhoushan-2017.yaml', '--format', 'csv', '--out', out, '--slots', '3');
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stdout).toBe('');
+    const records = await readCsv(readFileSync(out, 'utf8'));
+    expect(records).toHaveLength(2);
+    expect(records[0]?.cells.filter((k) => k.startsWith('II-11.'))).toHaveLength(3 * 3);
+    expect(readFileSync(out, 'utf8').startsWith('\ufeffcommunity.id,community.name,II-1,')).toBe(true);
+  });
+
+  it('fills one row per evidence file, and refuses bad evidence or wrong words', () => {
+    const out = join(tmp, 'filled.csv');
+    const ok = run('template', 'rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-strong.yaml', 'examples/jiangxi-middling.yaml', '--format', 'csv', '--out', out);
+    expect(ok.status, ok.stderr).toBe(0);
+    const b = run('batch', 'rubrics/jiangxi-db36-t-1609-2022.yaml', out, '--format', 'jsonl');
+    expect(b.status, b.stderr).toBe(0);
+    const totals = b.stdout.trim().split('\n').map((l) => JSON.parse(l).total);
+    const expected = [
+      run('score', 'rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-strong.yaml', '--json'),
+      run('score', 'rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-middling.yaml', '--json'),
+    ].map((r) => JSON.parse(r.stdout).total);
+    expect(totals).toEqual(expected);
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'evidence:\n  "4.5": 1.4\n');
+    const r = run('template', 'rubrics/jiangxi-db36-t-1609-2022.yaml', bad, '--format', 'csv');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${bad}:2:10: error[out-of-range]`);
+    expect(run('template', 'rubrics/jiangxi-db36-t-1609-2022.yaml', '--format', 'xml').status).toBe(2);
+    expect(run('template', 'rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-strong.yaml').status).toBe(2);
+    expect(run('template').status).toBe(2);
   });
 });

@@ -34,9 +34,11 @@ Options:
 --format csv|jsonl  format of the results on stdout (default csv)
 --missing zero      score items without evidence as 0 instead of failing the row
 --items             add one column per item with its points
---weakest N         how many weakest items the summary lists (default 5); 0 scores
-                    totals only, without item traces (faster)
+--weakest N         how many weakest items the summary lists (default 5); with 0
+                    and no --items, items' points are not computed (a little faster)
 --keys-only         CSV results with one header row (keys), no Chinese labels
+--encoding NAME     character encoding of the input (default utf-8; gbk or gb18030
+                    for a CSV saved by Excel as plain "CSV" on Chinese Windows)
 --lang zh|en        language of the summary (default zh)
 --quiet             do not list each row's problems (the summary still counts them)`,
   options: {
@@ -48,6 +50,7 @@ Options:
     'keys-only': { type: 'boolean' },
     lang: { type: 'string' },
     quiet: { type: 'boolean' },
+    encoding: { type: 'string' },
     // Hidden: print the row count, time and peak RSS at the end (benchmarks, tests).
     stats: { type: 'boolean' },
   },
@@ -100,7 +103,8 @@ Options:
       process.stderr.write(`\r\u001b[K${s.rows} rows · ${s.scored} scored · ${s.failed} with problems`);
     };
     const sink = () => resultSink(compiled, outFile ? createWriteStream(outFile) : process.stdout, format, { items: Boolean(values.items), keysOnly: Boolean(values['keys-only']), end: Boolean(outFile) });
-    const summary = await runBatch(compiled, input, sink, { missing, trace: weakest > 0 || Boolean(values.items), onProblem: report, onRow: progress });
+    const encoding = values.encoding as string | undefined;
+    const summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace: weakest > 0 || Boolean(values.items), onProblem: report, onRow: progress });
     clearProgress();
     const text = summary.format(language, weakest);
     if (outFile) out(text);

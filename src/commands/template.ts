@@ -32,7 +32,8 @@ numbered columns as needed. Booleans: 是/否, true/false, 1/0.
 Options:
 --format yaml|csv   what to write (default yaml)
 --out FILE          write to FILE instead of stdout
---slots N           at least N numbered entries for each list item (CSV)`,
+--slots N           numbered entries per list item (CSV; default: enough for the
+                    rubric's limits, more when the evidence files need them)`,
   options: { format: { type: 'string' }, out: { type: 'string' }, slots: { type: 'string' } },
   async run(values, files) {
     const [rubricFile, ...evidenceFiles] = files;
