@@ -21,7 +21,7 @@ export const decimal = z.union([z.number(), z.string()]).transform((value, ctx):
       code: 'custom',
       input: value,
       message: `expected a finite decimal number, found ${describe(value)}`,
-      params: { code: 'invalid-value', expected: 'a finite decimal number' },
+      params: { code: 'invalid-value', expected: 'a finite decimal number', found: describe(value) },
     });
     return z.NEVER;
   }
