@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // index: the core, which runs in browsers and must not import any Node
-    // built-in (test/build.test.ts checks). node: files, fixtures, batch.
+    // built-in (test/browser.test.ts checks). node: files, fixtures, batch.
     // One build, so both entries share one copy of the core (one RubricError).
     // The CSV reader and writer are bundled in: runtime dependencies stay zod and yaml.
     entry: { index: 'src/index.ts', node: 'src/node.ts' },

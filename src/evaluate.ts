@@ -7,7 +7,7 @@ import type { CompiledRubric, MissingPolicy } from './compile.js';
 import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
 import { fromZod } from './zod-issues.js';
-import type { SafeResult } from './load.js';
+import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -55,6 +55,8 @@ export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missi
 /** Scores evidence against a compiled rubric. Pure: no I/O, no clock, no randomness. */
 export function safeScore(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreResult> {
   const missing = options.missing ?? 'error';
+  const deep = tooDeep(evidence, MAX_DEPTH) ?? tooDeep(options.community, MAX_DEPTH);
+  if (deep) return { success: false, error: new RubricError([deep]) };
   const { values, issues } = checkEvidence(compiled, evidence, missing);
   if (issues.length) return { success: false, error: new RubricError(issues) };
   return { success: true, data: evaluate(compiled, values, options) };

@@ -5,6 +5,8 @@ export interface FormatOptions {
   sources?: Record<string, string>;
   /** ANSI colours. Default false. */
   color?: boolean;
+  /** At most this many issues are printed, then a count of the rest. Default 200. */
+  maxIssues?: number;
 }
 
 /**
@@ -14,28 +16,49 @@ export interface FormatOptions {
 export function formatIssues(issues: readonly Issue[], options: FormatOptions = {}): string {
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string) => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
-  const blocks = issues.map((i) => {
+  // Each source is split once, however many issues point into it.
+  const lineCache = new Map<string, string[]>();
+  const linesOf = (file: string): string[] | undefined => {
+    const text = options.sources?.[file];
+    if (text === undefined) return undefined;
+    let lines = lineCache.get(file);
+    if (!lines) {
+      lines = text.split(/\r?\n/);
+      lineCache.set(file, lines);
+    }
+    return lines;
+  };
+  const max = options.maxIssues ?? 200;
+  const shown = issues.slice(0, max);
+  const blocks = shown.map((i) => {
     const where = i.file ? `${i.file}${i.line ? `:${i.line}:${i.column ?? 1}` : ''}: ` : '';
     const lines = [`${where}${red(`error[${i.code}]`)}: ${i.message}`];
     if (i.path.length) lines.push(dim(`  at ${formatPath(i.path)}`));
     const ef = [i.expected ? `expected ${i.expected}` : '', i.found ? `found ${i.found}` : ''].filter(Boolean).join('; ');
     if (ef) lines.push(dim(`  ${ef}`));
-    const text = i.file ? options.sources?.[i.file] : undefined;
-    if (text !== undefined && i.line) {
-      const src = text.split(/\r?\n/)[i.line - 1];
-      if (src !== undefined) {
-        const col = Math.max(1, i.column ?? 1);
-        const token = /^"[^"]*"|^'[^']*'|^[^\s,:{}[\]]+/.exec(src.slice(col - 1))?.[0] ?? ' ';
-        const width = i.endColumn && i.endColumn > col ? i.endColumn - col : token.length;
-        const gutter = String(i.line).length;
-        lines.push(`  ${String(i.line)} | ${src}`);
-        lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(col - 1)}${red('^'.repeat(Math.max(1, Math.min(width, 80))))}`);
-      }
+    const src = i.file && i.line ? linesOf(i.file)?.[i.line - 1] : undefined;
+    if (src !== undefined && i.line) {
+      const col = Math.max(1, i.column ?? 1);
+      // A window of the line around the column: long lines stay readable.
+      const from = Math.max(0, col - 1 - WINDOW);
+      const to = Math.min(src.length, col - 1 + WINDOW);
+      const excerpt = `${from > 0 ? '…' : ''}${src.slice(from, to)}${to < src.length ? '…' : ''}`;
+      const offset = col - 1 - from + (from > 0 ? 1 : 0);
+      const rest = src.slice(col - 1, to);
+      const token = /^"[^"]*"|^'[^']*'|^[^\s,:{}[\]]+/.exec(rest)?.[0] ?? ' ';
+      const width = i.endColumn && i.endColumn > col ? i.endColumn - col : token.length;
+      const gutter = String(i.line).length;
+      lines.push(`  ${String(i.line)} | ${excerpt}`);
+      lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(offset)}${red('^'.repeat(Math.max(1, Math.min(width, to - col + 1, 80))))}`);
     }
     return lines.join('\n');
   });
+  if (issues.length > shown.length) blocks.push(`… and ${issues.length - shown.length} more problems`);
   return blocks.join('\n\n');
 }
+
+/** Characters shown either side of the column in an excerpt. */
+const WINDOW = 100;
 
 /** A path as people read it: sections[0].items[2].points */
 export function formatPath(path: readonly (string | number)[]): string {

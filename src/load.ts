@@ -1,4 +1,4 @@
-import { RubricError, type Issue, type PathSegment } from './issues.js';
+import { RubricError, issue, type Issue, type PathSegment } from './issues.js';
 import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
@@ -18,6 +18,8 @@ export type SafeResult<T> = { success: true; data: T } | { success: false; error
 
 /** Validates a rubric already in memory (from JSON or code). */
 export function safeParseRubricObject(value: unknown, options: LoadOptions = {}): SafeResult<Rubric> {
+  const deep = tooDeep(value, MAX_DEPTH);
+  if (deep) return { success: false, error: new RubricError([deep]) };
   const { schemas, issues: kindIssues } = schemasFor(options.kinds);
   if (kindIssues.length) return { success: false, error: new RubricError(kindIssues) };
   const parsed = schemas.rubric.safeParse(value, { reportInput: true });
@@ -53,6 +55,27 @@ export function parseRubric(text: string, options: LoadOptions = {}): Rubric {
   const result = safeParseRubric(text, options);
   if (!result.success) throw result.error;
   return result.data;
+}
+
+/** The deepest nesting a rubric or evidence value may have (YAML text has the same limit). */
+export const MAX_DEPTH = 200;
+
+/** An issue when a value nests deeper than `max` (validators recurse; this keeps the stack safe). */
+export function tooDeep(value: unknown, max: number): Issue | undefined {
+  const path: PathSegment[] = [];
+  const walk = (v: unknown, depth: number): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    if (depth > max) return true;
+    for (const key of Object.keys(v)) {
+      path.push(Array.isArray(v) ? Number(key) : key);
+      if (walk((v as Record<string, unknown>)[key], depth + 1)) return true;
+      path.pop();
+    }
+    return false;
+  };
+  return walk(value, 0)
+    ? issue('alias-limit', [...path], `the value nests deeper than ${max} levels`, { expected: `at most ${max} levels` })
+    : undefined;
 }
 
 export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {

@@ -79,7 +79,8 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
     issues.push(issue('yaml-syntax', [], `the YAML could not be read: ${(e as Error).message}`));
     return { value: undefined, source, issues };
   }
-  for (const err of doc.errors) {
+  // A broken document can yield an error per token: the first hundred say enough.
+  for (const err of doc.errors.slice(0, 100)) {
     const [start] = err.pos;
     const { line, col } = lineCounter.linePos(start);
     const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';

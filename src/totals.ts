@@ -3,7 +3,7 @@ import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
-import type { SafeResult } from './load.js';
+import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -217,7 +217,8 @@ export function hasFastPath(compiled: CompiledRubric): boolean {
 /** Totals only, without a trace: the same numbers as score(). */
 export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
   const plan = planFor(compiled);
-  const fast = plan ? fastTotals(compiled, plan, evidence, options) : undefined;
+  // A community record too deep to copy safely is the exact path's to refuse.
+  const fast = plan && !(options.community !== undefined && tooDeep(options.community, MAX_DEPTH)) ? fastTotals(compiled, plan, evidence, options) : undefined;
   if (fast) return { success: true, data: fast };
   const full = safeScore(compiled, evidence, options);
   return full.success ? { success: true, data: totalsOf(full.data) } : full;

@@ -91,11 +91,8 @@ export const deduct = defineRuleKind<DeductItem, Values>({
     return (raw) => {
       const o: Record<string, unknown> | undefined = only && typeof raw === 'number' ? { [only.id]: raw } : exactObject(raw, ids);
       if (!o) return undefined;
-      if (pre !== undefined) {
-        const p = o[pre];
-        if (typeof p !== 'boolean') return undefined;
-        if (!p) return otherwise;
-      }
+      const regular = pre === undefined ? true : o[pre];
+      if (typeof regular !== 'boolean') return undefined;
       let off = 0;
       for (const d of deductions) {
         const v = o[d.id];
@@ -111,7 +108,9 @@ export const deduct = defineRuleKind<DeductItem, Values>({
         if (k === undefined) return undefined;
         off += k * d.per;
       }
-      return Number.isSafeInteger(off) ? Math.max(0, points - off) : undefined;
+      if (!Number.isSafeInteger(off)) return undefined;
+      // The precondition decides only once every field is known to be valid.
+      return regular ? Math.max(0, points - off) : otherwise;
     };
   },
   score(item, values) {
