@@ -60,22 +60,39 @@ export function parseRubric(text: string, options: LoadOptions = {}): Rubric {
 /** The deepest nesting a rubric or evidence value may have (YAML text has the same limit). */
 export const MAX_DEPTH = 200;
 
-/** An issue when a value nests deeper than `max` (validators recurse; this keeps the stack safe). */
+/** The most entries (counted as written out, shared references again each time) a value may hold. */
+export const MAX_ENTRIES = 1_000_000;
+
+/**
+ * An issue when a value nests deeper than `max` levels or holds more than
+ * MAX_ENTRIES entries: validators recurse, and results copy the community
+ * record, so both are bounded before any of that runs.
+ */
 export function tooDeep(value: unknown, max: number): Issue | undefined {
   const path: PathSegment[] = [];
+  let entries = 0;
+  let found: 'deep' | 'large' | undefined;
   const walk = (v: unknown, depth: number): boolean => {
     if (v === null || typeof v !== 'object') return false;
-    if (depth > max) return true;
+    if (depth > max) {
+      found = 'deep';
+      return true;
+    }
     for (const key of Object.keys(v)) {
+      if (++entries > MAX_ENTRIES) {
+        found = 'large';
+        return true;
+      }
       path.push(Array.isArray(v) ? Number(key) : key);
       if (walk((v as Record<string, unknown>)[key], depth + 1)) return true;
       path.pop();
     }
     return false;
   };
-  return walk(value, 0)
+  if (!walk(value, 0)) return undefined;
+  return found === 'deep'
     ? issue('alias-limit', [...path], `the value nests deeper than ${max} levels`, { expected: `at most ${max} levels` })
-    : undefined;
+    : issue('too-large', [...path], `the value holds more than ${MAX_ENTRIES} entries`, { expected: `at most ${MAX_ENTRIES} entries` });
 }
 
 export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
