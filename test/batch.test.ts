@@ -25,6 +25,7 @@ import {
   type ScoreResult,
 } from '../src/node.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
+import { tempDir } from './support/temp.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -44,19 +45,11 @@ function run(...args: string[]): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-let tmp: string;
+const temp = tempDir('shequ-batch-');
+const write = temp.write;
 beforeAll(() => {
   expect(existsSync(cli), 'dist/cli.js is built (npx tsup)').toBe(true);
-  tmp = mkdtempSync(join(tmpdir(), 'shequ-batch-'));
 });
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-const write = (name: string, text: string): string => {
-  const file = join(tmp, name);
-  writeFileSync(file, text);
-  return file;
-};
 
 const csvRows = (text: string): string[][] => parse(text, { bom: true, relax_column_count: true });
 const small = () => write('small.yaml', SMALL_RUBRIC);
@@ -91,9 +84,9 @@ describe('batch: a DB36 CSV template filled for three communities, one of them b
     compiled = compile(await loadRubricFile(JIANGXI));
     strong = await loadEvidenceFile(join(root, 'examples/jiangxi-strong.yaml'));
     middling = await loadEvidenceFile(join(root, 'examples/jiangxi-middling.yaml'));
-    const t = run('template', JIANGXI, '--format', 'csv', '--out', join(tmp, 'db36-template.csv'));
+    const t = run('template', JIANGXI, '--format', 'csv', '--out', join(temp.dir, 'db36-template.csv'));
     expect(t.status, t.stderr).toBe(0);
-    templateText = readFileSync(join(tmp, 'db36-template.csv'), 'utf8');
+    templateText = readFileSync(join(temp.dir, 'db36-template.csv'), 'utf8');
     const [keys, labels, ...rest] = csvRows(templateText);
     expect(rest).toEqual([]);
     const fields = evidenceFields(compiled);
@@ -127,7 +120,7 @@ describe('batch: a DB36 CSV template filled for three communities, one of them b
   });
 
   it('scores the two good rows, reports the bad row with its line and both problems, exits 1', () => {
-    const out = join(tmp, 'db36-results.csv');
+    const out = join(temp.dir, 'db36-results.csv');
     const r = run('batch', JIANGXI, filled, '--out', out);
     expect(r.status).toBe(1);
     // the report: stderr, the bad row by its CSV line with every problem and its column
@@ -175,7 +168,7 @@ describe('batch: a DB36 CSV template filled for three communities, one of them b
   });
 
   it('writes JSONL results, and with no --out writes results to stdout and the summary to stderr', () => {
-    const out = join(tmp, 'db36-results.jsonl');
+    const out = join(temp.dir, 'db36-results.jsonl');
     const r = run('batch', JIANGXI, filled, '--out', out, '--items');
     expect(r.status).toBe(1);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -232,7 +225,7 @@ describe('batch: CSV as people and spreadsheets write it', () => {
     expect(rows[2]?.issues.map((i) => [i.columns, i.code, i.line])).toEqual([[['org'], 'invalid-type', 7]]);
     expect(rows[3]?.issues.map((i) => [i.columns, i.message])).toEqual([[['room.households'], 'expected a number, found "abc"']]);
     // Through the CLI as well
-    const r = run('batch', small(), file, '--out', join(tmp, 'people.jsonl'));
+    const r = run('batch', small(), file, '--out', join(temp.dir, 'people.jsonl'));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file} line 7 (S3 第三社区): 1 problem\n    org: expected true or false, found "也许" [invalid-type]`);
     expect(r.stderr).toContain(`${file} line 9 (S4 第四社区): 1 problem`);
@@ -257,7 +250,7 @@ describe('batch: CSV as people and spreadsheets write it', () => {
     const strict = run('batch', small(), file);
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain('no column for the item "room"');
-    const out = join(tmp, 'gaps.csv.out.csv');
+    const out = join(temp.dir, 'gaps.csv.out.csv');
     const zero = run('batch', small(), file, '--missing', 'zero', '--out', out, '--keys-only');
     expect(zero.status, zero.stderr).toBe(0);
     const [keys, ...rows] = csvRows(readFileSync(out, 'utf8'));
@@ -301,7 +294,7 @@ describe('batch: JSONL and directories', () => {
   });
 
   it('a directory: each evidence file by name, problems with line:column', async () => {
-    const dir = join(tmp, 'evidence-dir');
+    const dir = join(temp.dir, 'evidence-dir');
     mkdirSync(dir);
     writeFileSync(join(dir, 'a.yaml'), 'community: { id: D1 }\nevidence:\n  org: true\n  sat: 0.95\n  room: { area: 320, households: 1000 }\n  harmony: A\n  vol: 40\n  honours: [national]\n');
     writeFileSync(join(dir, 'b.yaml'), 'community: { id: D2 }\nevidence:\n  org: true\n  sat: 1.2\n  room: { area: 320, households: 1000 }\n  harmony: A\n  vol: 40\n  honours: [national]\n');
@@ -410,8 +403,8 @@ describe('batch: memory stays flat', () => {
     // hundred bytes each) would exhaust it at 100 000 rows and crash the run.
     // Under the cap the heap cannot just grow lazily, so the RSS compares.
     const stats = async (rows: number) => {
-      const { rubric, file } = await generateSmall(tmp, rows);
-      const r = spawnSync(process.execPath, ['--max-old-space-size=64', cli, 'batch', rubric, file, '--out', join(tmp, `big-${rows}.csv`), '--stats'], {
+      const { rubric, file } = await generateSmall(temp.dir, rows);
+      const r = spawnSync(process.execPath, ['--max-old-space-size=64', cli, 'batch', rubric, file, '--out', join(temp.dir, `big-${rows}.csv`), '--stats'], {
         cwd: root,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1' },
@@ -426,7 +419,7 @@ describe('batch: memory stays flat', () => {
     };
     const tenK = await stats(10_000);
     const hundredK = await stats(100_000);
-    const lines = readFileSync(join(tmp, 'big-100000.csv'), 'utf8').split('\r\n').filter(Boolean);
+    const lines = readFileSync(join(temp.dir, 'big-100000.csv'), 'utf8').split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(100_000 + 2);
     expect(hundredK - tenK, `10k: ${tenK} MiB, 100k: ${hundredK} MiB`).toBeLessThan(25);
     expect(hundredK).toBeLessThan(160);
@@ -436,7 +429,7 @@ describe('batch: memory stays flat', () => {
 describe('batch: encodings', () => {
   it('reads a CSV saved in GBK with --encoding gbk, and says what is wrong without it', () => {
     const gbk = (hex: string) => Buffer.from(hex.replace(/\s+/g, ''), 'hex');
-    const file = join(tmp, 'gbk.csv');
+    const file = join(temp.dir, 'gbk.csv');
     writeFileSync(
       file,
       Buffer.concat([

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './support/temp.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -58,20 +59,11 @@ function rubricYaml(parts: { top?: string[]; items?: string[] } = {}): string {
 const JIANGXI = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
 const STRONG = 'examples/jiangxi-strong.yaml';
 
-let tmp: string;
+const temp = tempDir('shequ-cli-');
+const write = temp.write;
 beforeAll(() => {
   expect(existsSync(cli), 'dist/cli.js is built').toBe(true);
-  tmp = mkdtempSync(join(tmpdir(), 'shequ-cli-'));
 });
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const write = (name: string, text: string): string => {
-  const file = join(tmp, name);
-  writeFileSync(file, text);
-  return file;
-};
 
 /* ------------------------------------------------------------------ validate */
 
@@ -133,7 +125,7 @@ describe('validate', () => {
   });
 
   it('a file that does not exist exits 1', () => {
-    const r = run('validate', join(tmp, 'nope.yaml'));
+    const r = run('validate', join(temp.dir, 'nope.yaml'));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error[file-not-found]');
   });
@@ -260,7 +252,7 @@ describe('test', () => {
   });
 
   it('a wrong expected total exits 1 and prints expected, actual and an item trace line', () => {
-    const dir = join(tmp, 'fixtures');
+    const dir = join(temp.dir, 'fixtures');
     rmSync(dir, { recursive: true, force: true });
     const rubric = relative(dir, join(root, 'rubrics/zhoushan-2017.yaml'));
     const evidence = relative(dir, join(root, 'examples/zhoushan-good.yaml'));

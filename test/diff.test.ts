@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, diffImpact, diffRubrics, formatDiff, formatImpact, parseRubric, type CompiledRubric, type EvidenceCase, type FailedSide, type ScoredSide } from '../src/index.js';
 import { loadEvidenceSet, loadRubricFile } from '../src/node.js';
 import { repoRoot } from './support/bundled.js';
+import { tempDir } from './support/temp.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -19,18 +20,8 @@ const DB36 = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
 const RAISED = 'test/data/jiangxi-raised-satisfaction.yaml';
 const COMMUNITIES = 'test/data/jiangxi-communities';
 
-let tmp: string;
-beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'shequ-diff-'));
-});
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-const write = (name: string, text: string): string => {
-  const file = join(tmp, name);
-  writeFileSync(file, text);
-  return file;
-};
+const temp = tempDir('shequ-diff-');
+const write = temp.write;
 
 /** A small rubric with one item of several kinds, a gate and grade bands. Max 20. */
 const BASE = `id: demo
