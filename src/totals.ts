@@ -217,8 +217,9 @@ export function hasFastPath(compiled: CompiledRubric): boolean {
 /** Totals only, without a trace: the same numbers as score(). */
 export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
   const plan = planFor(compiled);
-  // A community record too deep to copy safely is the exact path's to refuse.
-  const fast = plan && !(options.community !== undefined && tooDeep(options.community, MAX_DEPTH)) ? fastTotals(compiled, plan, evidence, options) : undefined;
+  // Evidence or a community record too deep or too large to walk safely is the exact path's to refuse.
+  const bounded = !tooDeep(evidence, MAX_DEPTH) && !(options.community !== undefined && tooDeep(options.community, MAX_DEPTH));
+  const fast = plan && bounded ? fastTotals(compiled, plan, evidence, options) : undefined;
   if (fast) return { success: true, data: fast };
   const full = safeScore(compiled, evidence, options);
   return full.success ? { success: true, data: totalsOf(full.data) } : full;
