@@ -54,6 +54,12 @@ function gradeRank(compiled: CompiledRubric, r: ScoreResult): number {
 }
 
 describe.each(bundledRubricFiles)('%s', (file) => {
+  it('cites its source clause on every item and part', async () => {
+    const compiled = await loadBundled(file);
+    const missing = [...compiled.allItems.values()].filter((i) => !i.clause).map((i) => i.id);
+    expect(missing).toEqual([]);
+  });
+
   it('keeps every item and the total within [0, maximum]', async () => {
     const compiled = await loadBundled(file);
     fc.assert(
