@@ -1,28 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Dec, compile, parseRubric, safeParseEvidence, score, type ItemBase, type Section } from '../../src/index.js';
+import { repoRoot } from '../support/bundled.js';
+import { rubricTree } from '../support/rubric-tree.js';
+import { Dec, safeParseEvidence, score, type Section } from '../../src/index.js';
 
 /**
  * The bundled rubric of 杭州高新区(滨江)《社区美好生活共同体运营与管理规范》(征求意见稿, 2023)
  * against the numbers printed in the source (Table C.1, Table A.1, §7.1.1).
  */
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const file = here('../../rubrics/binjiang-2023-draft.yaml');
-const rubric = parseRubric(readFileSync(file, 'utf8'), { file });
-const compiled = compile(rubric);
-
-/** What a section's children can reach, independent of its declared max. */
-function reachable(s: Section): Dec {
-  let sum = Dec.ZERO;
-  for (const child of s.sections ?? []) sum = sum.add(reachable(child));
-  for (const item of s.items ?? []) sum = sum.add(compiled.maxOf(item));
-  return s.cap && s.cap.lt(sum) ? s.cap : sum;
-}
-
-function itemsOf(s: Section): ItemBase[] {
-  return [...(s.sections ?? []).flatMap(itemsOf), ...(s.items ?? [])];
-}
+const { file, rubric, compiled, reachable, itemsOf } = rubricTree('binjiang-2023-draft.yaml');
 
 // Table C.1: 评价内容 → 序号 / sub-group → 评价指标 rows and their 分值, in table order.
 // 服务功能 lost its points column in the source; it is 2 (four sub-items of 0.5), see READING-NOTES.
@@ -44,7 +30,7 @@ const TABLE: [group: string, groupZh: string, groupMax: string, subs: [id: strin
 const ROWS = TABLE.flatMap(([, , , subs]) => subs.flatMap(([id, , , rows]) => rows.map(([zh, points]) => ({ sub: id, zh, points }))));
 
 const evidenceOf = (name: string) => {
-  const path = here(`../../examples/${name}`);
+  const path = `${repoRoot}examples/${name}`;
   const doc = safeParseEvidence(readFileSync(path, 'utf8'), { file: path });
   if (!doc.success) throw doc.error;
   return doc.data.evidence as Record<string, unknown>;

@@ -1,34 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Dec, compile, parseRubric, safeParseEvidence, score, type ItemBase, type Section } from '../../src/index.js';
+import { repoRoot } from '../support/bundled.js';
+import { rubricTree } from '../support/rubric-tree.js';
+import { Dec, safeParseEvidence, score, type ItemBase } from '../../src/index.js';
 
 /**
  * The bundled rubric of 江西省地方标准 DB36/T 1609—2022《“幸福社区”服务质量星级评价指标》
  * against the numbers printed in the source (Table A.1, §4.1, §5 表1).
  */
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const file = here('../../rubrics/jiangxi-db36-t-1609-2022.yaml');
-const rubric = parseRubric(readFileSync(file, 'utf8'), { file });
-const compiled = compile(rubric);
-
-/** What a section's children can reach (items at their highest tier), independent of its declared max. */
-function reachable(s: Section): Dec {
-  let sum = Dec.ZERO;
-  for (const child of s.sections ?? []) sum = sum.add(reachable(child));
-  for (const item of s.items ?? []) sum = sum.add(compiled.maxOf(item));
-  return s.cap && s.cap.lt(sum) ? s.cap : sum;
-}
-
-function itemsOf(s: Section): ItemBase[] {
-  return [...(s.sections ?? []).flatMap(itemsOf), ...(s.items ?? [])];
-}
-
-const top = (id: string): Section => {
-  const s = rubric.sections.find((x) => x.id === id);
-  if (!s) throw new Error(`no section ${id}`);
-  return s;
-};
+const { file, rubric, compiled, reachable, itemsOf, top } = rubricTree('jiangxi-db36-t-1609-2022.yaml');
 
 // Table A.1: first-level indicators, their points and the number of scored rows encoded as items
 // (tiered rows of one measured quantity are one item).
@@ -168,7 +148,7 @@ describe('jiangxi-db36-t-1609-2022', () => {
 
   it('scores the bundled examples: strong five stars, middling three stars', () => {
     const run = (name: string) => {
-      const path = here(`../../examples/${name}`);
+      const path = `${repoRoot}examples/${name}`;
       const doc = safeParseEvidence(readFileSync(path, 'utf8'), { file: path });
       if (!doc.success) throw doc.error;
       return score(compiled, doc.data.evidence);

@@ -1,35 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Dec, compile, parseRubric, safeParseEvidence, safeScore, score, type ItemBase, type Section } from '../../src/index.js';
+import { repoRoot } from '../support/bundled.js';
+import { rubricTree } from '../support/rubric-tree.js';
+import { Dec, safeParseEvidence, safeScore, score, type ItemBase } from '../../src/index.js';
 
 /**
  * The bundled rubric of 舟山市人民政府 舟政发〔2017〕26号 附件2
  * 《舟山市“美丽群岛 幸福社区”建设测评标准》 against the numbers printed in
  * the source (the 一类/二类指标 tables and 标准说明五、六).
  */
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const file = here('../../rubrics/zhoushan-2017.yaml');
-const rubric = parseRubric(readFileSync(file, 'utf8'), { file });
-const compiled = compile(rubric);
-
-/** What a section's children can reach, independent of its declared max. */
-function reachable(s: Section): Dec {
-  let sum = Dec.ZERO;
-  for (const child of s.sections ?? []) sum = sum.add(reachable(child));
-  for (const item of s.items ?? []) sum = sum.add(compiled.maxOf(item));
-  return s.cap && s.cap.lt(sum) ? s.cap : sum;
-}
-
-function itemsOf(s: Section): ItemBase[] {
-  return [...(s.sections ?? []).flatMap(itemsOf), ...(s.items ?? [])];
-}
-
-const top = (id: string): Section => {
-  const s = rubric.sections.find((x) => x.id === id);
-  if (!s) throw new Error(`no section ${id}`);
-  return s;
-};
+const { file, rubric, compiled, reachable, itemsOf, top } = rubricTree('zhoushan-2017.yaml');
 
 // 一类指标: first-level project, its second-level indicators (名称, 权重) and
 // the number of third-level lines the table lists under each.
@@ -190,7 +170,7 @@ describe('zhoushan-2017', () => {
 
   it('scores the bundled examples: 良好, and not rated below the class-1 minimum', () => {
     const run = (name: string) => {
-      const path = here(`../../examples/${name}`);
+      const path = `${repoRoot}examples/${name}`;
       const doc = safeParseEvidence(readFileSync(path, 'utf8'), { file: path });
       if (!doc.success) throw doc.error;
       return score(compiled, doc.data.evidence);
