@@ -25,15 +25,9 @@ import {
   type PlanOption,
   type ScoreResult,
 } from '../src/index.js';
+import { evidenceOf, load, read } from './support/bundled.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const read = (p: string) => readFileSync(join(root, p), 'utf8');
-const load = (p: string) => compile(parseRubric(read(p), { file: p }));
-function evidenceOf(p: string) {
-  const r = safeParseEvidence(read(p), { file: p });
-  if (!r.success) throw r.error;
-  return r.data;
-}
 function costsOf(value: unknown): Costs {
   const r = safeParseCostsObject(value);
   if (!r.success) throw r.error;

@@ -21,15 +21,9 @@ import {
   type ScoreResult,
   type SectionTrace,
 } from '../src/index.js';
+import { evidenceOf, load, read } from './support/bundled.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const read = (p: string) => readFileSync(join(root, p), 'utf8');
-const load = (p: string) => compile(parseRubric(read(p), { file: p }));
-function evidenceOf(p: string) {
-  const r = safeParseEvidence(read(p), { file: p });
-  if (!r.success) throw r.error;
-  return r.data;
-}
 
 const jiangxi = load('rubrics/jiangxi-db36-t-1609-2022.yaml');
 const four = evidenceOf('examples/plan-jiangxi-four-star.yaml');

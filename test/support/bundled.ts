@@ -1,6 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compile, type CompiledRubric } from '../../src/index.js';
+import { compile, parseRubric, safeParseEvidence, type CompiledRubric, type EvidenceDocument } from '../../src/index.js';
 import { loadRubricFile } from '../../src/node.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,4 +13,17 @@ export const bundledRubricFiles = readdirSync(rubricsDir)
 
 export async function loadBundled(file: string): Promise<CompiledRubric> {
   return compile(await loadRubricFile(`${rubricsDir}${file}`));
+}
+
+/** A file of the repository, by its path from the root. */
+export const read = (p: string): string => readFileSync(`${repoRoot}${p}`, 'utf8');
+
+/** A rubric of the repository, validated and compiled (issues name the path as given). */
+export const load = (p: string): CompiledRubric => compile(parseRubric(read(p), { file: p }));
+
+/** The evidence document of a file of the repository. */
+export function evidenceOf(p: string): EvidenceDocument {
+  const r = safeParseEvidence(read(p), { file: p });
+  if (!r.success) throw r.error;
+  return r.data;
 }
