@@ -596,13 +596,33 @@ export function caseInput(corpus, c) {
   throw new Error(`unknown case type ${c.type}`);
 }
 
-function toJson(value) {
+/**
+ * JSON of a value, bounded: a list of n references to a list of m values is
+ * n × m values once written out, so past `budget` values every further
+ * value is written as null. The text stays valid JSON, large
+ * enough for the library's size limit, and takes linear time to build.
+ */
+export function boundedJson(value, { budget = 2_000_000, bigint = (v) => v.toString(), nonFinite = (v) => v, space } = {}) {
+  let left = budget;
   try {
-    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null';
+    return (
+      JSON.stringify(
+        value,
+        (_k, v) => {
+          if (typeof v === 'bigint') return bigint(v);
+          if (typeof v === 'number' && !Number.isFinite(v)) return nonFinite(v);
+          if (--left < 0) return null;
+          return v;
+        },
+        space,
+      ) ?? 'null'
+    );
   } catch {
     return '{}';
   }
 }
+
+const toJson = (value) => boundedJson(value);
 
 /** How deep a value nests (walking at most 100 000 nodes). */
 function depthOf(value) {

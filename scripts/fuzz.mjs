@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
-import { caseArbitrary, caseInput, describeCase, prepareCorpus, runCase } from './fuzz-core.mjs';
+import { boundedJson, caseArbitrary, caseInput, describeCase, prepareCorpus, runCase } from './fuzz-core.mjs';
 
 const repo = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -234,7 +234,8 @@ async function replay(args) {
   const input = caseInput(corpus, c);
   const file = join(tmpdir(), `shequ-fuzz-${args.seed}-${args.case}.${input.text !== undefined ? 'yaml' : 'json'}`);
   try {
-    writeFileSync(file, input.text ?? JSON.stringify(input.value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) ?? 'undefined');
+    // Shared references can make a value far larger written out than in memory: the text is bounded.
+    writeFileSync(file, input.text ?? boundedJson(input.value, { bigint: (v) => `${v}n`, nonFinite: String, space: 2 }));
     console.log(`input written to ${file}${input.text === undefined ? ' (as JSON: NaN, Infinity and bigint shown as strings)' : ''}`);
   } catch (e) {
     console.log(`the input could not be written: ${e}`);
