@@ -3,7 +3,8 @@ import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
-import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
+import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
+import { FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -15,11 +16,18 @@ import type { Section } from './schema.js';
  * without a fast path, takes the exact path (`score`), which also reports
  * every problem. The two agree on every input (property-tested).
  */
+/** An item in the plan: its kind's fast scorer, if any, and the exact scorer for what that declines. */
+interface PlanItem {
+  id: string;
+  fast: FastScorer | undefined;
+  exact: FastScorer;
+}
+
 interface FastSection {
   id: string;
   cap?: number;
   bonus: boolean;
-  items: { id: string; fast: FastScorer }[];
+  items: PlanItem[];
   sections: FastSection[];
 }
 
@@ -40,20 +48,38 @@ interface FastPlan {
   scale: number;
   places: number;
   /** Items in rubric order, and sections in rubric order (parents before children). */
-  items: { id: string; fast: FastScorer }[];
+  items: PlanItem[];
   flat: FlatSection[];
   /** Section indices with every child before its parent. */
   postOrder: number[];
-  itemIndex: Map<string, number>;
-  sectionIndex: Map<string, number>;
   maxScaled: number;
+  /**
+   * Whether evidence must be walked for its depth and size before any item is
+   * scored. Fast scorers accept only small values (FAST_MAX_ENTRIES each), so
+   * when the items' bound is under the library's limits the walk is needed
+   * only before the exact scorer reads a value a fast scorer declined.
+   */
+  walkFirst: boolean;
+  itemIndex: Map<string, number>;
+  /** The key order of the last record scored, and the item index of each key (a cache; never changes a result). */
+  keyOrder: { keys: string[]; indices: number[] };
+  /** The decimal text of each integer 0 … maxWithBonus (filled as met). */
+  texts: (string | undefined)[];
   rubricRef: ScoreTotals['rubric'];
   maxText: string;
   maxWithBonusText: string;
   /** ratio = total × ratioMul ÷ 10^ratioPlaces, when total ÷ max terminates in few places. */
   ratioMul?: number;
   ratioPlaces?: number;
-  gates: { gate: NonNullable<CompiledRubric['rubric']['gates']>[number]; subject: string; test?: IntTest; itemId?: string; field?: string | undefined }[];
+  gates: {
+    gate: NonNullable<CompiledRubric['rubric']['gates']>[number];
+    /** What the gate reads: a total, a section's or item's points (by index), or a measured value. */
+    reads: 'total' | 'base' | 'bonus' | 'ratio' | 'section' | 'item' | 'evidence';
+    index: number;
+    test?: IntTest;
+    itemId?: string;
+    field?: string | undefined;
+  }[];
   bands: { band: NonNullable<CompiledRubric['rubric']['grades']>['bands'][number]; test: IntTest; range: string }[];
 }
 
@@ -92,7 +118,6 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
     const v = d.mul(scaleDec);
     return v.isInteger() && v.n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v.n) : undefined;
   };
-  const fastCache = new Map<ItemBase, FastScorer>();
   // An item whose kind has no fast path, or whose evidence the fast path
   // declines (fractional hours, decimal strings…), is scored exactly on its own.
   const exactItem =
@@ -101,21 +126,19 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
       const parsed = compiled.evidenceSchema(item, 'error').safeParse(raw);
       return parsed.success ? scaled(scoreOneItem(compiled, item, parsed.data).points) : undefined;
     };
-  const fastFor = (item: ItemBase): FastScorer => {
-    const cached = fastCache.get(item);
-    if (cached) return cached;
-    const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
-    const exact = exactItem(item);
-    const fast = kind.fast?.(item, { scaled, fastFor });
-    const f: FastScorer = fast ? (raw) => fast(raw) ?? exact(raw) : exact;
-    fastCache.set(item, f);
-    return f;
+  // Parts get their kinds' fast scorers alone: a sum whose part declines a value declines it too.
+  const fastCache = new Map<ItemBase, FastScorer | undefined>();
+  const fastFor = (item: ItemBase): FastScorer | undefined => {
+    if (fastCache.has(item)) return fastCache.get(item);
+    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor });
+    fastCache.set(item, fast);
+    return fast;
   };
   let ok = true;
   const build = (s: Section): FastSection => {
     const cap = s.cap ? scaled(s.cap) : undefined;
     if (s.cap && cap === undefined) ok = false;
-    const items = (s.items ?? []).map((item) => ({ id: item.id, fast: fastFor(item) }));
+    const items = (s.items ?? []).map((item): PlanItem => ({ id: item.id, fast: fastFor(item), exact: exactItem(item) }));
     return { id: s.id, ...(cap !== undefined ? { cap } : {}), bonus: s.bonus === true, items, sections: (s.sections ?? []).map(build) };
   };
   const sections = rubric.sections.map(build);
@@ -123,17 +146,17 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   if (maxScaled === undefined) ok = false;
   const gates: FastPlan['gates'] = [];
   for (const gate of rubric.gates ?? []) {
-    const [kind, ref] = gate.subject.split(/:(.*)/s) as [string, string | undefined];
+    const [kind, ref = ''] = gate.subject.split(/:(.*)/s) as [FastPlan['gates'][number]['reads'], string | undefined];
     if (kind === 'evidence') {
-      const [itemId, field] = (ref ?? '').split('/') as [string, string | undefined];
-      gates.push({ gate, subject: gate.subject, itemId, field });
+      const [itemId, field] = ref.split('/') as [string, string | undefined];
+      gates.push({ gate, reads: kind, index: -1, itemId, field });
       continue;
     }
-    if (kind === 'item' && !compiled.items.has(ref ?? '')) ok = false;
+    if (kind === 'item' && !compiled.items.has(ref)) ok = false;
     const factor = kind === 'ratio' ? compiled.max.mul(scaleDec) : scaleDec;
     const test = kind === 'ratio' && compiled.max.isZero() ? undefined : intTest(gate.range, factor);
     if (!test) ok = false;
-    gates.push({ gate, subject: gate.subject, ...(test ? { test } : {}) });
+    gates.push({ gate, reads: kind, index: -1, ...(test ? { test } : {}) });
   }
   const bands: FastPlan['bands'] = [];
   if (rubric.grades) {
@@ -160,6 +183,17 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
     return at;
   };
   sections.forEach((fs) => flatten(fs, true));
+  const itemIndex = new Map(items.map((it, i) => [it.id, i]));
+  const sectionIndex = new Map(flat.map((f, i) => [f.id, i]));
+  for (const g of gates) {
+    const ref = g.gate.subject.slice(g.reads.length + 1);
+    if (g.reads === 'section') g.index = sectionIndex.get(ref) ?? -1;
+    if (g.reads === 'item') g.index = itemIndex.get(ref) ?? -1;
+    if ((g.reads === 'section' || g.reads === 'item') && g.index < 0) ok = false;
+  }
+  const maxWithBonusScaled = scaled(compiled.maxWithBonus);
+  // A fast-scored item holds at most FAST_MAX_ENTRIES entries (parts included), one more for its key.
+  const walkFirst = compiled.allItems.size * (FAST_MAX_ENTRIES + 1) > MAX_ENTRIES;
   let ratioMul: number | undefined;
   let ratioPlaces: number | undefined;
   if (maxScaled) {
@@ -178,9 +212,11 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         items,
         flat,
         postOrder,
-        itemIndex: new Map(items.map((it, i) => [it.id, i])),
-        sectionIndex: new Map(flat.map((f, i) => [f.id, i])),
         maxScaled: maxScaled as number,
+        walkFirst,
+        itemIndex,
+        keyOrder: { keys: items.map((it) => it.id), indices: items.map((_it, i) => i) },
+        texts: new Array<string | undefined>(maxWithBonusScaled !== undefined && maxWithBonusScaled <= 1_000_000 ? maxWithBonusScaled + 1 : 0),
         rubricRef: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
         maxText: compiled.max.toString(),
         maxWithBonusText: compiled.maxWithBonus.toString(),
@@ -218,7 +254,7 @@ export function hasFastPath(compiled: CompiledRubric): boolean {
 export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
   const plan = planFor(compiled);
   // Evidence or a community record too deep or too large to walk safely is the exact path's to refuse.
-  const bounded = !tooDeep(evidence, MAX_DEPTH) && !(options.community !== undefined && tooDeep(options.community, MAX_DEPTH));
+  const bounded = !(options.community !== undefined && tooDeep(options.community, MAX_DEPTH)) && !(plan?.walkFirst && tooDeep(evidence, MAX_DEPTH));
   const fast = plan && bounded ? fastTotals(compiled, plan, evidence, options) : undefined;
   if (fast) return { success: true, data: fast };
   const full = safeScore(compiled, evidence, options);
@@ -249,27 +285,55 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
   const given = evidence as Record<string, unknown>;
   const zero = options.missing === 'zero';
   const { items, flat, postOrder } = plan;
-  const itemPoints = new Array<number>(items.length);
-  let present = 0;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as FastPlan['items'][number];
-    const raw = given[item.id];
-    let p: number | undefined;
-    if (raw === undefined || raw === null) {
-      // Missing evidence is 0 under missing: zero; otherwise the exact path reports it.
-      if (raw === null) present++;
-      p = zero ? 0 : undefined;
-    } else {
-      present++;
-      p = item.fast(raw);
+  // NaN marks an item not given (points may be negative in a user's kind).
+  const itemPoints = new Array<number>(items.length).fill(Number.NaN);
+  const { keyOrder } = plan;
+  let walked = plan.walkFirst;
+  let at = 0;
+  let reordered = false;
+  // One pass over the evidence's own keys: an unknown key or an undefined value sends the record to the
+  // exact path, which reports it. Records usually share their key order, so the previous record's order
+  // finds each item by comparing one string before a map lookup.
+  for (const key in given) {
+    if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
+    let i: number | undefined;
+    if (keyOrder.keys[at] === key) i = keyOrder.indices[at];
+    else {
+      reordered = true;
+      i = plan.itemIndex.get(key);
+      if (i === undefined) return undefined;
     }
-    if (p === undefined) return undefined;
-    itemPoints[i] = p;
+    at++;
+    const raw = given[key];
+    if (raw === undefined) return undefined;
+    let p: number | undefined;
+    if (raw === null) {
+      // Missing evidence is 0 under missing: zero; otherwise the exact path reports it.
+      if (!zero) return undefined;
+      p = 0;
+    } else {
+      const item = items[i as number] as PlanItem;
+      p = item.fast === undefined ? undefined : item.fast(raw);
+      if (p === undefined) {
+        // The exact scorer validates whatever it is given: evidence too deep or large is refused first.
+        if (!walked) {
+          if (tooDeep(evidence, MAX_DEPTH)) return undefined;
+          walked = true;
+        }
+        p = item.exact(raw);
+        if (p === undefined) return undefined;
+      }
+    }
+    itemPoints[i as number] = p;
   }
-  // Keys that are not items are errors (and undefined values odd): the exact path decides.
-  let keys = 0;
-  for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k)) keys++;
-  if (keys !== present) return undefined;
+  if (reordered) {
+    const keys = Object.keys(given);
+    plan.keyOrder = { keys, indices: keys.map((k) => plan.itemIndex.get(k) as number) };
+  }
+  if (at !== items.length) {
+    if (!zero) return undefined;
+    for (let i = 0; i < items.length; i++) if (Number.isNaN(itemPoints[i])) itemPoints[i] = 0;
+  }
   const sectionPoints = new Array<number>(flat.length);
   let base = 0;
   let bonus = 0;
@@ -287,8 +351,12 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     }
   }
   const total = base + bonus;
-  const { scale, places } = plan;
-  const s = (x: number) => fixed(x, scale, places);
+  const { scale, places, texts } = plan;
+  // Points repeat across records: each integer's text is made once per rubric.
+  const s = (x: number): string => {
+    if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = fixed(x, scale, places));
+    return fixed(x, scale, places);
+  };
   const ratioText = (): string | null =>
     plan.maxScaled === 0
       ? null
@@ -302,13 +370,11 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     let value: string | null;
     let passed: boolean;
     if (g.test) {
-      const [kind, ref] = g.subject.split(/:(.*)/s) as [string, string | undefined];
-      const index = kind === 'section' ? plan.sectionIndex.get(ref as string) : kind === 'item' ? plan.itemIndex.get(ref as string) : 0;
-      if (index === undefined) return undefined;
+      const { reads } = g;
       const x =
-        kind === 'total' || kind === 'ratio' ? total : kind === 'base' ? base : kind === 'bonus' ? bonus : kind === 'section' ? (sectionPoints[index] as number) : (itemPoints[index] as number);
+        reads === 'total' || reads === 'ratio' ? total : reads === 'base' ? base : reads === 'bonus' ? bonus : reads === 'section' ? (sectionPoints[g.index] as number) : (itemPoints[g.index] as number);
       passed = g.test(x);
-      value = kind === 'ratio' ? ratioText() : s(x);
+      value = reads === 'ratio' ? ratioText() : s(x);
     } else {
       // A gate on a measured value: read it exactly through the kind.
       const item = compiled.items.get(g.itemId as string);
@@ -336,6 +402,8 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
       }
     }
   }
+  const sections = new Array<{ id: string; points: string }>(flat.length);
+  for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: s(sectionPoints[i] as number) };
   return {
     rubric: { ...plan.rubricRef },
     ...(options.community !== undefined ? { community: plain(options.community) } : {}),
@@ -348,6 +416,6 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     rated: !blocked,
     grade,
     gates,
-    sections: flat.map((f, i) => ({ id: f.id, points: s(sectionPoints[i] as number) })),
+    sections,
   };
 }

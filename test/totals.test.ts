@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { safeScore, safeScoreTotals, scoreTotals, totalsOf } from '../src/index.js';
+import { compile, parseRubric, safeScore, score, safeScoreTotals, scoreTotals, totalsOf } from '../src/index.js';
 import { hasFastPath } from '../src/totals.js';
 import { bundledRubricFiles, loadBundled } from './support/bundled.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
@@ -29,6 +29,26 @@ describe.each(bundledRubricFiles)('%s', (file) => {
     );
   });
 
+  it('gives the same totals record after record, whatever each record\'s key order', async () => {
+    // The fast path remembers the last record's key order to find items quickly: a cache that must never
+    // change a result, however the order changes from one record to the next.
+    const compiled = await loadBundled(file);
+    const shuffled = arbitraryRubricEvidence(compiled).chain((evidence) =>
+      fc.shuffledSubarray(Object.keys(evidence), { minLength: Object.keys(evidence).length }).map((keys) => Object.fromEntries(keys.map((k) => [k, evidence[k]]))),
+    );
+    fc.assert(
+      fc.property(fc.array(shuffled, { minLength: 2, maxLength: 6 }), (records) => {
+        for (const evidence of records) {
+          const full = safeScore(compiled, evidence);
+          const fast = safeScoreTotals(compiled, evidence);
+          expect(fast.success).toBe(full.success);
+          if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
+        }
+      }),
+      { numRuns: Math.ceil(runs / 2) },
+    );
+  });
+
   it('reports the same problems for broken evidence', async () => {
     const compiled = await loadBundled(file);
     const mutate = fc.constantFrom<unknown>(-1, 'x', 1.5, null, 2, [], {}, true, Number.NaN, 1e400);
@@ -54,4 +74,31 @@ it('scores missing evidence as zero in both paths', async () => {
   expect(t.total).toBe('9');
   expect(t.grade?.id).toBe('no-star');
   expect(() => scoreTotals(compiled, { '1.1a': true })).toThrow(/no evidence/);
+});
+
+it('refuses a value too large for the library in an item its fast scorer declines, as score does', async () => {
+  const compiled = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
+  const valid = fc.sample(arbitraryRubricEvidence(compiled), { seed: 7, numRuns: 1 })[0] as Record<string, unknown>;
+  // 300 000 honours of three keys each: far past the fast path's bound, and past the library's million entries.
+  const honour = { matter: 'm', level: 'provincial', year: 2024 };
+  const evidence = { ...valid, 'bonus-honours': { year: 2024, honours: new Array(300_000).fill(honour) } };
+  const full = safeScore(compiled, evidence);
+  const fast = safeScoreTotals(compiled, evidence);
+  expect(full.success).toBe(false);
+  expect(fast.success).toBe(false);
+  if (!full.success && !fast.success) {
+    expect(fast.error.issues.map((i) => i.code)).toEqual(['too-large']);
+    expect(fast.error.issues).toEqual(full.error.issues);
+  }
+});
+
+it('walks the evidence first when a rubric has too many items for the fast path\'s bound, and agrees with score', () => {
+  // 250 items × 5 001 entries is past the million entries the library reads: the walk comes first.
+  const items = Array.from({ length: 250 }, (_, i) => `      - { id: c${i}, title: { zh: 条件${i}, en: Condition ${i} }, points: 0.5, kind: check }`);
+  const text = ['id: many', 'version: "1"', 'title: { zh: 多项, en: Many items }', 'source: { name: { zh: 测试, en: Test } }', 'max: 125', 'sections:', '  - id: all', '    title: { zh: 全部, en: All }', '    max: 125', '    items:', ...items].join('\n');
+  const compiled = compile(parseRubric(text, { file: 'many.yaml' }));
+  const evidence = Object.fromEntries(items.map((_, i) => [`c${i}`, i % 3 === 0]));
+  const totals = scoreTotals(compiled, evidence);
+  expect(JSON.stringify(totals)).toBe(JSON.stringify(totalsOf(score(compiled, evidence))));
+  expect(totals.total).toBe('42');
 });

@@ -4,6 +4,10 @@ import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { checkLevels, levelIdSchema, levelSpec, type LevelSpec } from './levels.js';
 import { fmt, nonNegative } from './shared.js';
+import { FAST_MAX_ENTRIES } from './fast.js';
+
+/** Honours (three keys each) the fast path takes, within FAST_MAX_ENTRIES; longer lists are scored exactly. */
+const MAX_FAST_HONOURS = Math.floor((FAST_MAX_ENTRIES - 4) / 4);
 
 export interface BonusItem extends ItemBase {
   cap: Dec;
@@ -82,7 +86,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
       const e = raw as { year?: unknown; honours?: unknown };
       const keys = Object.keys(e);
-      if (keys.some((k) => k !== 'year' && k !== 'honours') || !Array.isArray(e.honours) || e.honours.length > 10_000) return undefined;
+      if (keys.some((k) => k !== 'year' && k !== 'honours') || !Array.isArray(e.honours) || e.honours.length > MAX_FAST_HONOURS) return undefined;
       if (e.year !== undefined && !isYear(e.year)) return undefined;
       if (window !== undefined && e.year === undefined) return undefined;
       const best = new Map<string, number>();

@@ -107,7 +107,10 @@ export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> 
    * takes the raw evidence and returns the points as an integer count of
    * 10^-places (the rubric's rounding), or undefined whenever the evidence is
    * anything but plainly valid — the exact path then decides (and reports).
-   * It must agree with `score` on every input it accepts (property-tested).
+   * It must agree with `score` on every input it accepts (property-tested),
+   * and decline any value holding more than FAST_MAX_ENTRIES entries (keys
+   * and list elements, nested ones included): the totals path relies on that
+   * bound instead of walking the evidence first.
    */
   fast?(item: Item, ctx: FastContext): FastScorer | undefined;
 }

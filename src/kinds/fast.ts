@@ -67,9 +67,17 @@ export function plainNumber(v: unknown, integer: boolean | undefined, max?: numb
   return v;
 }
 
-/** A plain object with exactly these keys. */
+/**
+ * The most entries (keys and list elements, nested ones included) a value a
+ * fast scorer accepts may hold. Fast scorers decline anything larger, so the
+ * totals path knows a bound on what it reads without walking the evidence
+ * first; the exact path walks and refuses values over the library's limits.
+ */
+export const FAST_MAX_ENTRIES = 5_000;
+
+/** A plain object with exactly these keys (and no more than FAST_MAX_ENTRIES). */
 export function exactObject(v: unknown, keys: readonly string[]): Record<string, unknown> | undefined {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || keys.length > FAST_MAX_ENTRIES) return undefined;
   const o = v as Record<string, unknown>;
   let n = 0;
   for (const k in o) {
