@@ -19,6 +19,7 @@ export class Dec {
       n = -n;
       d = -d;
     }
+    if (d === 1n) return new Dec(n, d);
     const g = gcd(n < 0n ? -n : n, d);
     return g === 1n ? new Dec(n, d) : new Dec(n / g, d / g);
   }
@@ -48,6 +49,7 @@ export class Dec {
    */
   static fromNumber(x: number): Dec | undefined {
     if (!Number.isFinite(x)) return undefined;
+    if (Number.isSafeInteger(x)) return new Dec(BigInt(x), 1n);
     return Dec.parse(String(x));
   }
 
@@ -138,7 +140,7 @@ export class Dec {
 
   /** Rounds to `places` decimal places; half-up rounds halves away from zero. */
   round(places: number, mode: 'half-up' | 'half-even' = 'half-up'): Dec {
-    const scale = 10n ** BigInt(places);
+    const scale = pow10(places);
     const num = this.n * scale;
     const neg = num < 0n;
     const abs = neg ? -num : num;
@@ -163,7 +165,7 @@ export class Dec {
   /** Fixed number of places; exact when `places` covers the value, else rounded half-up. */
   toFixed(places: number): string {
     const r = this.places() !== undefined && (this.places() as number) <= places ? this : this.round(places);
-    const scale = 10n ** BigInt(places);
+    const scale = pow10(places);
     const scaled = (r.n * scale) / r.d;
     const neg = scaled < 0n;
     const digits = (neg ? -scaled : scaled).toString().padStart(places + 1, '0');
@@ -183,8 +185,19 @@ export class Dec {
 }
 
 function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
+  while (b !== 0n) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a === 0n ? 1n : a;
+}
+
+const POWERS = Array.from({ length: 32 }, (_, i) => 10n ** BigInt(i));
+
+/** 10^places as a BigInt (the usual small powers made once). */
+function pow10(places: number): bigint {
+  return POWERS[places] ?? 10n ** BigInt(places);
 }
 
 /** Reads a decimal from what users write: a finite number or a decimal string. */

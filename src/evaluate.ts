@@ -8,6 +8,7 @@ import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace 
 import type { Section } from './schema.js';
 import { fromZod } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
+import { itemMemo, memoKey, remember, traceCopy, type MemoEntry } from './item-memo.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -19,18 +20,33 @@ export interface ScoreOptions {
 interface Parsed {
   values: Map<string, unknown>;
   issues: Issue[];
+  /** Items whose evidence was seen before: what scoring it gave. */
+  hits: Map<string, MemoEntry>;
+  /** Items to remember once scored, under their memo keys. */
+  misses: Map<string, { memo: Map<string, MemoEntry>; key: string }>;
 }
 
 /** Checks evidence against every item's evidence schema, collecting every problem. */
-export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): Parsed {
+export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): { values: Map<string, unknown>; issues: Issue[] } {
+  const { values, issues } = readEvidence(compiled, evidence, missing);
+  return { values, issues };
+}
+
+/** checkEvidence, and which items' values were scored before (see item-memo.ts). */
+function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): Parsed {
   const issues: Issue[] = [];
   const values = new Map<string, unknown>();
+  const hits = new Map<string, MemoEntry>();
+  const misses = new Map<string, { memo: Map<string, MemoEntry>; key: string }>();
   if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) {
     issues.push(issue('invalid-type', ['evidence'], `evidence is a mapping from item id to value, found ${describe(evidence)}`, { expected: 'a mapping', found: describe(evidence) }));
-    return { values, issues };
+    return { values, issues, hits, misses };
   }
   const given = evidence as Record<string, unknown>;
-  for (const key of Object.keys(given).sort()) {
+  // Unknown keys are reported in sorted order; the sort is paid only when there is one.
+  const keys = Object.keys(given);
+  const unknown = keys.some((key) => !compiled.items.has(key));
+  for (const key of unknown ? keys.sort() : []) {
     if (!compiled.items.has(key)) {
       const hint = suggest(key, compiled.items.keys());
       const part = compiled.allItems.has(key) ? ' (it is a part: give it inside its parent item)' : '';
@@ -45,11 +61,21 @@ export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missi
       }
       continue;
     }
+    const key = memoKey(value);
+    const memo = key === undefined ? undefined : itemMemo(compiled, item, missing);
+    const hit = key === undefined ? undefined : memo?.get(key);
+    if (hit) {
+      values.set(id, hit.parsed);
+      hits.set(id, hit);
+      continue;
+    }
     const parsed = compiled.evidenceSchema(item, missing).safeParse(value, { reportInput: true });
-    if (parsed.success) values.set(id, parsed.data);
-    else issues.push(...fromZod(parsed.error.issues, ['evidence', id]));
+    if (parsed.success) {
+      values.set(id, parsed.data);
+      if (memo && key !== undefined) misses.set(id, { memo, key });
+    } else issues.push(...fromZod(parsed.error.issues, ['evidence', id]));
   }
-  return { values, issues };
+  return { values, issues, hits, misses };
 }
 
 /** Scores evidence against a compiled rubric. Pure: no I/O, no clock, no randomness. */
@@ -57,9 +83,9 @@ export function safeScore(compiled: CompiledRubric, evidence: unknown, options: 
   const missing = options.missing ?? 'error';
   const deep = tooDeep(evidence, MAX_DEPTH) ?? tooDeep(options.community, MAX_DEPTH);
   if (deep) return { success: false, error: new RubricError([deep]) };
-  const { values, issues } = checkEvidence(compiled, evidence, missing);
-  if (issues.length) return { success: false, error: new RubricError(issues) };
-  return { success: true, data: evaluate(compiled, values, options) };
+  const parsed = readEvidence(compiled, evidence, missing);
+  if (parsed.issues.length) return { success: false, error: new RubricError(parsed.issues) };
+  return { success: true, data: evaluate(compiled, parsed, options) };
 }
 
 /** Like safeScore, but throws the RubricError. */
@@ -99,36 +125,39 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
     rounded = { from: points.toString(), places, mode };
     points = points.round(places, mode);
   }
-  const trace: ItemTrace = {
-    id: item.id,
-    title: item.title,
-    kind: item.kind,
-    points: points.toString(),
-    max: max.toString(),
-    ...(outcome.met !== undefined ? { met: outcome.met } : {}),
-    evidence: value === undefined ? null : plain(value),
-    reason: outcome.reason,
-    ...(item.clause ? { clause: item.clause } : {}),
-    ...(item.category ? { category: item.category } : {}),
-    ...(item.method ? { method: item.method } : {}),
-    ...(item.note ? { note: item.note } : {}),
-    ...(outcome.detail ? { detail: outcome.detail } : {}),
-    ...(rounded ? { rounded } : {}),
-    ...(outcome.parts ? { parts: outcome.parts } : {}),
-  };
+  // Keys set one by one in a fixed order (a result's JSON is byte-identical run to run).
+  const trace: ItemTrace = { id: item.id, title: item.title, kind: item.kind, points: points.toString(), max: max.toString() } as ItemTrace;
+  if (outcome.met !== undefined) trace.met = outcome.met;
+  trace.evidence = value === undefined ? null : plain(value);
+  trace.reason = outcome.reason;
+  if (item.clause) trace.clause = item.clause;
+  if (item.category) trace.category = item.category;
+  if (item.method) trace.method = item.method;
+  if (item.note) trace.note = item.note;
+  if (outcome.detail) trace.detail = outcome.detail;
+  if (rounded) trace.rounded = rounded;
+  if (outcome.parts) trace.parts = outcome.parts;
   return { trace, points, parts };
 }
 
-function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, options: ScoreOptions): ScoreResult {
+function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, options: ScoreOptions): ScoreResult {
   const { rubric } = compiled;
   const itemPoints = new Map<string, Dec>();
   const sectionPoints = new Map<string, Dec>();
   const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
 
   const scoreItem = (item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec } => {
+    const hit = hits.get(item.id);
+    if (hit) {
+      itemPoints.set(item.id, hit.points);
+      return { trace: traceCopy(hit.trace), points: hit.points };
+    }
     const r = scoreOneItem(compiled, item, value);
     itemPoints.set(item.id, r.points);
     for (const [id, p] of r.parts) itemPoints.set(id, p);
+    const miss = misses.get(item.id);
+    // Remembered as given back: a copy, so later changes to this result reach no other.
+    if (miss && r.parts.size === 0) remember(miss.memo, miss.key, { parsed: value, points: r.points, trace: traceCopy(r.trace) });
     return r;
   };
 
@@ -157,18 +186,13 @@ function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, option
     const points = section.cap ? Dec.min(section.cap, raw) : raw;
     sectionPoints.set(section.id, points);
     const criteria = count(met, total);
-    const trace: SectionTrace = {
-      id: section.id,
-      title: section.title,
-      points: points.toString(),
-      max: section.max.toString(),
-      ...(section.bonus ? { bonus: true as const } : {}),
-      ...(raw.gt(points) ? { uncapped: raw.toString() } : {}),
-      ...(section.clause ? { clause: section.clause } : {}),
-      ...(total > 0 ? { criteria } : {}),
-      ...(subTraces.length ? { sections: subTraces } : {}),
-      ...(itemTraces.length ? { items: itemTraces } : {}),
-    };
+    const trace: SectionTrace = { id: section.id, title: section.title, points: points.toString(), max: section.max.toString() };
+    if (section.bonus) trace.bonus = true;
+    if (raw.gt(points)) trace.uncapped = raw.toString();
+    if (section.clause) trace.clause = section.clause;
+    if (total > 0) trace.criteria = criteria;
+    if (subTraces.length) trace.sections = subTraces;
+    if (itemTraces.length) trace.items = itemTraces;
     return { trace, points, criteria };
   };
 
@@ -243,6 +267,16 @@ function evaluate(compiled: CompiledRubric, values: Map<string, unknown>, option
   };
 }
 
+/** Shares met ÷ total already written out: the same few fractions recur in every result. */
+const shares = new Map<string, string>();
+
 function count(met: number, total: number): CriteriaCount {
-  return { met, total, share: total === 0 ? null : Dec.of(BigInt(met), BigInt(total)).toString() };
+  if (total === 0) return { met, total, share: null };
+  const key = `${met}/${total}`;
+  let share = shares.get(key);
+  if (share === undefined) {
+    share = Dec.of(BigInt(met), BigInt(total)).toString();
+    if (shares.size < 10_000) shares.set(key, share);
+  }
+  return { met, total, share };
 }

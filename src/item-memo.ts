@@ -1,0 +1,103 @@
+import type { Dec } from './decimal.js';
+import type { CompiledRubric, MissingPolicy } from './compile.js';
+import type { ItemBase, ItemTrace } from './kinds/define.js';
+import { plain } from './kinds/shared.js';
+
+/**
+ * Scored items remembered by their evidence. Scoring is a pure function of an
+ * item and its evidence, and the same values recur across communities (a
+ * criterion met or not, a state A/B/C, a level, a small count), so the full
+ * trace reuses an item's parsed evidence, points and trace when that exact
+ * value was seen before, instead of validating and scoring it again. A memo
+ * never changes a result: a hit gives a copy of what scoring gave.
+ *
+ * Only small values have a key (a primitive, or a flat object of a few
+ * primitives); each item remembers at most MEMO_PER_ITEM values, the first
+ * ones seen, so memory stays bounded whatever is scored.
+ */
+export interface MemoEntry {
+  parsed: unknown;
+  points: Dec;
+  trace: ItemTrace;
+}
+
+export const MEMO_PER_ITEM = 256;
+const MAX_KEYS = 8;
+const MAX_STRING = 64;
+
+type ItemMemo = Map<string, MemoEntry>;
+const memos = new WeakMap<CompiledRubric, Record<MissingPolicy, Map<ItemBase, ItemMemo>>>();
+
+/** The memo of an item under a missing-evidence policy (schemas differ by policy). */
+export function itemMemo(compiled: CompiledRubric, item: ItemBase, missing: MissingPolicy): ItemMemo {
+  let byPolicy = memos.get(compiled);
+  if (!byPolicy) {
+    byPolicy = { error: new Map(), zero: new Map() };
+    memos.set(compiled, byPolicy);
+  }
+  let memo = byPolicy[missing].get(item);
+  if (!memo) {
+    memo = new Map();
+    byPolicy[missing].set(item, memo);
+  }
+  return memo;
+}
+
+function primitiveKey(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 't' : 'f';
+    case 'number':
+      // Distinct numbers print distinctly, but for -0.
+      return Object.is(v, -0) ? 'n-0' : `n${v}`;
+    case 'string':
+      return v.length <= MAX_STRING ? `s${JSON.stringify(v)}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A key naming a small evidence value exactly, whatever its key order; undefined for anything else. */
+export function memoKey(raw: unknown): string | undefined {
+  const key = primitiveKey(raw);
+  if (key !== undefined || raw === null || typeof raw !== 'object') return key;
+  const proto = Object.getPrototypeOf(raw);
+  if ((proto !== Object.prototype && proto !== null) || Array.isArray(raw)) return undefined;
+  const names = Object.keys(raw);
+  if (names.length > MAX_KEYS || Object.getOwnPropertySymbols(raw).length) return undefined;
+  names.sort();
+  // Objects without a prototype are keyed apart: a schema may tell them from plain ones.
+  let out = proto === null ? 'O' : 'o';
+  for (const name of names) {
+    const descriptor = Object.getOwnPropertyDescriptor(raw, name);
+    if (!descriptor || !('value' in descriptor)) return undefined;
+    const k = primitiveKey(descriptor.value);
+    if (k === undefined) return undefined;
+    out += `${JSON.stringify(name)}:${k};`;
+  }
+  return out;
+}
+
+/** Remembers a scored item, unless its memo is full or its trace has parts (kept whole, not copied). */
+export function remember(memo: ItemMemo, key: string, entry: MemoEntry): void {
+  if (memo.size < MEMO_PER_ITEM && !entry.trace.parts) memo.set(key, entry);
+}
+
+/**
+ * A fresh copy of a remembered trace, so no two results share an object a
+ * caller might change; keys in scoreOneItem's order, written out because an
+ * object spread of traces of many shapes is slow.
+ */
+export function traceCopy(t: ItemTrace): ItemTrace {
+  const c = { id: t.id, title: t.title, kind: t.kind, points: t.points, max: t.max } as ItemTrace;
+  if (t.met !== undefined) c.met = t.met;
+  c.evidence = t.evidence !== null && typeof t.evidence === 'object' ? plain(t.evidence) : t.evidence;
+  c.reason = { zh: t.reason.zh, en: t.reason.en };
+  if (t.clause !== undefined) c.clause = t.clause;
+  if (t.category !== undefined) c.category = t.category;
+  if (t.method !== undefined) c.method = t.method;
+  if (t.note !== undefined) c.note = t.note;
+  if (t.detail !== undefined) c.detail = { ...t.detail };
+  if (t.rounded !== undefined) c.rounded = { ...t.rounded };
+  return c;
+}

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { score } from '../src/index.js';
+import { MEMO_PER_ITEM, memoKey } from '../src/item-memo.js';
+import { bundledRubricFiles, loadBundled } from './support/bundled.js';
+import { arbitraryRubricEvidence } from './support/evidence.js';
+
+/**
+ * The full trace remembers items scored for small evidence values. A memo
+ * must never change a result: not the second time the same evidence is
+ * scored, not after a caller changed an earlier result, not once full.
+ */
+const runs = Number(process.env.PROPERTY_RUNS ?? 100);
+
+describe('memoKey', () => {
+  it('names equal small values alike, whatever their key order', () => {
+    expect(memoKey({ a: 1, b: true })).toBe(memoKey({ b: true, a: 1 }));
+    expect(memoKey(true)).toBe(memoKey(true));
+  });
+
+  it('tells apart values a schema could tell apart', () => {
+    const values: unknown[] = [0, -0, '0', 1, '1', true, 'true', false, { a: 1 }, { a: '1' }, { a: 1, b: 1 }, { 'a:n1;': 1 }, Object.assign(Object.create(null), { a: 1 }), 'x', 'x;'];
+    const keys = values.map(memoKey);
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    expect(new Set(keys).size).toBe(values.length);
+  });
+
+  it('gives no key to lists, nested objects, getters, long strings or many keys', () => {
+    const getter = Object.defineProperty({}, 'a', { get: () => 1, enumerable: true });
+    const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, i]));
+    for (const v of [[1], { a: { b: 1 } }, getter, 'x'.repeat(65), many, null, undefined, new Date(0), 10n]) expect(memoKey(v)).toBeUndefined();
+  });
+});
+
+describe.each(bundledRubricFiles)('%s', (file) => {
+  it('scores the same evidence to the same bytes the first time and the next', async () => {
+    const compiled = await loadBundled(file);
+    fc.assert(
+      fc.property(arbitraryRubricEvidence(compiled), (evidence) => {
+        const first = JSON.stringify(score(compiled, evidence));
+        expect(JSON.stringify(score(compiled, structuredClone(evidence)))).toBe(first);
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('keeps later results apart from changes a caller makes to an earlier one', async () => {
+    const compiled = await loadBundled(file);
+    fc.assert(
+      fc.property(arbitraryRubricEvidence(compiled), (evidence) => {
+        const first = score(compiled, evidence);
+        const expected = JSON.stringify(first);
+        // Vandalise every item trace of the first result, nested objects included.
+        const walk = (s: (typeof first.sections)[number]) => {
+          s.sections?.forEach(walk);
+          for (const item of s.items ?? []) {
+            item.points = 'changed';
+            item.reason.zh = 'changed';
+            if (item.detail) for (const k of Object.keys(item.detail)) item.detail[k] = 'changed';
+            if (item.evidence !== null && typeof item.evidence === 'object') (item.evidence as Record<string, unknown>).changed = true;
+          }
+        };
+        first.sections.forEach(walk);
+        expect(JSON.stringify(score(compiled, evidence))).toBe(expected);
+      }),
+      { numRuns: Math.ceil(runs / 2) },
+    );
+  });
+});
+
+it('scores exactly once an item has met more values than it remembers', async () => {
+  const compiled = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
+  const base = fc.sample(arbitraryRubricEvidence(compiled), { seed: 11, numRuns: 1 })[0] as Record<string, unknown>;
+  // 5.1b is a count: MEMO_PER_ITEM + 50 distinct values, then the first ones again.
+  const counts = [...Array.from({ length: MEMO_PER_ITEM + 50 }, (_, i) => i), 0, 11, 12, MEMO_PER_ITEM + 49];
+  for (const n of counts) {
+    const item = score(compiled, { ...base, '5.1b': n }).sections.flatMap((s) => s.sections ?? []).flatMap((s) => s.items ?? []).find((i) => i.id === '5.1b');
+    expect(item?.evidence).toEqual({ organisations: String(n) });
+    expect(item?.points).toBe(n >= 12 ? '1' : '0');
+  }
+});
