@@ -4,7 +4,10 @@ import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { checkLevels, levelIdSchema, levelSpec, type LevelSpec } from './levels.js';
 import { fmt, nonNegative } from './shared.js';
-import { FAST_MAX_ENTRIES } from './fast.js';
+import { FAST_MAX_ENTRIES, onlyKeys } from './fast.js';
+
+const YEAR_AND_HONOURS = new Set(['year', 'honours']);
+const HONOUR_KEYS = new Set(['matter', 'level', 'year']);
 
 /** Honours (three keys each) the fast path takes, within FAST_MAX_ENTRIES; longer lists are scored exactly. */
 const MAX_FAST_HONOURS = Math.floor((FAST_MAX_ENTRIES - 4) / 4);
@@ -85,15 +88,15 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
     return (raw) => {
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
       const e = raw as { year?: unknown; honours?: unknown };
-      const keys = Object.keys(e);
-      if (keys.some((k) => k !== 'year' && k !== 'honours') || !Array.isArray(e.honours) || e.honours.length > MAX_FAST_HONOURS) return undefined;
+      if (!onlyKeys(e, YEAR_AND_HONOURS) || !Array.isArray(e.honours) || e.honours.length > MAX_FAST_HONOURS) return undefined;
       if (e.year !== undefined && !isYear(e.year)) return undefined;
       if (window !== undefined && e.year === undefined) return undefined;
       const best = new Map<string, number>();
       for (const h of e.honours as unknown[]) {
         if (h === null || typeof h !== 'object' || Array.isArray(h)) return undefined;
-        const { matter, level, year, ...rest } = h as Record<string, unknown>;
-        if (Object.keys(rest).length || typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
+        if (!onlyKeys(h, HONOUR_KEYS)) return undefined;
+        const { matter, level, year } = h as Record<string, unknown>;
+        if (typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
         const p = byLevel.get(level);
         if (p === undefined) return undefined;
         if (year !== undefined && !isYear(year)) return undefined;

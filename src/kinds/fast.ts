@@ -89,6 +89,12 @@ export function exactObject(v: unknown, keys: readonly string[]): Record<string,
   return o;
 }
 
+/** Whether every own enumerable key of an object is one of these (checked without allocating). */
+export function onlyKeys(o: object, allowed: ReadonlySet<string>): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && !allowed.has(k)) return false;
+  return true;
+}
+
 /** floor(n / step) × per for safe integers, or undefined. */
 export function steps(n: number, step: number): number | undefined {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(step) || step <= 0) return undefined;

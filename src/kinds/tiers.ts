@@ -154,10 +154,14 @@ export const tiers = defineRuleKind<TiersItem, Values>({
       tiers.push({ points, tests });
     }
     const sole = soleMeasure(item);
+    // A lone number is read through one object made here, not one per call (scoring never re-enters).
+    const lone: Record<string, number> = sole === undefined ? {} : { [sole]: 0 };
     return (raw) => {
       let values: Record<string, number>;
-      if (sole !== undefined && typeof raw === 'number') values = { [sole]: raw };
-      else {
+      if (sole !== undefined && typeof raw === 'number') {
+        lone[sole] = raw;
+        values = lone;
+      } else {
         const o = exactObject(raw, ids);
         if (!o) return undefined;
         values = o as Record<string, number>;
