@@ -285,55 +285,9 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
   const given = evidence as Record<string, unknown>;
   const zero = options.missing === 'zero';
   const { items, flat, postOrder } = plan;
-  // NaN marks an item not given (points may be negative in a user's kind).
-  const itemPoints = new Array<number>(items.length).fill(Number.NaN);
-  const { keyOrder } = plan;
-  let walked = plan.walkFirst;
-  let at = 0;
-  let reordered = false;
-  // One pass over the evidence's own keys: an unknown key or an undefined value sends the record to the
-  // exact path, which reports it. Records usually share their key order, so the previous record's order
-  // finds each item by comparing one string before a map lookup.
-  for (const key in given) {
-    if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
-    let i: number | undefined;
-    if (keyOrder.keys[at] === key) i = keyOrder.indices[at];
-    else {
-      reordered = true;
-      i = plan.itemIndex.get(key);
-      if (i === undefined) return undefined;
-    }
-    at++;
-    const raw = given[key];
-    if (raw === undefined) return undefined;
-    let p: number | undefined;
-    if (raw === null) {
-      // Missing evidence is 0 under missing: zero; otherwise the exact path reports it.
-      if (!zero) return undefined;
-      p = 0;
-    } else {
-      const item = items[i as number] as PlanItem;
-      p = item.fast === undefined ? undefined : item.fast(raw);
-      if (p === undefined) {
-        // The exact scorer validates whatever it is given: evidence too deep or large is refused first.
-        if (!walked) {
-          if (tooDeep(evidence, MAX_DEPTH)) return undefined;
-          walked = true;
-        }
-        p = item.exact(raw);
-        if (p === undefined) return undefined;
-      }
-    }
-    itemPoints[i as number] = p;
-  }
-  if (reordered) {
-    const keys = Object.keys(given);
-    plan.keyOrder = { keys, indices: keys.map((k) => plan.itemIndex.get(k) as number) };
-  }
-  if (at !== items.length) {
-    if (!zero) return undefined;
-    for (let i = 0; i < items.length; i++) if (Number.isNaN(itemPoints[i])) itemPoints[i] = 0;
-  }
+  const itemPoints = new Array<number>(items.length);
+  if (!readRecord(plan, given, itemPoints, zero)) return undefined;
+
   const sectionPoints = new Array<number>(flat.length);
   let base = 0;
   let bonus = 0;
@@ -378,7 +332,8 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     } else {
       // A gate on a measured value: read it exactly through the kind.
       const item = compiled.items.get(g.itemId as string);
-      const raw = given[g.itemId as string];
+      // Own keys only, as the exact path reads them.
+      const raw = Object.prototype.hasOwnProperty.call(given, g.itemId as string) ? given[g.itemId as string] : undefined;
       if (!item) return undefined;
       let measured: Dec | undefined;
       if (raw !== undefined && raw !== null) {
@@ -418,4 +373,67 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     gates,
     sections,
   };
+}
+
+/**
+ * Reads a record into its items' points: one pass over its own keys, each
+ * value to its item's fast scorer, or, declined, to the exact scorer (after
+ * the walk that bounds what it reads). False when the exact path must decide.
+ */
+function readRecord(plan: FastPlan, given: Record<string, unknown>, itemPoints: number[], zero: boolean): boolean {
+  const { items, keyOrder } = plan;
+  // NaN marks an item not given (points may be negative in a user's kind).
+  itemPoints.fill(Number.NaN);
+  let walked = plan.walkFirst;
+  let at = 0;
+  let reordered = false;
+  // One pass over the evidence's own keys: an unknown key or an undefined value sends the record to the
+  // exact path, which reports it. Records usually share their key order, so the previous record's order
+  // finds each item by comparing one string before a map lookup.
+  for (const key in given) {
+    if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
+    let i: number | undefined;
+    if (keyOrder.keys[at] === key) i = keyOrder.indices[at];
+    else {
+      reordered = true;
+      i = plan.itemIndex.get(key);
+      if (i === undefined) return false;
+    }
+    at++;
+    const raw = given[key];
+    if (raw === undefined) return false;
+    let p: number | undefined;
+    if (raw === null) {
+      // Missing evidence is 0 under missing: zero; otherwise the exact path reports it.
+      if (!zero) return false;
+      p = 0;
+    } else {
+      const item = items[i as number] as PlanItem;
+      p = item.fast === undefined ? undefined : item.fast(raw);
+      if (p === undefined) {
+        // The exact scorer validates whatever it is given: evidence too deep or large is refused first.
+        if (!walked) {
+          if (tooDeep(given, MAX_DEPTH)) return false;
+          walked = true;
+        }
+        p = item.exact(raw);
+        if (p === undefined) return false;
+      }
+    }
+    itemPoints[i as number] = p;
+  }
+  if (reordered) {
+    const keys = Object.keys(given);
+    plan.keyOrder = { keys, indices: keys.map((k) => plan.itemIndex.get(k) as number) };
+  }
+  if (at !== items.length) {
+    if (!zero) return false;
+    for (let i = 0; i < items.length; i++) {
+      if (!Number.isNaN(itemPoints[i])) continue;
+      // An own key for-in does not list (not enumerable) is the exact path's to read.
+      if (Object.prototype.hasOwnProperty.call(given, (items[i] as PlanItem).id)) return false;
+      itemPoints[i] = 0;
+    }
+  }
+  return true;
 }

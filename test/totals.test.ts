@@ -49,6 +49,48 @@ describe.each(bundledRubricFiles)('%s', (file) => {
     );
   });
 
+  it('gives the same totals for a record whose prototype is not Object.prototype', async () => {
+    const compiled = await loadBundled(file);
+    fc.assert(
+      fc.property(arbitraryRubricEvidence(compiled), fc.boolean(), (evidence, zero) => {
+        const options = { missing: zero ? ('zero' as const) : ('error' as const) };
+        const plainRecord = safeScoreTotals(compiled, evidence, options);
+        const otherProto = safeScoreTotals(compiled, Object.assign(Object.create(Object.create(null)), evidence), options);
+        const full = safeScore(compiled, evidence, options);
+        expect(plainRecord.success).toBe(full.success);
+        expect(otherProto.success).toBe(full.success);
+        if (full.success && plainRecord.success && otherProto.success) {
+          expect(JSON.stringify(plainRecord.data)).toBe(JSON.stringify(totalsOf(full.data)));
+          expect(JSON.stringify(otherProto.data)).toBe(JSON.stringify(totalsOf(full.data)));
+        }
+      }),
+      { numRuns: Math.ceil(runs / 2) },
+    );
+  });
+
+  it('reads evidence the for-in loop cannot see as the exact path does', async () => {
+    const compiled = await loadBundled(file);
+    fc.assert(
+      fc.property(arbitraryRubricEvidence(compiled), fc.nat(), (evidence, which) => {
+        const ids = Object.keys(evidence);
+        const hidden = ids[which % ids.length] as string;
+        // One item's value as an own key that is not enumerable, and one inherited from the prototype.
+        const { [hidden]: value, ...rest } = evidence;
+        const nonEnumerable = Object.defineProperty({ ...rest }, hidden, { value, enumerable: false });
+        const inherited = Object.assign(Object.create({ [hidden]: value }), rest);
+        for (const record of [nonEnumerable, inherited]) {
+          for (const missing of ['zero', 'error'] as const) {
+            const full = safeScore(compiled, record, { missing });
+            const fast = safeScoreTotals(compiled, record, { missing });
+            expect(fast.success).toBe(full.success);
+            if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
+          }
+        }
+      }),
+      { numRuns: Math.ceil(runs / 4) },
+    );
+  });
+
   it('reports the same problems for broken evidence', async () => {
     const compiled = await loadBundled(file);
     const mutate = fc.constantFrom<unknown>(-1, 'x', 1.5, null, 2, [], {}, true, Number.NaN, 1e400);
