@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { THREE_MISTAKES, pos, rubricYaml } from './support/rubric-text.js';
 import { tempDir } from './support/temp.js';
 
 /* ------------------------------------------------------------------ helpers */
@@ -26,34 +27,6 @@ function run(...args: string[]): Run {
   });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** 1-based line and column of `token`, searched from the first occurrence of `anchor`. */
-function pos(text: string, anchor: string, token: string = anchor): { line: number; column: number } {
-  const from = text.indexOf(anchor);
-  if (from < 0) throw new Error(`"${anchor}" not found`);
-  const at = text.indexOf(token, from);
-  const before = text.slice(0, at);
-  return { line: before.split('\n').length, column: at - (before.lastIndexOf('\n') + 1) + 1 };
-}
-
-/** A minimal rubric (id, version, title, source, max, one section with one or more items). */
-function rubricYaml(parts: { top?: string[]; items?: string[] } = {}): string {
-  return [
-    'id: demo',
-    'version: "1"',
-    'title: { zh: 示例, en: Demo }',
-    'source: { name: 示例来源 }',
-    ...(parts.top ?? []),
-    'max: 1',
-    'sections:',
-    '  - id: s1',
-    '    title: { zh: 一, en: One }',
-    '    max: 1',
-    '    items:',
-    ...(parts.items ?? ['      - { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }']),
-    '',
-  ].join('\n');
 }
 
 const JIANGXI = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
@@ -85,22 +58,7 @@ describe('validate', () => {
   });
 
   it('a rubric with three mistakes prints three error blocks with file:line:col and exits 1', () => {
-    const text = rubricYaml({
-      top: ['rounding: { places: "two", mode: half-up }'],
-      items: [
-        '      - id: a',
-        '        title: { zh: 甲, en: A }',
-        '        kind: checklist',
-        '        pionts: 1',
-        '      - id: t',
-        '        title: { zh: 乙, en: B }',
-        '        points: 1',
-        '        kind: tiers',
-        '        measures: { n: { zh: 数, en: N } }',
-        '        tiers:',
-        '          - { points: 1, when: { n: "at least 3" } }',
-      ],
-    });
+    const text = THREE_MISTAKES;
     const file = write('three.yaml', text);
     const r = run('validate', file);
     expect(r.status).toBe(1);
