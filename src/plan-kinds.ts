@@ -156,8 +156,6 @@ function scaleRange(range: Range, factor: Dec): Range {
 
 const MET = bi('满足', 'met');
 const NOT_MET = bi('未满足', 'not met');
-const YES = bi('是', 'yes');
-const NO = bi('否', 'no');
 const NONE = same('—');
 
 /* ---------------------------------------------------------------- kinds */

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSmall, SMALL_RUBRIC } from '../scripts/batch-data.mjs';
 import {
   BatchSummary,
@@ -26,11 +25,11 @@ import {
 } from '../src/node.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
 import { tempDir } from './support/temp.js';
+import { cliPath, runCli } from './support/cli.js';
 
 /* ------------------------------------------------------------------ helpers */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli.js');
 const JIANGXI = join(root, 'rubrics/jiangxi-db36-t-1609-2022.yaml');
 
 interface Run {
@@ -39,16 +38,12 @@ interface Run {
   stderr: string;
 }
 
-function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]): Run => runCli(args);
 
 const temp = tempDir('shequ-batch-');
 const write = temp.write;
 beforeAll(() => {
-  expect(existsSync(cli), 'dist/cli.js is built (npx tsup)').toBe(true);
+  expect(existsSync(cliPath), 'dist/cli.js is built (npx tsup)').toBe(true);
 });
 
 const csvRows = (text: string): string[][] => parse(text, { bom: true, relax_column_count: true });
@@ -404,7 +399,7 @@ describe('batch: memory stays flat', () => {
     // Under the cap the heap cannot just grow lazily, so the RSS compares.
     const stats = async (rows: number) => {
       const { rubric, file } = await generateSmall(temp.dir, rows);
-      const r = spawnSync(process.execPath, ['--max-old-space-size=64', cli, 'batch', rubric, file, '--out', join(temp.dir, `big-${rows}.csv`), '--stats'], {
+      const r = spawnSync(process.execPath, ['--max-old-space-size=64', cliPath, 'batch', rubric, file, '--out', join(temp.dir, `big-${rows}.csv`), '--stats'], {
         cwd: root,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1' },

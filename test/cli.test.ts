@@ -1,16 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { THREE_MISTAKES, pos, rubricYaml } from './support/rubric-text.js';
 import { tempDir } from './support/temp.js';
+import { cliPath, runCli } from './support/cli.js';
 
 /* ------------------------------------------------------------------ helpers */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist', 'cli.js');
 
 interface Run {
   status: number | null;
@@ -18,16 +16,7 @@ interface Run {
   stderr: string;
 }
 
-function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 60_000,
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]): Run => runCli(args);
 
 const JIANGXI = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
 const STRONG = 'examples/jiangxi-strong.yaml';
@@ -35,7 +24,7 @@ const STRONG = 'examples/jiangxi-strong.yaml';
 const temp = tempDir('shequ-cli-');
 const write = temp.write;
 beforeAll(() => {
-  expect(existsSync(cli), 'dist/cli.js is built').toBe(true);
+  expect(existsSync(cliPath), 'dist/cli.js is built').toBe(true);
 });
 
 /* ------------------------------------------------------------------ validate */

@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile, diffImpact, diffRubrics, formatDiff, formatImpact, parseRubric, type CompiledRubric, type EvidenceCase, type FailedSide, type ScoredSide } from '../src/index.js';
 import { loadEvidenceSet, loadRubricFile } from '../src/node.js';
 import { repoRoot } from './support/bundled.js';
 import { tempDir } from './support/temp.js';
+import { runCli } from './support/cli.js';
 
 /* ------------------------------------------------------------------ helpers */
 
-const cli = join(repoRoot, 'dist', 'cli.js');
-const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (...args: string[]) => runCli(args);
 
 const DB36 = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
 const RAISED = 'test/data/jiangxi-raised-satisfaction.yaml';

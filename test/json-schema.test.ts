@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, evidenceJsonSchema, parseRubric, RUBRIC_SCHEMA_ID, rubricJsonSchema, safeParseRubricObject } from '../src/index.js';
 import { bundledRubricFiles, repoRoot, rubricsDir } from './support/bundled.js';
 import { validate } from './support/json-schema-check.js';
+import { runCli } from './support/cli.js';
 
 const schema = rubricJsonSchema();
 const shipped = join(repoRoot, 'schema', 'rubric.schema.json');
@@ -200,8 +200,7 @@ describe('the evidence schema of a rubric', () => {
 });
 
 describe('shequ-rubric schema (CLI)', () => {
-  const cli = join(repoRoot, 'dist', 'cli.js');
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const run = (...args: string[]) => runCli(args);
 
   it('prints the rubric-format schema, equal to the shipped file', () => {
     const r = run('schema');

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +16,6 @@ import {
   RubricError,
   safeParseCosts,
   safeParseCostsObject,
-  safeParseEvidence,
   score,
   type CompiledRubric,
   type Costs,
@@ -26,8 +23,8 @@ import {
   type ScoreResult,
 } from '../src/index.js';
 import { evidenceOf, load, read } from './support/bundled.js';
+import { runCli } from './support/cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 function costsOf(value: unknown): Costs {
   const r = safeParseCostsObject(value);
   if (!r.success) throw r.error;
@@ -489,15 +486,11 @@ describe('plan is exact: brute force over every subset of the options agrees', (
 
 /* ----------------------------------------------------------------------- CLI */
 
-const cli = join(root, 'dist', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'shequ-plan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
-describe.skipIf(!existsSync(cli))('shequ-rubric plan', () => {
+describe('shequ-rubric plan', () => {
   it('prints the plan (zh by default) and exits 0', () => {
     const r = run('plan', JIANGXI, FOUR_STAR);
     expect(r.status).toBe(0);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import {
   type EvidenceDocument,
   type ScoreResult,
 } from '../src/node.js';
+import { runCli } from './support/cli.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -448,13 +448,7 @@ describe('CSV evidence reader', () => {
 /* ------------------------------------------------------------------ the command */
 
 describe('shequ-rubric template', () => {
-  const root = repo('');
-  const cli = repo('dist/cli.js');
-  const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    if (r.error) throw r.error;
-    return r;
-  };
+  const run = (...args: string[]) => runCli(args);
   let tmp: string;
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'shequ-template-'));

@@ -8,7 +8,7 @@ import { Dec, safeParseEvidence, score, type Section } from '../../src/index.js'
  * The bundled rubric of 杭州高新区(滨江)《社区美好生活共同体运营与管理规范》(征求意见稿, 2023)
  * against the numbers printed in the source (Table C.1, Table A.1, §7.1.1).
  */
-const { file, rubric, compiled, reachable, itemsOf } = rubricTree('binjiang-2023-draft.yaml');
+const { rubric, compiled, reachable, itemsOf } = rubricTree('binjiang-2023-draft.yaml');
 
 // Table C.1: 评价内容 → 序号 / sub-group → 评价指标 rows and their 分值, in table order.
 // 服务功能 lost its points column in the source; it is 2 (four sub-items of 0.5), see READING-NOTES.

@@ -8,7 +8,7 @@ import { Dec, safeParseEvidence, score, type ItemBase } from '../../src/index.js
  * The bundled rubric of 江西省地方标准 DB36/T 1609—2022《“幸福社区”服务质量星级评价指标》
  * against the numbers printed in the source (Table A.1, §4.1, §5 表1).
  */
-const { file, rubric, compiled, reachable, itemsOf, top } = rubricTree('jiangxi-db36-t-1609-2022.yaml');
+const { rubric, compiled, reachable, itemsOf, top } = rubricTree('jiangxi-db36-t-1609-2022.yaml');
 
 // Table A.1: first-level indicators, their points and the number of scored rows encoded as items
 // (tiered rows of one measured quantity are one item).

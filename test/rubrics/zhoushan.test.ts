@@ -9,7 +9,7 @@ import { Dec, safeParseEvidence, safeScore, score, type ItemBase } from '../../s
  * 《舟山市“美丽群岛 幸福社区”建设测评标准》 against the numbers printed in
  * the source (the 一类/二类指标 tables and 标准说明五、六).
  */
-const { file, rubric, compiled, reachable, itemsOf, top } = rubricTree('zhoushan-2017.yaml');
+const { rubric, compiled, reachable, itemsOf, top } = rubricTree('zhoushan-2017.yaml');
 
 // 一类指标: first-level project, its second-level indicators (名称, 权重) and
 // the number of third-level lines the table lists under each.
