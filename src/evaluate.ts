@@ -142,19 +142,23 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
 
 function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, options: ScoreOptions): ScoreResult {
   const { rubric } = compiled;
-  const itemPoints = new Map<string, Dec>();
-  const sectionPoints = new Map<string, Dec>();
+  // Points by id, kept only when a gate reads an item's or a section's points.
+  const gateSubjects = (rubric.gates ?? []).map((g) => g.subject);
+  const itemPoints = gateSubjects.some((s) => s.startsWith('item:')) ? new Map<string, Dec>() : undefined;
+  const sectionPoints = gateSubjects.some((s) => s.startsWith('section:')) ? new Map<string, Dec>() : undefined;
   const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
 
   const scoreItem = (item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec } => {
     const hit = hits.get(item.id);
     if (hit) {
-      itemPoints.set(item.id, hit.points);
+      itemPoints?.set(item.id, hit.points);
       return { trace: traceCopy(hit.trace), points: hit.points };
     }
     const r = scoreOneItem(compiled, item, value);
-    itemPoints.set(item.id, r.points);
-    for (const [id, p] of r.parts) itemPoints.set(id, p);
+    if (itemPoints) {
+      itemPoints.set(item.id, r.points);
+      for (const [id, p] of r.parts) itemPoints.set(id, p);
+    }
     const miss = misses.get(item.id);
     // Remembered as given back: a copy, so later changes to this result reach no other.
     if (miss && r.parts.size === 0) remember(miss.memo, miss.key, { parsed: value, points: r.points, trace: traceCopy(r.trace) });
@@ -184,7 +188,7 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
       itemTraces.push(r.trace);
     }
     const points = section.cap ? Dec.min(section.cap, raw) : raw;
-    sectionPoints.set(section.id, points);
+    sectionPoints?.set(section.id, points);
     const criteria = count(met, total);
     const trace: SectionTrace = { id: section.id, title: section.title, points: points.toString(), max: section.max.toString() };
     if (section.bonus) trace.bonus = true;
@@ -217,8 +221,8 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
     if (subject === 'bonus') return bonus;
     if (subject === 'ratio') return ratio;
     const [kind, ref] = subject.split(/:(.*)/s) as [string, string];
-    if (kind === 'section') return sectionPoints.get(ref);
-    if (kind === 'item') return itemPoints.get(ref);
+    if (kind === 'section') return sectionPoints?.get(ref);
+    if (kind === 'item') return itemPoints?.get(ref);
     const [itemId, field] = ref.split('/') as [string, string | undefined];
     const item = compiled.items.get(itemId);
     const value = values.get(itemId);
