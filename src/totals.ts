@@ -16,6 +16,7 @@ import type { Section } from './schema.js';
  * without a fast path, takes the exact path (`score`), which also reports
  * every problem. The two agree on every input (property-tested).
  */
+
 /** An item in the plan: its kind's fast scorer, if any, and the exact scorer for what that declines. */
 interface PlanItem {
   id: string;
