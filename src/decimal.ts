@@ -124,6 +124,7 @@ export class Dec {
   }
 
   private computePlaces(): number | undefined {
+    if (this.d <= SAFE) return placesOfSafe(Number(this.d));
     let d = this.d;
     let twos = 0;
     let fives = 0;
@@ -157,21 +158,23 @@ export class Dec {
    */
   toString(maxPlaces = 12): string {
     const p = this.places();
-    if (p === undefined) return `${this.round(maxPlaces).toFixed(maxPlaces)}…`;
+    if (p === undefined) return `${this.toFixed(maxPlaces)}…`;
     this.#text ??= this.d === 1n ? this.n.toString() : this.toFixed(p);
     return this.#text;
   }
 
   /** Fixed number of places; exact when `places` covers the value, else rounded half-up. */
   toFixed(places: number): string {
-    const r = this.places() !== undefined && (this.places() as number) <= places ? this : this.round(places);
-    const scale = pow10(places);
-    const scaled = (r.n * scale) / r.d;
-    const neg = scaled < 0n;
-    const digits = (neg ? -scaled : scaled).toString().padStart(places + 1, '0');
+    // this × 10^places rounded half-up (away from zero), by one division: no intermediate fraction to reduce.
+    const num = this.n * pow10(places);
+    const neg = num < 0n;
+    const abs = neg ? -num : num;
+    let scaled = abs / this.d;
+    if ((abs % this.d) * 2n >= this.d) scaled += 1n;
+    const digits = scaled.toString().padStart(places + 1, '0');
     const int = digits.slice(0, digits.length - places);
     const frac = digits.slice(digits.length - places);
-    return `${neg ? '-' : ''}${int}${places > 0 ? `.${frac}` : ''}`;
+    return `${neg && scaled !== 0n ? '-' : ''}${int}${places > 0 ? `.${frac}` : ''}`;
   }
 
   /** For display and charts only: never feed this back into scoring. */
@@ -184,13 +187,42 @@ export class Dec {
   }
 }
 
+/** The largest BigInt that converts to a double exactly and stays exact under %: 2^53 − 1. */
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function gcd(a: bigint, b: bigint): bigint {
+  // Most scores are small fractions: Euclid on doubles is exact below 2^53 and far cheaper than on BigInts.
+  if (a <= SAFE && b <= SAFE) {
+    let x = Number(a);
+    let y = Number(b);
+    while (y !== 0) {
+      const r = x % y;
+      x = y;
+      y = r;
+    }
+    return x === 0 ? 1n : BigInt(x);
+  }
   while (b !== 0n) {
     const r = a % b;
     a = b;
     b = r;
   }
   return a === 0n ? 1n : a;
+}
+
+/** Places of the decimal form of 1/d for a safe integer d > 0 (undefined when it does not terminate). */
+function placesOfSafe(d: number): number | undefined {
+  let twos = 0;
+  let fives = 0;
+  while (d % 2 === 0) {
+    d /= 2;
+    twos++;
+  }
+  while (d % 5 === 0) {
+    d /= 5;
+    fives++;
+  }
+  return d === 1 ? Math.max(twos, fives) : undefined;
 }
 
 const POWERS = Array.from({ length: 32 }, (_, i) => 10n ** BigInt(i));
