@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { compile, parseRubric, score, scoreTotals } from '../src/index.js';
 import { generateRecords } from './generate.js';
 import { scoreDb36 } from './handwritten-db36.js';
+import { scoreDb36Checked } from './handwritten-db36-checked.js';
 import { buildEngine, scoreWithEngine } from './json-rules-engine-db36.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20_000);
@@ -35,6 +36,8 @@ async function main() {
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     const hand = scoreDb36(r);
+    const checkedHand = scoreDb36Checked(r);
+    if (checkedHand?.total !== hand.total) throw new Error(`record ${i}: the checking hand-written scorer gives ${checkedHand?.total}, the plain one ${hand.total}`);
     const totals = scoreTotals(compiled, r);
     const full = score(compiled, r);
     if (hundredths(totals.total) !== hand.total || totals.total !== full.total || totals.grade?.id !== hand.stars || full.grade?.id !== hand.stars) {
@@ -60,6 +63,9 @@ async function main() {
   const throughput = (set: typeof records) => ({
     hand: rate(() => {
       for (const r of set) sink += scoreDb36(r).total;
+    }, N),
+    checkedHand: rate(() => {
+      for (const r of set) sink += scoreDb36Checked(r)?.total ?? 0;
     }, N),
     totalsOnly: rate(() => {
       for (const r of set) sink += scoreTotals(compiled, r).total.length;
@@ -88,12 +94,14 @@ async function main() {
   console.log(`machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   console.log('records as JSON.parse gives them:');
   console.log(row('hand-written integer scorer', hand, hand));
-  console.log(row('shequ-rubric, totals only', totalsOnly, hand, `target ≥ 1.0 × hand-written: ${totalsOnly / hand >= 1 ? 'met' : 'not met'}`));
+  console.log(row('hand-written, checking its input', fromJson.checkedHand, hand));
+  console.log(row('shequ-rubric, totals only', totalsOnly, hand, `target ≥ 1.0 × hand-written: ${totalsOnly / hand >= 1 ? 'met' : 'not met'}; ${(totalsOnly / fromJson.checkedHand).toFixed(3)} × the checking one`));
   console.log(row('shequ-rubric, full trace', fullTrace, hand, `target ≥ 0.5 × hand-written: ${fullTrace / hand >= 0.5 ? 'met' : 'not met'}`));
   console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records)`, jre, hand));
   console.log('\nrecords built key by key (V8 dictionary-mode objects):');
   console.log(row('hand-written integer scorer', keyByKey.hand, keyByKey.hand));
-  console.log(row('shequ-rubric, totals only', keyByKey.totalsOnly, keyByKey.hand));
+  console.log(row('hand-written, checking its input', keyByKey.checkedHand, keyByKey.hand));
+  console.log(row('shequ-rubric, totals only', keyByKey.totalsOnly, keyByKey.hand, `${(keyByKey.totalsOnly / keyByKey.checkedHand).toFixed(3)} × the checking one`));
   console.log(row('shequ-rubric, full trace', keyByKey.fullTrace, keyByKey.hand));
   console.log(`\nshequ-rubric totals only ÷ json-rules-engine: ${(totalsOnly / jre).toFixed(1)} × (target ≥ 300: ${totalsOnly / jre >= 300 ? 'met' : 'not met'})`);
   console.log(`load + validate + compile DB36 (median of 100 after warm-up): ${load.toFixed(2)} ms (target < 10 ms: ${load < 10 ? 'met' : 'not met'})`);
