@@ -141,14 +141,18 @@ export class Dec {
 
   /** Rounds to `places` decimal places; half-up rounds halves away from zero. */
   round(places: number, mode: 'half-up' | 'half-even' = 'half-up'): Dec {
-    const scale = pow10(places);
-    const num = this.n * scale;
+    return Dec.of(this.scaledRounded(places, mode), pow10(places));
+  }
+
+  /** this × 10^places rounded to an integer, by one division (no fraction to reduce). */
+  private scaledRounded(places: number, mode: 'half-up' | 'half-even'): bigint {
+    const num = this.n * pow10(places);
     const neg = num < 0n;
     const abs = neg ? -num : num;
     let q = abs / this.d;
     const r2 = (abs % this.d) * 2n;
     if (r2 > this.d || (r2 === this.d && (mode === 'half-up' || q % 2n === 1n))) q += 1n;
-    return Dec.of(neg ? -q : q, scale);
+    return neg ? -q : q;
   }
 
   /**
@@ -165,16 +169,12 @@ export class Dec {
 
   /** Fixed number of places; exact when `places` covers the value, else rounded half-up. */
   toFixed(places: number): string {
-    // this × 10^places rounded half-up (away from zero), by one division: no intermediate fraction to reduce.
-    const num = this.n * pow10(places);
-    const neg = num < 0n;
-    const abs = neg ? -num : num;
-    let scaled = abs / this.d;
-    if ((abs % this.d) * 2n >= this.d) scaled += 1n;
-    const digits = scaled.toString().padStart(places + 1, '0');
+    const scaled = this.scaledRounded(places, 'half-up');
+    const neg = scaled < 0n;
+    const digits = (neg ? -scaled : scaled).toString().padStart(places + 1, '0');
     const int = digits.slice(0, digits.length - places);
     const frac = digits.slice(digits.length - places);
-    return `${neg && scaled !== 0n ? '-' : ''}${int}${places > 0 ? `.${frac}` : ''}`;
+    return `${neg ? '-' : ''}${int}${places > 0 ? `.${frac}` : ''}`;
   }
 
   /** For display and charts only: never feed this back into scoring. */
