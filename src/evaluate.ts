@@ -8,7 +8,7 @@ import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace 
 import type { Section } from './schema.js';
 import { fromZod } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
-import { itemMemo, memoKey, remember, traceCopy, type MemoEntry } from './item-memo.js';
+import { memoKey, remember, rubricMemo, traceCopy, type MemoEntry } from './item-memo.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -44,6 +44,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
   }
   const given = evidence as Record<string, unknown>;
   // Unknown keys are reported in sorted order; the sort is paid only when there is one.
+  const memoOf = rubricMemo(compiled, missing);
   const keys = Object.keys(given);
   const unknown = keys.some((key) => !compiled.items.has(key));
   for (const key of unknown ? keys.sort() : []) {
@@ -62,7 +63,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
       continue;
     }
     const key = memoKey(value);
-    const memo = key === undefined ? undefined : itemMemo(compiled, item, missing);
+    const memo = key === undefined ? undefined : memoOf(item);
     const hit = key === undefined ? undefined : memo?.get(key);
     if (hit) {
       values.set(id, hit.parsed);
@@ -160,8 +161,8 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
       for (const [id, p] of r.parts) itemPoints.set(id, p);
     }
     const miss = misses.get(item.id);
-    // Remembered as given back: a copy, so later changes to this result reach no other.
-    if (miss && r.parts.size === 0) remember(miss.memo, miss.key, { parsed: value, points: r.points, trace: traceCopy(r.trace) });
+    // An item that scored parts is not remembered: a hit would not give back the parts' points.
+    if (miss && r.parts.size === 0) remember(miss.memo, miss.key, { parsed: value, points: r.points, trace: r.trace });
     return r;
   };
 

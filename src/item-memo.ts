@@ -28,19 +28,25 @@ const MAX_STRING = 64;
 type ItemMemo = Map<string, MemoEntry>;
 const memos = new WeakMap<CompiledRubric, Record<MissingPolicy, Map<ItemBase, ItemMemo>>>();
 
-/** The memo of an item under a missing-evidence policy (schemas differ by policy). */
-export function itemMemo(compiled: CompiledRubric, item: ItemBase, missing: MissingPolicy): ItemMemo {
+/**
+ * The memos of a rubric's items under a missing-evidence policy (schemas
+ * differ by policy): looked up once per scoring, then one map read per item.
+ */
+export function rubricMemo(compiled: CompiledRubric, missing: MissingPolicy): (item: ItemBase) => ItemMemo {
   let byPolicy = memos.get(compiled);
   if (!byPolicy) {
     byPolicy = { error: new Map(), zero: new Map() };
     memos.set(compiled, byPolicy);
   }
-  let memo = byPolicy[missing].get(item);
-  if (!memo) {
-    memo = new Map();
-    byPolicy[missing].set(item, memo);
-  }
-  return memo;
+  const byItem = byPolicy[missing];
+  return (item) => {
+    let memo = byItem.get(item);
+    if (!memo) {
+      memo = new Map();
+      byItem.set(item, memo);
+    }
+    return memo;
+  };
 }
 
 function primitiveKey(v: unknown): string | undefined {
@@ -78,9 +84,13 @@ export function memoKey(raw: unknown): string | undefined {
   return out;
 }
 
-/** Remembers a scored item, unless its memo is full or its trace has parts (kept whole, not copied). */
+/**
+ * Remembers a scored item, unless its memo is full or its trace has parts
+ * (kept whole, not copied). It keeps a copy of the trace, so later changes to
+ * the result it was given in reach no other.
+ */
 export function remember(memo: ItemMemo, key: string, entry: MemoEntry): void {
-  if (memo.size < MEMO_PER_ITEM && !entry.trace.parts) memo.set(key, entry);
+  if (memo.size < MEMO_PER_ITEM && !entry.trace.parts) memo.set(key, { ...entry, trace: traceCopy(entry.trace) });
 }
 
 /**
