@@ -3,7 +3,7 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema } from './shared.js';
+import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema, uniqueIds } from './shared.js';
 import { exactDouble, exactObject, plainNumber, rangeTest } from './fast.js';
 
 const conditionSpec = z.strictObject({
@@ -46,10 +46,10 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
   params: () => ({ points: nonNegative.prefault(0), conditions: z.array(conditionSpec).min(1).optional() }),
   check(item) {
     const problems: Issue[] = [];
-    const seen = new Set<string>();
+    const unique = uniqueIds('conditions', 'condition');
     (item.conditions ?? []).forEach((c, i) => {
-      if (seen.has(c.id)) problems.push(issue('duplicate-id', ['conditions', i, 'id'], `the condition "${c.id}" is listed twice`));
-      seen.add(c.id);
+      const duplicate = unique(c.id, i);
+      if (duplicate) problems.push(duplicate);
       if (!c.flag === !c.range) problems.push(issue('invalid-value', ['conditions', i], 'a condition has either a range (a measured threshold) or flag: true (a yes/no fact)', { expected: 'range or flag' }));
     });
     return problems;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
-import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { fmt, nonNegative, perUnitShape, quantity } from './shared.js';
+import { fmt, nonNegative, perUnitShape, quantity, duplicateIds } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 
 const countSpec = z.strictObject(perUnitShape);
@@ -34,15 +33,7 @@ export const count = defineRuleKind<CountItem, Counts>({
     evidenceExample: '130',
   },
   params: () => ({ cap: nonNegative, counts: z.array(countSpec).min(1) }),
-  check(item) {
-    const problems: Issue[] = [];
-    const seen = new Set<string>();
-    item.counts.forEach((c, i) => {
-      if (seen.has(c.id)) problems.push(issue('duplicate-id', ['counts', i, 'id'], `the count "${c.id}" is listed twice`));
-      seen.add(c.id);
-    });
-    return problems;
-  },
+  check: (item) => duplicateIds(item.counts, 'counts', 'count'),
   maxPoints: (item) => item.cap,
   evidence(item) {
     const shape: Record<string, z.ZodType> = {};

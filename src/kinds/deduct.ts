@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity } from './shared.js';
+import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity, uniqueIds } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 
 const deductionSpec = z.strictObject({
@@ -52,10 +52,10 @@ export const deduct = defineRuleKind<DeductItem, Values>({
   params: () => ({ deductions: z.array(deductionSpec).min(1), precondition: preconditionSpec.optional() }),
   check(item) {
     const problems: Issue[] = [];
-    const seen = new Set<string>(item.precondition ? [item.precondition.id] : []);
+    const unique = uniqueIds('deductions', undefined, item.precondition ? [item.precondition.id] : []);
     item.deductions.forEach((d, i) => {
-      if (seen.has(d.id)) problems.push(issue('duplicate-id', ['deductions', i, 'id'], `"${d.id}" is listed twice`));
-      seen.add(d.id);
+      const duplicate = unique(d.id, i);
+      if (duplicate) problems.push(duplicate);
       if (d.flag && (d.shortOf || d.step)) problems.push(issue('invalid-value', ['deductions', i], 'a flag deduction takes neither shortOf nor step'));
     });
     if (item.precondition && item.precondition.otherwise.gt(item.points)) {

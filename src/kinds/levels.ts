@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
-import { describe, issue, suggest, type Issue } from '../issues.js';
+import { describe, suggest, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { fmt, idSchema, nonNegative } from './shared.js';
+import { fmt, idSchema, nonNegative, duplicateIds } from './shared.js';
 
 export const levelSpec = z.strictObject({
   id: idSchema,
@@ -27,13 +27,7 @@ export function levelIdSchema(levels: LevelSpec[]) {
 }
 
 export function checkLevels(levels: LevelSpec[]): Issue[] {
-  const problems: Issue[] = [];
-  const seen = new Set<string>();
-  levels.forEach((l, i) => {
-    if (seen.has(l.id)) problems.push(issue('duplicate-id', ['levels', i, 'id'], `the level "${l.id}" is listed twice`));
-    seen.add(l.id);
-  });
-  return problems;
+  return duplicateIds(levels, 'levels', 'level');
 }
 
 /** levels — the highest of the levels reached scores, once (不重复加分). */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
-import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase, type Outcome } from './define.js';
-import { bilingual, fmt, idSchema, positive, quantity } from './shared.js';
+import { bilingual, fmt, idSchema, positive, quantity, duplicateIds } from './shared.js';
 
 const categorySpec = z.strictObject({ id: idSchema, zh: z.string().min(1), en: z.string().min(1) });
 
@@ -45,15 +44,7 @@ export const projects = defineRuleKind<ProjectsItem, Project[]>({
     scoreMax: positive,
     aspects: z.array(bilingual).optional(),
   }),
-  check(item) {
-    const problems: Issue[] = [];
-    const seen = new Set<string>();
-    item.categories.forEach((c, i) => {
-      if (seen.has(c.id)) problems.push(issue('duplicate-id', ['categories', i, 'id'], `the category "${c.id}" is listed twice`));
-      seen.add(c.id);
-    });
-    return problems;
-  },
+  check: (item) => duplicateIds(item.categories, 'categories', 'category'),
   maxPoints: (item) => item.points,
   evidence(item) {
     const ids = item.categories.map((c) => c.id);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Dec, toDec } from '../decimal.js';
 import { parseRange, type Range } from '../range.js';
-import { describe } from '../issues.js';
+import { describe, issue, type Issue } from '../issues.js';
 
 /** Schemas shared by the rubric format and the kinds. */
 
@@ -148,4 +148,24 @@ function byJson(a: unknown, b: unknown): number {
   const x = JSON.stringify(a);
   const y = JSON.stringify(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Ids unique within one of an item's lists (counts, states, parts…): call
+ * the checker on each entry in order; it gives a duplicate-id issue for the
+ * second and later uses of an id. `seen` starts it with ids taken elsewhere.
+ */
+export function uniqueIds(list: string, noun?: string, seen: Iterable<string> = []): (id: string, index: number) => Issue | undefined {
+  const ids = new Set(seen);
+  return (id, index) => {
+    if (ids.has(id)) return issue('duplicate-id', [list, index, 'id'], `${noun ? `the ${noun} ` : ''}"${id}" is listed twice`);
+    ids.add(id);
+    return undefined;
+  };
+}
+
+/** The duplicate-id issues of a list of entries with ids. */
+export function duplicateIds(entries: readonly { id: string }[], list: string, noun?: string): Issue[] {
+  const check = uniqueIds(list, noun);
+  return entries.flatMap((e, i) => check(e.id, i) ?? []);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { describe, issue, suggest, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { fmt, fraction, idSchema } from './shared.js';
+import { fmt, fraction, idSchema, uniqueIds } from './shared.js';
 
 const stateSpec = z.strictObject({
   id: idSchema,
@@ -38,10 +38,10 @@ export const states = defineRuleKind<StatesItem, string>({
   params: () => ({ states: z.array(stateSpec).min(1) }),
   check(item) {
     const problems: Issue[] = [];
-    const seen = new Set<string>();
+    const unique = uniqueIds('states', 'state');
     item.states.forEach((s, i) => {
-      if (seen.has(s.id)) problems.push(issue('duplicate-id', ['states', i, 'id'], `the state "${s.id}" is listed twice`));
-      seen.add(s.id);
+      const duplicate = unique(s.id, i);
+      if (duplicate) problems.push(duplicate);
       const prev = item.states[i - 1];
       if (prev && s.fraction.gt(prev.fraction)) {
         problems.push(issue('invalid-value', ['states', i, 'fraction'], 'states are listed best first: a fraction may not exceed the one before it', { expected: `at most ${fmt(prev.fraction)}`, found: fmt(s.fraction) }));

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
-import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase, type ItemTrace } from './define.js';
-import { fmt, nonNegative } from './shared.js';
+import { fmt, nonNegative, duplicateIds } from './shared.js';
 import { exactObject } from './fast.js';
 
 export interface SumItem extends ItemBase {
@@ -32,15 +31,7 @@ export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
     evidenceExample: '{ brand-overall: true, brand-projects: 1 }',
   },
   params: (ctx) => ({ cap: nonNegative.optional(), parts: z.array(z.lazy(() => ctx.item)).min(1) }),
-  check(item) {
-    const problems: Issue[] = [];
-    const seen = new Set<string>();
-    item.parts.forEach((p, i) => {
-      if (seen.has(p.id)) problems.push(issue('duplicate-id', ['parts', i, 'id'], `the part "${p.id}" is listed twice`));
-      seen.add(p.id);
-    });
-    return problems;
-  },
+  check: (item) => duplicateIds(item.parts, 'parts', 'part'),
   maxPoints(item, partMax) {
     const total = Dec.sum(item.parts.map(partMax));
     return item.cap ? Dec.min(item.cap, total) : total;

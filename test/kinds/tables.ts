@@ -93,6 +93,11 @@ export const tables: Record<string, KindTable> = {
     ],
     invalidParams: [
       {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 8\nkind: states\nstates: [ { id: A, fraction: 1 }, { id: A, fraction: 0.5 } ]',
+        code: 'duplicate-id',
+        path: ['states', 1, 'id'],
+      },
+      {
         item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 8\nkind: states\nstates: [ { id: A, fraction: 1 }, { id: B, fraction: 1.2 } ]',
         code: 'out-of-range',
         path: ['states', 1, 'fraction'],
@@ -158,6 +163,11 @@ export const tables: Record<string, KindTable> = {
     ],
     invalidParams: [
       {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 3\nkind: count\ncap: 3\ncounts: [ { id: n, zh: 数, en: N, per: 1 }, { id: n, zh: 数, en: N, per: 1 } ]',
+        code: 'duplicate-id',
+        path: ['counts', 1, 'id'],
+      },
+      {
         item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 4\nkind: count\ncap: 3\ncounts: [ { id: n, zh: 数, en: N, per: 1 } ]',
         code: 'points-mismatch',
         path: ['points'],
@@ -192,6 +202,12 @@ export const tables: Record<string, KindTable> = {
       { evidence: 2, code: 'invalid-type', path: ['evidence', 'x'] },
     ],
     invalidParams: [
+      {
+        // A deduction may not reuse the precondition's id either.
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 3\nkind: deduct\ndeductions: [ { id: p, zh: 扣, en: D, per: 0.5 } ]\nprecondition: { id: p, zh: 前提, en: P, otherwise: 0 }',
+        code: 'duplicate-id',
+        path: ['deductions', 0, 'id'],
+      },
       {
         item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 1\nkind: deduct\ndeductions: [ { id: d, zh: 扣, en: D, per: 0.5 } ]\nprecondition: { id: p, zh: 前提, en: P, otherwise: 2 }',
         code: 'invalid-value',
@@ -280,6 +296,11 @@ export const tables: Record<string, KindTable> = {
     ],
     invalidParams: [
       {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 40\nkind: projects\nscoreMax: 100\ncategories: [ { id: a, zh: 甲, en: A }, { id: a, zh: 乙, en: B } ]',
+        code: 'duplicate-id',
+        path: ['categories', 1, 'id'],
+      },
+      {
         item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 40\nkind: projects\nscoreMax: 0\ncategories: [ { id: a, zh: 甲, en: A } ]',
         code: 'out-of-range',
         path: ['scoreMax'],
@@ -300,6 +321,11 @@ export const tables: Record<string, KindTable> = {
       { evidence: true, code: 'invalid-type', path: ['evidence', 'x'] },
     ],
     invalidParams: [
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\nkind: checklist\nconditions: [ { id: a, zh: 甲, en: A, flag: true }, { id: a, zh: 乙, en: B, flag: true } ]',
+        code: 'duplicate-id',
+        path: ['conditions', 1, 'id'],
+      },
       {
         item: 'id: x\ntitle: { zh: 甲, en: A }\nkind: checklist\nconditions: [ { id: a, zh: 甲, en: A } ]',
         code: 'invalid-value',
@@ -329,6 +355,11 @@ export const tables: Record<string, KindTable> = {
       { evidence: { overall: 1, projects: 1 }, code: 'invalid-type', path: ['evidence', 'x', 'overall'] },
     ],
     invalidParams: [
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 2\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }, { id: a, title: { zh: 乙, en: B }, points: 1, kind: check } ]',
+        code: 'duplicate-id',
+        path: ['parts', 1, 'id'],
+      },
       {
         item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 3\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }, { id: b, title: { zh: 乙, en: B }, points: 1, kind: check } ]',
         code: 'points-mismatch',
