@@ -1,3 +1,4 @@
+import { indexTraces } from './trace-index.js';
 import { z } from 'zod';
 import { Dec, toDec } from './decimal.js';
 import { ISSUE_CODES, type Issue } from './issues.js';
@@ -74,18 +75,7 @@ export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Reco
   }
   const r = scored.data;
   if (e.error) mismatches.push({ what: 'error', expected: e.error, actual: 'a result without error' });
-  const items = new Map<string, ItemTrace>();
-  const sections = new Map<string, SectionTrace>();
-  const collectItem = (i: ItemTrace) => {
-    items.set(i.id, i);
-    i.parts?.forEach(collectItem);
-  };
-  const collect = (s: SectionTrace) => {
-    sections.set(s.id, s);
-    s.sections?.forEach(collect);
-    s.items?.forEach(collectItem);
-  };
-  r.sections.forEach(collect);
+  const { items, sections } = indexTraces(r);
   const notFull = () => [...items.values()].filter((i) => i.points !== i.max && !i.parts);
   const compareNumber = (what: string, expected: unknown, actual: string | null | undefined, trace?: () => ItemTrace[]) => {
     if (expected === undefined) return;

@@ -1,3 +1,4 @@
+import { indexTraces } from './trace-index.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { costOf, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
@@ -8,7 +9,7 @@ import { plain } from './kinds/shared.js';
 import type { Lang } from './explain.js';
 import { builtinPlanners, show, type AnyKindPlanner } from './plan-kinds.js';
 import { inRange, rangeToString, type Range } from './range.js';
-import type { GateResult, GradeResult, ScoreResult, SectionTrace } from './result.js';
+import type { GateResult, GradeResult, ScoreResult } from './result.js';
 import type { Section } from './schema.js';
 
 /**
@@ -256,18 +257,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   rubric.sections.forEach(visitCaps);
   const unit = Dec.of(1n, 10n ** BigInt(P));
 
-  const traces = new Map<string, ItemTrace>();
-  const sectionTraces = new Map<string, SectionTrace>();
-  const walkTrace = (s: SectionTrace) => {
-    sectionTraces.set(s.id, s);
-    s.sections?.forEach(walkTrace);
-    const item = (t: ItemTrace) => {
-      traces.set(t.id, t);
-      t.parts?.forEach(item);
-    };
-    s.items?.forEach(item);
-  };
-  result.sections.forEach(walkTrace);
+  const { items: traces, sections: sectionTraces } = indexTraces(result);
   const pointsOf = (id: string): Dec => Dec.parse(traces.get(id)?.points ?? '0') as Dec;
 
   const order = new Map([...compiled.allItems.keys()].map((id, i) => [id, i]));
