@@ -22,6 +22,7 @@ import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
+import { safeInteger } from './kinds/fast.js';
 import type { ScoreTotals } from './result.js';
 import { safeScoreTotals } from './totals.js';
 import type { Section } from './schema.js';
@@ -149,8 +150,8 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
   const scale = 10 ** compiled.rubric.rounding.places;
   const scaleDec = Dec.int(scale);
   const scaled = (d: Dec): number | undefined => {
-    const v = d.mul(scaleDec);
-    return v.isInteger() && v.n <= BigInt(Number.MAX_SAFE_INTEGER) && v.n >= 0n ? Number(v.n) : undefined;
+    const v = safeInteger(d.mul(scaleDec));
+    return v !== undefined && v >= 0 ? v : undefined;
   };
   const exact = (item: ItemBase, raw: unknown): { scaled: number; met?: boolean } => {
     const parsed = compiled.evidenceSchema(item, missing).safeParse(raw);

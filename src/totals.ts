@@ -4,7 +4,7 @@ import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
-import { FAST_MAX_ENTRIES } from './kinds/fast.js';
+import { FAST_MAX_ENTRIES, safeInteger } from './kinds/fast.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -88,9 +88,8 @@ const plans = new WeakMap<CompiledRubric, FastPlan | null>();
 
 /** x ∈ range where x is an integer standing for x / scale (× divisor). */
 function intTest(range: Range, factor: Dec): IntTest | undefined {
-  const safe = (d: Dec) => (d.n <= BigInt(Number.MAX_SAFE_INTEGER) && d.n >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(d.n) : undefined);
-  const ceil = (d: Dec) => safe(d.isInteger() ? d : d.floor().add(Dec.ONE));
-  const floor = (d: Dec) => safe(d.floor());
+  const ceil = (d: Dec) => safeInteger(d.isInteger() ? d : d.floor().add(Dec.ONE));
+  const floor = (d: Dec) => safeInteger(d.floor());
   let lo = -Infinity;
   let hi = Infinity;
   if (range.min) {
@@ -115,10 +114,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const places = rubric.rounding.places;
   const scale = 10 ** places;
   const scaleDec = Dec.int(scale);
-  const scaled = (d: Dec): number | undefined => {
-    const v = d.mul(scaleDec);
-    return v.isInteger() && v.n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v.n) : undefined;
-  };
+  const scaled = (d: Dec): number | undefined => safeInteger(d.mul(scaleDec));
   // An item whose kind has no fast path, or whose evidence the fast path
   // declines (fractional hours, decimal strings…), is scored exactly on its own.
   const exactItem =

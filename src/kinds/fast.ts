@@ -15,6 +15,13 @@ export function exactDouble(d: Dec): number | undefined {
   return back && back.eq(d) ? x : undefined;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An integral decimal as a JS number, when it lies within ±(2^53 − 1) where numbers are exact. */
+export function safeInteger(d: Dec): number | undefined {
+  return d.isInteger() && d.n <= MAX_SAFE && d.n >= -MAX_SAFE ? Number(d.n) : undefined;
+}
+
 /** A predicate on a number for a range, or undefined when a bound is not an exact double. */
 export function rangeTest(r: Range): ((x: number) => boolean) | undefined {
   const lo = r.min ? exactDouble(r.min) : -Infinity;
@@ -35,7 +42,7 @@ export function ratioTest(r: Range, scale: Dec): ((n: number, d: number) => bool
     // ratio ≥ b  ⟺  n × scale ≥ b × d  ⟺  n × sN × bD ≥ bN × sD × d
     const left = scale.n * b.d;
     const right = b.n * scale.d;
-    if (left > BigInt(Number.MAX_SAFE_INTEGER) || right > BigInt(Number.MAX_SAFE_INTEGER) || right < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
+    if (left > MAX_SAFE || right > MAX_SAFE || right < -MAX_SAFE) return null;
     return { left: Number(left), right: Number(right) };
   };
   const lo = bound(r.min);
