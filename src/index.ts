@@ -5,7 +5,7 @@
 export { Dec } from './decimal.js';
 export { ISSUE_CODES, RubricError, type Issue, type IssueCode, type PathSegment } from './issues.js';
 export { parseRange, inRange, rangeToString, type Range } from './range.js';
-export { parseRubric, safeParseRubric, safeParseRubricObject, type LoadOptions, type SafeResult } from './load.js';
+export { parseRubric, safeParseRubric, safeParseRubricObject, parseRubricJson, safeParseRubricJson, exportRubric, safeExportRubric, type LoadOptions, type SafeResult } from './load.js';
 export { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 export { type Resolver, type RubricFile } from './extends.js';
 export { compile, type CompiledRubric, type CompileOptions, type MissingPolicy } from './compile.js';

@@ -3,7 +3,8 @@ import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
 import { compose, placeComposed, type Resolver } from './extends.js';
-import type { ReadOptions, SourceText } from './source.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, REFUSED_KEYS, sourceText, type ReadOptions, type SourceText } from './source.js';
+import { scanJson } from './json-text.js';
 import { validateMeaning } from './validate.js';
 import { fromZod } from './zod-issues.js';
 
@@ -36,18 +37,24 @@ export function safeParseRubricObject(value: unknown, options: LoadOptions = {})
   return { success: true, data: parsed.data };
 }
 
-/**
- * Reads and validates a rubric written in YAML, following `extends:`; every
- * problem is reported with the file, line and column that caused it.
- */
-export function safeParseRubric(text: string, options: LoadOptions = {}): SafeResult<Rubric> & { source: SourceText } {
+/** A YAML text composed (`extends:` followed) and validated: the rubric, and the plain value it was read from. */
+function parseText(text: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText; value?: unknown }) {
   const composed = compose(text, options);
   const sources = Object.fromEntries(composed.sources.map((s) => [s.file, s.text]));
   const source = composed.sources[composed.sources.length - 1] as SourceText;
   if (composed.issues.length) return { success: false, error: new RubricError(composed.issues, sources), source };
   const result = safeParseRubricObject(composed.value, options);
-  if (result.success) return { ...result, source };
+  if (result.success) return { ...result, source, value: composed.value };
   return { success: false, error: new RubricError(placeComposed(result.error.issues, composed), sources), source };
+}
+
+/**
+ * Reads and validates a rubric written in YAML, following `extends:`; every
+ * problem is reported with the file, line and column that caused it.
+ */
+export function safeParseRubric(text: string, options: LoadOptions = {}): SafeResult<Rubric> & { source: SourceText } {
+  const { value: _value, ...result } = parseText(text, options);
+  return result;
 }
 
 /** Like safeParseRubric, but throws the RubricError. */
@@ -55,6 +62,65 @@ export function parseRubric(text: string, options: LoadOptions = {}): Rubric {
   const result = safeParseRubric(text, options);
   if (!result.success) throw result.error;
   return result.data;
+}
+
+/**
+ * A rubric written in YAML as the plain object it stands for, `extends:`
+ * followed and everything validated: write it out with JSON.stringify, and
+ * load it with safeParseRubricJson (no YAML parser: about ten times faster)
+ * or safeParseRubricObject. It validates to the same rubric, with the same digest.
+ */
+export function safeExportRubric(text: string, options: LoadOptions = {}): SafeResult<Record<string, unknown>> & { source: SourceText } {
+  const { value, ...result } = parseText(text, options);
+  if (!result.success) return result;
+  return { success: true, data: value as Record<string, unknown>, source: result.source };
+}
+
+/** Like safeExportRubric, but throws the RubricError. */
+export function exportRubric(text: string, options: LoadOptions = {}): Record<string, unknown> {
+  const result = safeExportRubric(text, options);
+  if (!result.success) throw result.error;
+  return result.data;
+}
+
+/**
+ * Reads and validates a rubric written as JSON (as exportRubric gives it)
+ * with JSON.parse instead of the YAML parser. A text this path cannot take as
+ * it is (not JSON, a repeated or forbidden key, over the size or node limits,
+ * `extends:`, any problem in the rubric) is read by safeParseRubric instead,
+ * which reports every problem at line and column: JSON is YAML too.
+ */
+export function safeParseRubricJson(text: string, options: LoadOptions = {}): SafeResult<Rubric> & { source: SourceText } {
+  return fastJsonRubric(text, options) ?? safeParseRubric(text, options);
+}
+
+/** Like safeParseRubricJson, but throws the RubricError. */
+export function parseRubricJson(text: string, options: LoadOptions = {}): Rubric {
+  const result = safeParseRubricJson(text, options);
+  if (!result.success) throw result.error;
+  return result.data;
+}
+
+function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText }) | undefined {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  // Three UTF-8 bytes at most per UTF-16 unit: under a third of the limit needs no counting.
+  if (text.length * 3 > (options.maxBytes ?? DEFAULT_MAX_BYTES)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'extends' in value) return undefined;
+  const scan = scanJson(text, REFUSED_KEYS, options.maxNodes ?? DEFAULT_MAX_NODES);
+  if (scan.refusedKey || scan.nodes > (options.maxNodes ?? DEFAULT_MAX_NODES)) return undefined;
+  const result = safeParseRubricObject(value, options);
+  if (!result.success) return undefined;
+  // The lines, as the YAML reader would have counted them, for anything placed in this text later.
+  const source = sourceText(text, options.file ?? '<input>');
+  source.lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) source.lineCounter.addNewLine(at + 1);
+  return { ...result, source };
 }
 
 /** The deepest nesting a rubric or evidence value may have (YAML text has the same limit). */

@@ -10,7 +10,7 @@ import { compile, type CompiledRubric } from './compile.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, issue } from './issues.js';
-import { safeParseRubric, type LoadOptions } from './load.js';
+import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
 import { fromZod } from './zod-issues.js';
@@ -70,10 +70,26 @@ export const fileResolver: Resolver = (ref, fromFile) => {
   }
 };
 
-/** Reads and validates a rubric file (following extends:); throws a RubricError with every problem, placed at file:line:col. */
+/**
+ * Reads and validates a rubric file (following extends:); throws a RubricError
+ * with every problem, placed at file:line:col. A `.json` file (see
+ * exportRubric) is read with JSON.parse, without the YAML parser.
+ */
 export async function loadRubricFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<Rubric> {
   const text = await readText(path);
-  const result = safeParseRubric(text, { resolve: fileResolver, ...options, file: path });
+  const parse = extname(path).toLowerCase() === '.json' ? safeParseRubricJson : safeParseRubric;
+  const result = parse(text, { resolve: fileResolver, ...options, file: path });
+  if (!result.success) throw result.error;
+  return result.data;
+}
+
+/**
+ * A rubric file as the plain object it stands for (extends: followed, all
+ * validated), to write out as JSON and load without the YAML parser.
+ */
+export async function exportRubricFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<Record<string, unknown>> {
+  const text = await readText(path);
+  const result = safeExportRubric(text, { resolve: fileResolver, ...options, file: path });
   if (!result.success) throw result.error;
   return result.data;
 }

@@ -33,6 +33,10 @@ export interface ReadResult {
 }
 
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** The keys the reader refuses: the forbidden ones, and YAML's merge key. */
+export const REFUSED_KEYS: ReadonlySet<string> = new Set([...FORBIDDEN_KEYS, '<<']);
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_NODES = 100_000;
 const STANDARD_TAGS = new Set([
   'tag:yaml.org,2002:str',
   'tag:yaml.org,2002:int',
@@ -47,13 +51,18 @@ const STANDARD_TAGS = new Set([
 const segKey = (seg: PathSegment): string => (typeof seg === 'number' ? `\u0000n${seg}` : `\u0000s${seg}`);
 export const pathKey = (path: readonly PathSegment[]): string => path.map(segKey).join('');
 
+/** A text to place issues in; its line counter is filled as the YAML parser reads it. */
+export function sourceText(text: string, file: string): SourceText {
+  return { file, text, ranges: new Map(), lineCounter: new LineCounter() };
+}
+
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
   const file = options.file ?? '<input>';
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
-  const lineCounter = new LineCounter();
-  const source: SourceText = { file, text, ranges: new Map(), lineCounter };
+  const source = sourceText(text, file);
+  const { lineCounter } = source;
   const issues: Issue[] = [];
-  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const bytes = text.length > maxBytes / 3 ? utf8Length(text) : text.length;
   if (bytes > maxBytes) {
     issues.push(
@@ -118,14 +127,14 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
     return found;
   };
 
-  const budget = { nodes: options.maxNodes ?? 100_000, exceeded: false };
+  const budget = { nodes: options.maxNodes ?? DEFAULT_MAX_NODES, exceeded: false };
   const convert = (node: unknown, path: PathSegment[], key: string, depth: number): unknown => {
     if (budget.exceeded) return undefined;
     if (--budget.nodes < 0 || depth > 200) {
       budget.exceeded = true;
       issues.push(
         issue('alias-limit', path, 'the document expands to too many nodes (an alias bomb?) or nests too deeply', {
-          expected: `at most ${options.maxNodes ?? 100_000} nodes and depth 200`,
+          expected: `at most ${options.maxNodes ?? DEFAULT_MAX_NODES} nodes and depth 200`,
         }),
       );
       return undefined;
@@ -169,7 +178,7 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
         const childPath = [...path, name];
         const childKey = key + segKey(name);
         if (keyNode?.range) source.ranges.set(childKey + segKey('<key>'), [keyNode.range[0], keyNode.range[1]]);
-        if (FORBIDDEN_KEYS.has(name) || name === '<<') {
+        if (REFUSED_KEYS.has(name)) {
           if (keyNode?.range) source.ranges.set(childKey, [keyNode.range[0], keyNode.range[1]]);
           issues.push(
             issue(

@@ -70,7 +70,7 @@ afterAll(() => {
 describe('the packed package', () => {
   it('holds the build, the rubrics, the schema and the docs, and no sources or tests', () => {
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/node.js', 'dist/node.cjs', 'dist/node.d.ts', 'dist/node.d.cts', 'dist/cli.js', `rubrics/${rubricFile}`, 'schema/rubric.schema.json']) {
+    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/node.js', 'dist/node.cjs', 'dist/node.d.ts', 'dist/node.d.cts', 'dist/cli.js', `rubrics/${rubricFile}`, `dist/rubrics/${rubricFile.replace(/\.yaml$/, '.json')}`, 'schema/rubric.schema.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|scripts|bench|examples|node_modules)\//.test(f) || f.endsWith('.tgz'))).toEqual([]);
@@ -85,18 +85,19 @@ describe('the packed package', () => {
   it('attw (are the types wrong) reports no problem for any entry under node10, node16 (ESM and CJS) and bundler', async () => {
     const { stdout } = await sh(node, [attw, tarball, '--format', 'json'], work);
     const report = JSON.parse(stdout) as { analysis: { problems?: unknown[]; entrypoints: Record<string, unknown> }; problems?: Record<string, unknown> };
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './node', './package.json']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './node', './package.json', './rubrics/*.json', './rubrics/*.yaml']);
     expect(report.analysis.problems ?? []).toEqual([]);
     expect(report.problems ?? {}).toEqual({});
   });
 
-  it('works from ESM: import { parseRubric, compile, score } from "shequ-rubric", and "shequ-rubric/node"', async () => {
+  it('works from ESM: import { parseRubric, compile, score } from "shequ-rubric", "shequ-rubric/node", and the bundled rubrics by name', async () => {
     writeFileSync(
       join(project, 'esm.mjs'),
       `import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseRubric, compile, score, RubricError } from 'shequ-rubric';
+import { parseRubric, parseRubricJson, compile, score, RubricError } from 'shequ-rubric';
 import * as nodeEntry from 'shequ-rubric/node';
+const jsonRubric = parseRubricJson(readFileSync(fileURLToPath(import.meta.resolve('shequ-rubric/rubrics/${rubricFile.replace(/\.yaml$/, '.json')}')), 'utf8'));
 const rubricPath = fileURLToPath(new URL('./node_modules/shequ-rubric/rubrics/${rubricFile}', import.meta.url));
 const { evidence } = JSON.parse(readFileSync(new URL('./evidence.json', import.meta.url), 'utf8'));
 const result = score(compile(parseRubric(readFileSync(rubricPath, 'utf8'))), evidence);
@@ -106,14 +107,19 @@ try { parseRubric('id: [', { file: 'bad.yaml' }); } catch (e) { codes = e instan
 console.log(JSON.stringify({
   total: result.total, grade: result.grade?.id, digest: result.rubric.digest, loaded: loaded.id, codes,
   oneRubricError: nodeEntry.RubricError === RubricError,
-  resolved: [import.meta.resolve('shequ-rubric'), import.meta.resolve('shequ-rubric/node')].map((u) => fileURLToPath(u)),
+  jsonDigest: score(compile(jsonRubric), evidence).rubric.digest,
+  resolved: [import.meta.resolve('shequ-rubric'), import.meta.resolve('shequ-rubric/node'), import.meta.resolve('shequ-rubric/rubrics/${rubricFile}')].map((u) => fileURLToPath(u)),
 }));
 `,
     );
     const { stdout } = await sh(node, ['esm.mjs'], project);
     const out = JSON.parse(stdout);
-    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true });
-    expect(out.resolved).toEqual([join(realpathSync(project), 'node_modules/shequ-rubric/dist/index.js'), join(realpathSync(project), 'node_modules/shequ-rubric/dist/node.js')]);
+    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, jsonDigest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true });
+    expect(out.resolved).toEqual([
+      join(realpathSync(project), 'node_modules/shequ-rubric/dist/index.js'),
+      join(realpathSync(project), 'node_modules/shequ-rubric/dist/node.js'),
+      join(realpathSync(project), `node_modules/shequ-rubric/rubrics/${rubricFile}`),
+    ]);
   });
 
   it('works from CommonJS: require("shequ-rubric") and require("shequ-rubric/node")', async () => {

@@ -1,0 +1,26 @@
+import { writeFile } from 'node:fs/promises';
+import { exportRubricFile } from '../node.js';
+import { out, UsageError, type Command } from './command.js';
+
+export const exportCommand: Command = {
+  summary: '<rubric.yaml> [--out rubric.json]  write a rubric as JSON, to load without a YAML parser',
+  usage: `Usage: shequ-rubric export <rubric.yaml> [--out <rubric.json>]
+
+Reads and validates a rubric (following extends:) and prints it as JSON, or
+writes it to --out. The JSON validates to the same rubric with the same
+digest; parseRubricJson and every command read a .json rubric with
+JSON.parse, about ten times faster than the YAML parser (for browsers and
+services that load rubrics often). Source comments are not kept: each
+item's clause, method and note are.
+
+Options:
+--out <file.json>   write here instead of standard output`,
+  options: { out: { type: 'string' } },
+  async run(values, files) {
+    if (files.length !== 1) throw new UsageError(`export takes one rubric file${files.length ? `, found ${files.length}` : ''}`);
+    const text = `${JSON.stringify(await exportRubricFile(files[0] as string), null, 2)}\n`;
+    if (values.out === undefined) out(text.trimEnd());
+    else await writeFile(String(values.out), text, 'utf8');
+    return 0;
+  },
+};
