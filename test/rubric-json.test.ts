@@ -145,6 +145,32 @@ describe('safeParseRubricJson: what the JSON path cannot take goes to the YAML r
   });
 });
 
+describe('the JSON path agrees with the YAML reader', () => {
+  /** Every path to a value in a JSON value. */
+  const pathsOf = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
+    v !== null && typeof v === 'object' ? [at, ...Object.entries(v).flatMap(([k, x]) => pathsOf(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
+  const base = exportRubric(rubricYaml());
+  const paths = pathsOf(base).filter((p) => p.length > 0);
+
+  it('on any rubric with one value replaced: accepted by both or refused by both, with the same rubric or the same issues', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 2 }), fc.boolean(), (path, replacement, pretty) => {
+        const value = structuredClone(base) as Record<string | number, unknown>;
+        let parent = value;
+        for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+        parent[path[path.length - 1] as string | number] = replacement;
+        const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        const viaJson = safeParseRubricJson(text, { file: 'r.json' });
+        const viaYaml = safeParseRubric(text, { file: 'r.json' });
+        expect(viaJson.success).toBe(viaYaml.success);
+        if (viaJson.success && viaYaml.success) expect(viaJson.data).toEqual(viaYaml.data);
+        if (!viaJson.success && !viaYaml.success) expect(viaJson.error.issues).toEqual(viaYaml.error.issues);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('scanJson', () => {
   it('counts every value and key of any JSON text, and finds no repeated key where there is none', () => {
     fc.assert(
