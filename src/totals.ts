@@ -21,6 +21,11 @@ import type { Section } from './schema.js';
 interface PlanItem {
   id: string;
   fast: FastScorer | undefined;
+  /** The fast scorer's table, when it has one: a lookup instead of a call. */
+  cases: ReadonlyMap<unknown, number> | undefined;
+  /** A table of true and false alone, as two numbers (NaN: declined). */
+  onTrue: number;
+  onFalse: number;
   exact: FastScorer;
 }
 
@@ -66,6 +71,8 @@ interface FastPlan {
   keyOrder: { keys: string[]; indices: number[] };
   /** The decimal text of each integer 0 … maxWithBonus (filled as met). */
   texts: (string | undefined)[];
+  /** The text of the ratio total ÷ max for each total 0 … maxWithBonus (filled as met). */
+  ratioTexts: (string | undefined)[];
   rubricRef: ScoreTotals['rubric'];
   maxText: string;
   maxWithBonusText: string;
@@ -135,7 +142,19 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const build = (s: Section): FastSection => {
     const cap = s.cap ? scaled(s.cap) : undefined;
     if (s.cap && cap === undefined) ok = false;
-    const items = (s.items ?? []).map((item): PlanItem => ({ id: item.id, fast: fastFor(item), exact: exactItem(item) }));
+    const items = (s.items ?? []).map((item): PlanItem => {
+      const fast = fastFor(item);
+      const cases = fast?.cases;
+      const onlyBooleans = cases !== undefined && [...cases.keys()].every((k) => typeof k === 'boolean');
+      return {
+        id: item.id,
+        fast,
+        cases: onlyBooleans ? undefined : cases,
+        onTrue: onlyBooleans ? (cases.get(true) ?? Number.NaN) : Number.NaN,
+        onFalse: onlyBooleans ? (cases.get(false) ?? Number.NaN) : Number.NaN,
+        exact: exactItem(item),
+      };
+    });
     return { id: s.id, ...(cap !== undefined ? { cap } : {}), bonus: s.bonus === true, items, sections: (s.sections ?? []).map(build) };
   };
   const sections = rubric.sections.map(build);
@@ -214,6 +233,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         itemIndex,
         keyOrder: { keys: items.map((it) => it.id), indices: items.map((_it, i) => i) },
         texts: new Array<string | undefined>(maxWithBonusScaled !== undefined && maxWithBonusScaled <= 1_000_000 ? maxWithBonusScaled + 1 : 0),
+        ratioTexts: new Array<string | undefined>(maxWithBonusScaled !== undefined && maxWithBonusScaled <= 1_000_000 ? maxWithBonusScaled + 1 : 0),
         rubricRef: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
         maxText: compiled.max.toString(),
         maxWithBonusText: compiled.maxWithBonus.toString(),
@@ -308,12 +328,13 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = fixed(x, scale, places));
     return fixed(x, scale, places);
   };
+  const ratioOf = (): string =>
+    plan.ratioMul !== undefined && Number.isSafeInteger(total * plan.ratioMul)
+      ? fixed(total * plan.ratioMul, 10 ** (plan.ratioPlaces as number), plan.ratioPlaces as number)
+      : Dec.of(BigInt(total), BigInt(plan.maxScaled)).toString();
+  const { ratioTexts } = plan;
   const ratioText = (): string | null =>
-    plan.maxScaled === 0
-      ? null
-      : plan.ratioMul !== undefined && Number.isSafeInteger(total * plan.ratioMul)
-        ? fixed(total * plan.ratioMul, 10 ** (plan.ratioPlaces as number), plan.ratioPlaces as number)
-        : Dec.of(BigInt(total), BigInt(plan.maxScaled)).toString();
+    plan.maxScaled === 0 ? null : total >= 0 && total < ratioTexts.length ? (ratioTexts[total] ?? (ratioTexts[total] = ratioOf())) : ratioOf();
 
   const gates: GateResult[] = [];
   let blocked: (typeof plan.gates)[number]['gate'] | undefined;
@@ -406,7 +427,12 @@ function readRecord(plan: FastPlan, given: Record<string, unknown>, itemPoints: 
       p = 0;
     } else {
       const item = items[i as number] as PlanItem;
-      p = item.fast === undefined ? undefined : item.fast(raw);
+      if (raw === true && item.onTrue === item.onTrue) p = item.onTrue;
+      else if (raw === false && item.onFalse === item.onFalse) p = item.onFalse;
+      else {
+        const { cases } = item;
+        p = cases !== undefined ? (typeof raw === 'object' ? undefined : cases.get(raw)) : item.fast === undefined ? undefined : item.fast(raw);
+      }
       if (p === undefined) {
         // The exact scorer validates whatever it is given: evidence too deep or large is refused first.
         if (!walked) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, parseRubric, safeScore, score, safeScoreTotals, scoreTotals, totalsOf } from '../src/index.js';
+import { compile, fastCases, parseRubric, safeScore, score, safeScoreTotals, scoreTotals, totalsOf } from '../src/index.js';
 import { hasFastPath } from '../src/totals.js';
 import { bundledRubricFiles, loadBundled } from './support/bundled.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
@@ -143,4 +143,45 @@ it('walks the evidence first when a rubric has too many items for the fast path\
   const totals = scoreTotals(compiled, evidence);
   expect(JSON.stringify(totals)).toBe(JSON.stringify(totalsOf(score(compiled, evidence))));
   expect(totals.total).toBe('42');
+});
+
+describe('fast scorers with a table (fastCases)', () => {
+  it('accept exactly the listed values, for their points, and carry the table for totals to look up', () => {
+    const scorer = fastCases(new Map<boolean | string | number, number>([[true, 150], [false, 0], ['B', 75]]));
+    expect([scorer(true), scorer(false), scorer('B')]).toEqual([150, 0, 75]);
+    for (const declined of ['A', 'true', 1, 0, null, undefined, {}, [true], new Boolean(true)]) expect(scorer(declined)).toBeUndefined();
+    expect([...(scorer.cases ?? [])]).toEqual([[true, 150], [false, 0], ['B', 75]]);
+  });
+
+  it("check and states items: totals look values up, and agree with score on every value, listed or not", async () => {
+    const compiled = await loadBundled('zhoushan-2017.yaml');
+    const db36 = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
+    for (const [c, id, valid] of [[db36, '1.1a', [true, false]], [compiled, 'II-1', ['A', 'B', 'C']]] as const) {
+      expect(c.items.get(id)?.kind).toBe(id === '1.1a' ? 'check' : 'states');
+      const base = Object.fromEntries([...c.items.keys()].map((k) => [k, null]));
+      for (const value of [true, false, 'A', 'B', 'C', 'D', 'a', 1, 0, '', [], {}]) {
+        const evidence = { ...base, [id]: value };
+        const full = safeScore(c, evidence, { missing: 'zero' });
+        const fast = safeScoreTotals(c, evidence, { missing: 'zero' });
+        expect(full.success, `${id}: ${JSON.stringify(value)}`).toBe((valid as readonly unknown[]).includes(value));
+        expect(fast.success, `${id}: ${JSON.stringify(value)}`).toBe(full.success);
+        if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
+      }
+    }
+  });
+});
+
+describe('a measured value with a field the exact path does not read', () => {
+  it('an unknown key beside a hidden field is refused by both paths', async () => {
+    const compiled = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
+    const base = Object.fromEntries([...compiled.items.keys()].map((k) => [k, null]));
+    // As many enumerable keys as the item has fields, one of them unknown; the other field hidden.
+    const office = Object.defineProperty({ area: 400, junk: 1 }, 'households', { value: 1000, enumerable: false });
+    const evidence = { ...base, '2.1a': office };
+    const full = safeScore(compiled, evidence, { missing: 'zero' });
+    const fast = safeScoreTotals(compiled, evidence, { missing: 'zero' });
+    expect(full.success).toBe(false);
+    expect(fast.success).toBe(false);
+    if (!full.success && !fast.success) expect(fast.error.issues).toEqual(full.error.issues);
+  });
 });

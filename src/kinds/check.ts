@@ -1,5 +1,6 @@
 import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase } from './define.js';
+import { fastCases } from './fast.js';
 import { evidenceBoolean, fmt } from './shared.js';
 
 /** check — a condition met gives the item's points, otherwise 0. */
@@ -17,7 +18,7 @@ export const check = defineRuleKind<ItemBase, boolean>({
   fast(item, ctx) {
     const points = ctx.scaled(item.points);
     if (points === undefined) return undefined;
-    return (raw) => (raw === true ? points : raw === false ? 0 : undefined);
+    return fastCases(new Map([[true, points], [false, 0]]));
   },
   score(item, met) {
     return met

@@ -115,8 +115,13 @@ export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> 
   fast?(item: Item, ctx: FastContext): FastScorer | undefined;
 }
 
-/** Raw evidence → integer points at the rubric's scale, or undefined to defer to the exact path. */
-export type FastScorer = (raw: unknown) => number | undefined;
+/**
+ * Raw evidence → integer points at the rubric's scale, or undefined to defer to the exact path.
+ * A scorer that accepts only a few primitive values (true / false, state ids)
+ * may list them, made with `fastCases`: totals scoring then looks the value up
+ * instead of calling the function.
+ */
+export type FastScorer = ((raw: unknown) => number | undefined) & { readonly cases?: ReadonlyMap<unknown, number> };
 
 export interface FastContext {
   /** d × 10^places as a safe integer, or undefined when that is not exact. */

@@ -1,5 +1,6 @@
 import { Dec } from '../decimal.js';
 import type { Range } from '../range.js';
+import type { FastScorer } from './define.js';
 
 /**
  * Helpers for the kinds' fast paths. A JS number compared with a threshold
@@ -66,6 +67,15 @@ export function ratioTest(r: Range, scale: Dec): ((n: number, d: number) => bool
   };
 }
 
+/**
+ * A fast scorer that accepts exactly these primitive values, each for its
+ * points, and declines anything else; it carries the table as `cases`.
+ */
+export function fastCases(cases: ReadonlyMap<boolean | string | number, number>): FastScorer {
+  const scorer = (raw: unknown): number | undefined => (raw !== null && typeof raw === 'object' ? undefined : cases.get(raw as boolean | string | number));
+  return Object.assign(scorer, { cases: cases as ReadonlyMap<unknown, number> });
+}
+
 /** A plain non-negative finite number (strings and anything else defer to the exact path). */
 export function plainNumber(v: unknown, integer: boolean | undefined, max?: number): number | undefined {
   if (typeof v !== 'number' || !(v >= 0) || v === Infinity) return undefined;
@@ -86,14 +96,15 @@ export const FAST_MAX_ENTRIES = 5_000;
 export function exactObject(v: unknown, keys: readonly string[]): Record<string, unknown> | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || keys.length > FAST_MAX_ENTRIES) return undefined;
   const o = v as Record<string, unknown>;
+  // Own enumerable keys are distinct: each one of `keys`, and as many, is exactly `keys`,
+  // all enumerable (the exact path reads enumerable keys only).
   let n = 0;
   for (const k in o) {
     if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    if (keys.indexOf(k) < 0) return undefined;
     n++;
   }
-  if (n !== keys.length) return undefined;
-  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(o, k)) return undefined;
-  return o;
+  return n === keys.length ? o : undefined;
 }
 
 /** Whether every own enumerable key of an object is one of these (checked without allocating). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { describe, issue, suggest, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
+import { fastCases } from './fast.js';
 import { fmt, fraction, idSchema, uniqueIds } from './shared.js';
 
 const stateSpec = z.strictObject({
@@ -73,7 +74,7 @@ export const states = defineRuleKind<StatesItem, string>({
       if (p === undefined) return undefined;
       byState.set(s.id, p);
     }
-    return (raw) => (typeof raw === 'string' ? byState.get(raw) : undefined);
+    return fastCases(byState);
   },
   score(item, state) {
     const spec = item.states.find((s) => s.id === state) as StatesItem['states'][number];
