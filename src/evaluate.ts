@@ -8,7 +8,7 @@ import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace 
 import type { Section } from './schema.js';
 import { fromZod } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
-import { memoKey, remember, rubricMemo, traceCopy, type MemoEntry } from './item-memo.js';
+import { memoKey, remember, rubricMemos, traceCopy, type MemoEntry } from './item-memo.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -17,34 +17,66 @@ export interface ScoreOptions {
   community?: unknown;
 }
 
+/** The items that take evidence, in rubric order, and the position of each (per compiled rubric). */
+interface Layout {
+  items: ItemBase[];
+  ids: string[];
+  at: Map<ItemBase, number>;
+  byId: Map<string, number>;
+}
+
+const layouts = new WeakMap<CompiledRubric, Layout>();
+
+function layoutOf(compiled: CompiledRubric): Layout {
+  let layout = layouts.get(compiled);
+  if (!layout) {
+    const items = [...compiled.items.values()];
+    layout = { items, ids: items.map((i) => i.id), at: new Map(items.map((item, i) => [item, i])), byId: new Map(items.map((item, i) => [item.id, i])) };
+    layouts.set(compiled, layout);
+  }
+  return layout;
+}
+
+/** A record read against the rubric: by item position, what was given and what the memo knew. */
 interface Parsed {
-  values: Map<string, unknown>;
+  layout: Layout;
+  /** The parsed evidence of each item (undefined: none given). */
+  values: unknown[];
   issues: Issue[];
   /** Items whose evidence was seen before: what scoring it gave. */
-  hits: Map<string, MemoEntry>;
+  hits: (MemoEntry | undefined)[];
   /** Items to remember once scored, under their memo keys. */
-  misses: Map<string, { memo: Map<string, MemoEntry>; key: string }>;
+  misses: ({ memo: Map<string, MemoEntry>; key: string } | undefined)[];
 }
 
 /** Checks evidence against every item's evidence schema, collecting every problem. */
 export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): { values: Map<string, unknown>; issues: Issue[] } {
-  const { values, issues } = readEvidence(compiled, evidence, missing);
-  return { values, issues };
+  const { values, issues, layout } = readEvidence(compiled, evidence, missing);
+  const byId = new Map<string, unknown>();
+  for (let i = 0; i < values.length; i++) if (values[i] !== undefined) byId.set(layout.ids[i] as string, values[i]);
+  return { values: byId, issues };
 }
 
-/** checkEvidence, and which items' values were scored before (see item-memo.ts). */
+/**
+ * checkEvidence, and which items' values were scored before (see
+ * item-memo.ts). Arrays by item position, not maps: a record is read in
+ * one pass and nothing grows while it is read.
+ */
 function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): Parsed {
+  const layout = layoutOf(compiled);
+  const { items, ids } = layout;
   const issues: Issue[] = [];
-  const values = new Map<string, unknown>();
-  const hits = new Map<string, MemoEntry>();
-  const misses = new Map<string, { memo: Map<string, MemoEntry>; key: string }>();
+  const values = new Array<unknown>(items.length);
+  const hits = new Array<MemoEntry | undefined>(items.length);
+  const misses = new Array<{ memo: Map<string, MemoEntry>; key: string } | undefined>(items.length);
+  const parsed: Parsed = { layout, values, issues, hits, misses };
   if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) {
     issues.push(issue('invalid-type', ['evidence'], `evidence is a mapping from item id to value, found ${describe(evidence)}`, { expected: 'a mapping', found: describe(evidence) }));
-    return { values, issues, hits, misses };
+    return parsed;
   }
   const given = evidence as Record<string, unknown>;
   // Unknown keys are reported in sorted order; the sort is paid only when there is one.
-  const memoOf = rubricMemo(compiled, missing);
+  const memos = rubricMemos(compiled, missing, items);
   const keys = Object.keys(given);
   const unknown = keys.some((key) => !compiled.items.has(key));
   for (const key of unknown ? keys.sort() : []) {
@@ -54,7 +86,9 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
       issues.push(issue('unknown-item', ['evidence', key], `the rubric has no item "${key}"${hint ? ` (did you mean "${hint}"?)` : part}`, { found: key }));
     }
   }
-  for (const [id, item] of compiled.items) {
+  for (let i = 0; i < items.length; i++) {
+    const id = ids[i] as string;
+    const item = items[i] as ItemBase;
     const value = Object.prototype.hasOwnProperty.call(given, id) ? given[id] : undefined;
     if (value === undefined || value === null) {
       if (missing === 'error') {
@@ -63,20 +97,20 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
       continue;
     }
     const key = memoKey(value);
-    const memo = key === undefined ? undefined : memoOf(item);
+    const memo = key === undefined ? undefined : memos[i];
     const hit = key === undefined ? undefined : memo?.get(key);
     if (hit) {
-      values.set(id, hit.parsed);
-      hits.set(id, hit);
+      values[i] = hit.parsed;
+      hits[i] = hit;
       continue;
     }
-    const parsed = compiled.evidenceSchema(item, missing).safeParse(value, { reportInput: true });
-    if (parsed.success) {
-      values.set(id, parsed.data);
-      if (memo && key !== undefined) misses.set(id, { memo, key });
-    } else issues.push(...fromZod(parsed.error.issues, ['evidence', id]));
+    const result = compiled.evidenceSchema(item, missing).safeParse(value, { reportInput: true });
+    if (result.success) {
+      values[i] = result.data;
+      if (memo && key !== undefined) misses[i] = { memo, key };
+    } else issues.push(...fromZod(result.error.issues, ['evidence', id]));
   }
-  return { values, issues, hits, misses };
+  return parsed;
 }
 
 /** Scores evidence against a compiled rubric. Pure: no I/O, no clock, no randomness. */
@@ -141,7 +175,7 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
   return { trace, points, parts };
 }
 
-function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, options: ScoreOptions): ScoreResult {
+function evaluate(compiled: CompiledRubric, { layout, values, hits, misses }: Parsed, options: ScoreOptions): ScoreResult {
   const { rubric } = compiled;
   // Points by id, kept only when a gate reads an item's or a section's points.
   const gateSubjects = (rubric.gates ?? []).map((g) => g.subject);
@@ -149,8 +183,10 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
   const sectionPoints = gateSubjects.some((s) => s.startsWith('section:')) ? new Map<string, Dec>() : undefined;
   const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
 
-  const scoreItem = (item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec } => {
-    const hit = hits.get(item.id);
+  const scoreItem = (item: ItemBase): { trace: ItemTrace; points: Dec } => {
+    const at = layout.at.get(item) as number;
+    const value = values[at];
+    const hit = hits[at];
     if (hit) {
       itemPoints?.set(item.id, hit.points);
       return { trace: traceCopy(hit.trace), points: hit.points };
@@ -160,7 +196,7 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
       itemPoints.set(item.id, r.points);
       for (const [id, p] of r.parts) itemPoints.set(id, p);
     }
-    const miss = misses.get(item.id);
+    const miss = misses[at];
     // An item that scored parts is not remembered: a hit would not give back the parts' points.
     if (miss && r.parts.size === 0) remember(miss.memo, miss.key, { parsed: value, points: r.points, trace: r.trace });
     return r;
@@ -180,7 +216,7 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
     }
     const itemTraces: ItemTrace[] = [];
     for (const item of section.items ?? []) {
-      const r = scoreItem(item, values.get(item.id));
+      const r = scoreItem(item);
       raw = raw.add(r.points);
       if (r.trace.met !== undefined) {
         total += 1;
@@ -225,8 +261,9 @@ function evaluate(compiled: CompiledRubric, { values, hits, misses }: Parsed, op
     if (kind === 'section') return sectionPoints?.get(ref);
     if (kind === 'item') return itemPoints?.get(ref);
     const [itemId, field] = ref.split('/') as [string, string | undefined];
-    const item = compiled.items.get(itemId);
-    const value = values.get(itemId);
+    const at = layout.byId.get(itemId);
+    const item = at === undefined ? undefined : layout.items[at];
+    const value = at === undefined ? undefined : values[at];
     if (!item || value === undefined) return undefined;
     return kindOf(item).measure?.(item, value, field);
   };

@@ -26,27 +26,20 @@ const MAX_KEYS = 8;
 const MAX_STRING = 64;
 
 type ItemMemo = Map<string, MemoEntry>;
-const memos = new WeakMap<CompiledRubric, Record<MissingPolicy, Map<ItemBase, ItemMemo>>>();
+const memos = new WeakMap<CompiledRubric, Record<MissingPolicy, ItemMemo[] | undefined>>();
 
 /**
  * The memos of a rubric's items under a missing-evidence policy (schemas
- * differ by policy): looked up once per scoring, then one map read per item.
+ * differ by policy), by the items' positions in `items` (the rubric's items
+ * in order, the same list on every call).
  */
-export function rubricMemo(compiled: CompiledRubric, missing: MissingPolicy): (item: ItemBase) => ItemMemo {
+export function rubricMemos(compiled: CompiledRubric, missing: MissingPolicy, items: readonly ItemBase[]): ItemMemo[] {
   let byPolicy = memos.get(compiled);
   if (!byPolicy) {
-    byPolicy = { error: new Map(), zero: new Map() };
+    byPolicy = { error: undefined, zero: undefined };
     memos.set(compiled, byPolicy);
   }
-  const byItem = byPolicy[missing];
-  return (item) => {
-    let memo = byItem.get(item);
-    if (!memo) {
-      memo = new Map();
-      byItem.set(item, memo);
-    }
-    return memo;
-  };
+  return (byPolicy[missing] ??= items.map(() => new Map()));
 }
 
 function primitiveKey(v: unknown): string | undefined {

@@ -41,6 +41,37 @@ function quantities(item: TiersItem, values: Values): Record<string, Dec | undef
   return all;
 }
 
+/** What a tiers item's reasons say that does not depend on the evidence, made once per item. */
+interface TiersWords {
+  /** Label and unit of each measure and derived quantity. */
+  quantities: Map<string, { zh: string; unit: string; unitEn: string; derived: boolean }>;
+  /** Each tier's conditions, and as text ("share >= 10 & …"). */
+  conditions: [string, Range][][];
+  conds: string[];
+  /** Every tier's conditions, for the reason when none is reached. */
+  lowest: string;
+}
+
+const words = new WeakMap<TiersItem, TiersWords>();
+
+function wordsOf(item: TiersItem): TiersWords {
+  let w = words.get(item);
+  if (!w) {
+    const quantities = new Map<string, { zh: string; unit: string; unitEn: string; derived: boolean }>();
+    for (const id of [...Object.keys(item.measures), ...Object.keys(item.derived ?? {})]) {
+      const measure = item.measures[id];
+      const derived = item.derived?.[id];
+      const spec = measure ?? derived;
+      quantities.set(id, { zh: spec?.zh ?? id, unit: spec?.unit ?? '', unitEn: measure?.unit ?? derived?.unit ?? '', derived: derived !== undefined });
+    }
+    const conditions = item.tiers.map((t) => Object.entries(t.when));
+    const conds = conditions.map((c) => c.map(([id, r]) => `${id} ${r.text}`).join(' & '));
+    w = { quantities, conditions, conds, lowest: conds.join(' | ') };
+    words.set(item, w);
+  }
+  return w;
+}
+
 const soleMeasure = (item: TiersItem): string | undefined => {
   const ids = Object.keys(item.measures);
   return ids.length === 1 && Object.keys(item.derived ?? {}).length === 0 ? ids[0] : undefined;
@@ -189,40 +220,46 @@ export const tiers = defineRuleKind<TiersItem, Values>({
     };
   },
   score(item, values) {
+    const words = wordsOf(item);
     const q = quantities(item, values);
     const detail: Record<string, string> = {};
-    for (const [id, v] of Object.entries(q)) if (item.derived?.[id]) detail[id] = v ? v.toString() : 'undefined';
-    let best: (typeof item.tiers)[number] | undefined;
-    for (const tier of item.tiers) {
-      const holds = Object.entries(tier.when).every(([id, range]) => {
-        const v = q[id];
-        return v !== undefined && inRange(v, range);
-      });
-      if (holds && (!best || tier.points.gt(best.points))) best = tier;
+    let shown = '';
+    let shownEn = '';
+    for (const [id, v] of Object.entries(q)) {
+      const w = words.quantities.get(id);
+      // Each quantity is written out once, for both languages.
+      const text = v ? fmt(v) : undefined;
+      if (w?.derived) detail[id] = v ? v.toString() : 'undefined';
+      shown += `${shown ? '，' : ''}${w?.zh ?? id} ${text ?? '—'}${w?.unit ?? ''}`;
+      shownEn += `${shownEn ? ', ' : ''}${id} ${text ?? 'undefined'}${w?.unitEn ?? ''}`;
     }
-    const shown = Object.entries(q)
-      .map(([id, v]) => {
-        const spec = item.measures[id] ?? item.derived?.[id];
-        return `${spec?.zh ?? id} ${v ? fmt(v) : '—'}${spec?.unit ?? ''}`;
-      })
-      .join('，');
-    const shownEn = Object.entries(q)
-      .map(([id, v]) => `${id} ${v ? fmt(v) : 'undefined'}${item.measures[id]?.unit ?? item.derived?.[id]?.unit ?? ''}`)
-      .join(', ');
-    if (!best) {
-      const lowest = item.tiers.map((t) => Object.entries(t.when).map(([id, r]) => `${id} ${r.text}`).join(' & ')).join(' | ');
+    let best: number | undefined;
+    for (let t = 0; t < item.tiers.length; t++) {
+      const tier = item.tiers[t] as TiersItem['tiers'][number];
+      let holds = true;
+      for (const [id, range] of words.conditions[t] as [string, Range][]) {
+        const v = q[id];
+        if (v === undefined || !inRange(v, range)) {
+          holds = false;
+          break;
+        }
+      }
+      if (holds && (best === undefined || tier.points.gt((item.tiers[best] as TiersItem['tiers'][number]).points))) best = t;
+    }
+    if (best === undefined) {
       return {
         points: Dec.ZERO,
-        reason: { zh: `${shown}：未达到任何档次，得 0 分`, en: `${shownEn}: no tier reached (${lowest}): 0` },
+        reason: { zh: `${shown}：未达到任何档次，得 0 分`, en: `${shownEn}: no tier reached (${words.lowest}): 0` },
         detail,
       };
     }
-    const cond = Object.entries(best.when).map(([id, r]) => `${id} ${r.text}`).join(' & ');
+    const tier = item.tiers[best] as TiersItem['tiers'][number];
+    const cond = words.conds[best] as string;
     return {
-      points: best.points,
+      points: tier.points,
       reason: {
-        zh: `${shown}：达到「${cond}」${best.category ? `（${best.category}）` : ''}，得 ${fmt(best.points)} 分`,
-        en: `${shownEn}: tier ${cond}${best.category ? ` (${best.category})` : ''} reached: ${fmt(best.points)}`,
+        zh: `${shown}：达到「${cond}」${tier.category ? `（${tier.category}）` : ''}，得 ${fmt(tier.points)} 分`,
+        en: `${shownEn}: tier ${cond}${tier.category ? ` (${tier.category})` : ''} reached: ${fmt(tier.points)}`,
       },
       detail,
     };
