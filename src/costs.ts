@@ -4,7 +4,7 @@ import { RubricError } from './issues.js';
 import type { SafeResult } from './load.js';
 import { nonNegative } from './kinds/shared.js';
 import { placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
-import { fromZod } from './zod-issues.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 
 /**
  * A costs file says what raising each item costs (in any unit: yuan, days,
@@ -74,7 +74,7 @@ function normalise(parsed: z.output<typeof costsSchema>): Costs {
 
 /** Validates a costs document already in memory. */
 export function safeParseCostsObject(value: unknown): SafeResult<Costs> {
-  const parsed = costsSchema.safeParse(value, { reportInput: true });
+  const parsed = parseReporting(costsSchema, value);
   if (!parsed.success) return { success: false, error: new RubricError(fromZod(parsed.error.issues, [], { vocabulary: ['rubric', 'default', 'items', 'to', 'base', 'perPoint'] })) };
   return { success: true, data: normalise(parsed.data) };
 }

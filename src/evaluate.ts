@@ -6,7 +6,7 @@ import { inRange, rangeToString } from './range.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
-import { fromZod } from './zod-issues.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { memoKey, remember, rubricMemos, traceCopy, type MemoEntry } from './item-memo.js';
 
@@ -104,7 +104,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
       hits[i] = hit;
       continue;
     }
-    const result = compiled.evidenceSchema(item, missing).safeParse(value, { reportInput: true });
+    const result = parseReporting(compiled.evidenceSchema(item, missing), value);
     if (result.success) {
       values[i] = result.data;
       if (memo && key !== undefined) misses[i] = { memo, key };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RubricError } from './issues.js';
 import { placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
-import { fromZod } from './zod-issues.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 import type { SafeResult } from './load.js';
 
 /** An evidence document: the community, and the evidence keyed by item id. */
@@ -22,7 +22,7 @@ export function safeParseEvidence(text: string, options: ReadOptions = {}): Safe
   const read = readYaml(text, options);
   const sources = { [read.source.file]: read.source.text };
   if (read.issues.length) return { success: false, error: new RubricError(placeIssues(read.issues, read.source), sources), source: read.source };
-  const parsed = evidenceDocument.safeParse(read.value, { reportInput: true });
+  const parsed = parseReporting(evidenceDocument, read.value);
   if (!parsed.success) {
     const issues = fromZod(parsed.error.issues, [], { vocabulary: ['rubric', 'community', 'evidence'] });
     return { success: false, error: new RubricError(placeIssues(issues, read.source), sources), source: read.source };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { issue, suggest, type Issue, type PathSegment } from './issues.js';
 import { bilingual, idSchema } from './kinds/shared.js';
 import { locate, placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
-import { fromZod } from './zod-issues.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 
 /**
  * Rubrics that extend rubrics. A child names its parent (`extends:`) and
@@ -84,7 +84,7 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
   const doc = read.value as Record<string, unknown> | null;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc) || !('extends' in doc)) return own;
 
-  const child = childSchema.safeParse(doc, { reportInput: true });
+  const child = parseReporting(childSchema, doc);
   const fail = (issues: Issue[]): Composed => ({ ...own, issues: placeIssues(issues, read.source) });
   if (!child.success) return fail(fromZod(child.error.issues, [], { vocabulary: Object.keys(childSchema.shape) }));
   const ref = child.data.extends;

@@ -6,7 +6,7 @@ import { compose, placeComposed, type Resolver } from './extends.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, REFUSED_KEYS, sourceText, type ReadOptions, type SourceText } from './source.js';
 import { scanJson } from './json-text.js';
 import { validateMeaning } from './validate.js';
-import { fromZod } from './zod-issues.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 
 export interface LoadOptions extends ReadOptions {
   /** Rule kinds of the user's own, registered beside the built-in ones. */
@@ -23,7 +23,7 @@ export function safeParseRubricObject(value: unknown, options: LoadOptions = {})
   if (deep) return { success: false, error: new RubricError([deep]) };
   const { schemas, issues: kindIssues } = schemasFor(options.kinds);
   if (kindIssues.length) return { success: false, error: new RubricError(kindIssues) };
-  const parsed = schemas.rubric.safeParse(value, { reportInput: true });
+  const parsed = parseReporting(schemas.rubric, value);
   if (!parsed.success) {
     const issues = fromZod(parsed.error.issues, [], {
       vocabulary: schemas.vocabulary,

@@ -13,7 +13,7 @@ import { RubricError, issue } from './issues.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
-import { fromZod } from './zod-issues.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 import { checkEvidence } from './evaluate.js';
 
 export * from './index.js';
@@ -131,7 +131,7 @@ export async function runFixtureFile(path: string, options: Omit<LoadOptions, 'f
     const text = await readText(path);
     const read = readYaml(text, { file: path });
     if (read.issues.length) throw new RubricError(placeIssues(read.issues, read.source), { [path]: read.source.text });
-    const parsed = fixtureSchema.safeParse(read.value, { reportInput: true });
+    const parsed = parseReporting(fixtureSchema, read.value);
     if (!parsed.success) {
       throw new RubricError(placeIssues(fromZod(parsed.error.issues, []), read.source), { [path]: read.source.text });
     }
