@@ -378,7 +378,7 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
   const sections = new Array<{ id: string; points: string }>(flat.length);
   for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: s(sectionPoints[i] as number) };
   return {
-    rubric: { ...plan.rubricRef },
+    rubric: { id: plan.rubricRef.id, version: plan.rubricRef.version, title: plan.rubricRef.title, digest: plan.rubricRef.digest },
     ...(options.community !== undefined ? { community: plain(options.community) } : {}),
     total: s(total),
     base: s(base),

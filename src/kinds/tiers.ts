@@ -184,6 +184,8 @@ export const tiers = defineRuleKind<TiersItem, Values>({
       }
       tiers.push({ points, tests });
     }
+    // Highest points first: the first tier that holds is the best one.
+    tiers.sort((a, b) => b.points - a.points);
     const sole = soleMeasure(item);
     // A lone number is read through one object made here, not one per call (scoring never re-enters).
     const lone: Record<string, number> = sole === undefined ? {} : { [sole]: 0 };
@@ -202,9 +204,8 @@ export const tiers = defineRuleKind<TiersItem, Values>({
         if (x === undefined) return undefined;
         if (m.atMost !== undefined && !(x <= (values[m.atMost] as number))) return undefined;
       }
-      let best = 0;
       for (const tier of tiers) {
-        if (tier.points <= best) continue;
+        if (tier.points <= 0) break;
         let holds = true;
         for (const test of tier.tests) {
           const h = test(values);
@@ -214,9 +215,9 @@ export const tiers = defineRuleKind<TiersItem, Values>({
             break;
           }
         }
-        if (holds) best = tier.points;
+        if (holds) return tier.points;
       }
-      return best;
+      return 0;
     };
   },
   score(item, values) {
