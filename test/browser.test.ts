@@ -152,7 +152,10 @@ function computeAll(lib: any, cases: PageCase[]): unknown {
   for (const c of cases) {
     const compiled = lib.compile(lib.parseRubric(c.text, { file: c.rubricFile }));
     const result = lib.score(compiled, c.evidence, { community: c.community });
+    // The same rubric through its JSON form (exportRubric, then parseRubricJson, no YAML parser).
+    const fromJson = lib.compile(lib.parseRubricJson(JSON.stringify(lib.exportRubric(c.text, { file: c.rubricFile }))));
     out.push({
+      sameFromJson: JSON.stringify(lib.score(fromJson, c.evidence, { community: c.community })) === JSON.stringify(result),
       rubric: c.rubricFile,
       example: c.example,
       result,
@@ -329,6 +332,7 @@ describe('a real browser', () => {
       expect(inBrowser.digest).toBe(inNode.digest);
       expect(inBrowser.out.length).toBe(cases.length);
       for (let i = 0; i < cases.length; i++) {
+        expect(inBrowser.out[i].sameFromJson, `${cases[i]?.rubricFile} loaded from JSON in the browser`).toBe(true);
         // Byte-identical JSON, item traces, totals and both explanations included.
         expect(JSON.stringify(inBrowser.out[i]), `${cases[i]?.rubricFile} with ${cases[i]?.example}`).toBe(JSON.stringify(inNode.out[i]));
       }
