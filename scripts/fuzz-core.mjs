@@ -765,6 +765,19 @@ export function runCase(corpus, c) {
     scoreBoth(compiled.value, {}, ' (empty)');
   };
 
+  // A rubric object written as JSON reads the same through the JSON path as through the YAML reader.
+  const jsonAgrees = (value, options) => {
+    // Written out within a budget (huge shared lists), BigInts as strings: both readers get the same text.
+    const text = boundedJson(value, { budget: 200_000 });
+    const viaJson = safe('safeParseRubricJson', () => lib.safeParseRubricJson(text, options));
+    const viaYaml = safe('safeParseRubric (JSON text)', () => lib.safeParseRubric(text, options));
+    if (!viaJson || !viaYaml) return;
+    const codesOf = (r) => (r.success ? '' : r.error.issues.map((i) => `${i.code} ${i.message}`).join('; '));
+    if (viaJson.success !== viaYaml.success) problem('safeParseRubricJson', 'inconsistent', `the JSON path ${viaJson.success ? 'accepts' : 'refuses'} a rubric the YAML reader ${viaYaml.success ? 'accepts' : 'refuses'}`);
+    else if (viaJson.success && lib.rubricDigest(viaJson.data) !== lib.rubricDigest(viaYaml.data)) problem('safeParseRubricJson', 'inconsistent', 'the JSON path reads another rubric than the YAML reader');
+    else if (codesOf(viaJson) !== codesOf(viaYaml)) problem('safeParseRubricJson', 'inconsistent', `issues ${codesOf(viaJson)} against ${codesOf(viaYaml)}`);
+  };
+
   let input;
   try {
     input = caseInput(corpus, c);
@@ -780,6 +793,7 @@ export function runCase(corpus, c) {
       const options = { file: seed.file, resolve: corpus.resolver(overrides) };
       const parsed = input.text !== undefined ? safe('safeParseRubric', () => lib.safeParseRubric(input.text, options)) : safe('safeParseRubricObject', () => lib.safeParseRubricObject(input.value, options));
       if (parsed?.success) compileAndScore(parsed.data, c.evidence);
+      if (c.type === 'rubric-object') jsonAgrees(input.value, options);
       break;
     }
     case 'evidence':

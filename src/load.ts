@@ -3,7 +3,7 @@ import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
 import { compose, placeComposed, type Resolver } from './extends.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, REFUSED_KEYS, sourceText, type ReadOptions, type SourceText } from './source.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, type ReadOptions, type SourceText } from './source.js';
 import { scanJson } from './json-text.js';
 import { validateMeaning } from './validate.js';
 import { fromZod, parseReporting } from './zod-issues.js';
@@ -124,7 +124,7 @@ function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubr
 }
 
 /** The deepest nesting a rubric or evidence value may have (YAML text has the same limit). */
-export const MAX_DEPTH = 200;
+export const MAX_DEPTH = MAX_NESTING;
 
 /** The most entries (counted as written out, shared references again each time) a value may hold. */
 export const MAX_ENTRIES = 1_000_000;

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit, YAMLParseError, type Document, type Node } from 'yaml';
 import { Dec } from './decimal.js';
 import { issue, type Issue, type PathSegment } from './issues.js';
 
@@ -37,6 +37,29 @@ export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 export const REFUSED_KEYS: ReadonlySet<string> = new Set([...FORBIDDEN_KEYS, '<<']);
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_NODES = 100_000;
+/** The deepest nesting a document may have (load.ts's MAX_DEPTH for values in memory is the same). */
+export const MAX_NESTING = 200;
+
+type CstToken = ReturnType<Parser['parse']> extends Generator<infer T> ? T : never;
+
+/**
+ * The offset of a collection nested deeper than `max` in the parser's tokens,
+ * walked with a stack of its own (no recursion, whatever the depth).
+ */
+function tooDeepToken(tokens: readonly CstToken[], max: number): number | undefined {
+  const stack: [unknown, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop() as [unknown, number];
+    if (token === null || typeof token !== 'object') continue;
+    const t = token as { type?: string; value?: unknown; items?: { key?: unknown; value?: unknown }[]; offset?: number };
+    if (t.type === 'document') stack.push([t.value, depth]);
+    else if (Array.isArray(t.items)) {
+      if (depth + 1 > max) return t.offset ?? 0;
+      for (const item of t.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
 const STANDARD_TAGS = new Set([
   'tag:yaml.org,2002:str',
   'tag:yaml.org,2002:int',
@@ -73,19 +96,32 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
     );
     return { value: undefined, source, issues };
   }
-  let doc: Document.Parsed;
+  let doc: Document.Parsed | undefined;
   try {
-    doc = parseDocument(text, {
-      lineCounter,
-      prettyErrors: false,
-      uniqueKeys: true,
-      merge: false,
-      schema: 'core',
-      strict: true,
-      keepSourceTokens: false,
-    });
+    // parseDocument's two stages, with a look between them: yaml composes nested collections
+    // recursively, so text nested thousands deep would overflow the stack (at a depth that depends
+    // on the caller's stack). The parser's tokens are read without recursion and refused first.
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+    const deep = tooDeepToken(tokens, MAX_NESTING + 2);
+    if (deep !== undefined) {
+      const { line, col } = lineCounter.linePos(deep);
+      issues.push(issue('alias-limit', [], `the document nests deeper than ${MAX_NESTING} levels`, { expected: `at most ${MAX_NESTING} levels`, line, column: col }));
+      return { value: undefined, source, issues };
+    }
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: true, merge: false, schema: 'core', strict: true, keepSourceTokens: false });
+    for (const next of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = next as Document.Parsed;
+      else {
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+        break;
+      }
+    }
   } catch (e) {
     issues.push(issue('yaml-syntax', [], `the YAML could not be read: ${(e as Error).message}`));
+    return { value: undefined, source, issues };
+  }
+  if (!doc) {
+    issues.push(issue('yaml-syntax', [], 'the YAML could not be read'));
     return { value: undefined, source, issues };
   }
   // A broken document can yield an error per token: the first hundred say enough.
@@ -130,11 +166,11 @@ export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult
   const budget = { nodes: options.maxNodes ?? DEFAULT_MAX_NODES, exceeded: false };
   const convert = (node: unknown, path: PathSegment[], key: string, depth: number): unknown => {
     if (budget.exceeded) return undefined;
-    if (--budget.nodes < 0 || depth > 200) {
+    if (--budget.nodes < 0 || depth > MAX_NESTING) {
       budget.exceeded = true;
       issues.push(
         issue('alias-limit', path, 'the document expands to too many nodes (an alias bomb?) or nests too deeply', {
-          expected: `at most ${options.maxNodes ?? DEFAULT_MAX_NODES} nodes and depth 200`,
+          expected: `at most ${options.maxNodes ?? DEFAULT_MAX_NODES} nodes and depth ${MAX_NESTING}`,
         }),
       );
       return undefined;

@@ -156,6 +156,21 @@ describe('fuzz: inputs chosen by hand', () => {
     expect(outcome.success).toBe(false);
   });
 
+  it('text nested thousands deep is refused before it is composed: alias-limit at its line and column, whatever stack the caller has left', () => {
+    const text = `x:\n  y: ${'['.repeat(5_000)}${']'.repeat(5_000)}\n`;
+    const atTop = safeParseRubric(text, { file: 'deep.yaml' });
+    // The same call with thousands of frames already on the stack gives the same answer.
+    const withFrames = (n: number): typeof atTop => (n === 0 ? safeParseRubric(text, { file: 'deep.yaml' }) : withFrames(n - 1));
+    const deepInStack = withFrames(5_000);
+    expect(atTop.success).toBe(false);
+    expect(deepInStack.success).toBe(false);
+    if (atTop.success || deepInStack.success) return;
+    expect(deepInStack.error.issues).toEqual(atTop.error.issues);
+    expect(atTop.error.issues).toHaveLength(1);
+    // Where the nesting passes the limit: under the mappings x and y, the 201st "[" after "  y: ".
+    expect(atTop.error.issues[0]).toMatchObject({ code: 'alias-limit', line: 2, column: 6 + 200 });
+  });
+
   it('sections nested 400 deep in a rubric object give a result or a RubricError', () => {
     const value = parseYamlValue(kpisText);
     expectContract(safeParseRubricObject(nestSections(value, 400)));
