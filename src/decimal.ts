@@ -190,6 +190,22 @@ export class Dec {
 /** The largest BigInt that converts to a double exactly and stays exact under %: 2^53 − 1. */
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** An integer count of 10^-places as the exact decimal string ("93.5"). */
+export function scaledText(x: number, scale: number, places: number): string {
+  if (scale === 1) return String(x);
+  const neg = x < 0;
+  const a = neg ? -x : x;
+  const int = Math.floor(a / scale);
+  let frac = a - int * scale;
+  if (frac === 0) return `${neg ? '-' : ''}${int}`;
+  let digits = places;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  return `${neg ? '-' : ''}${int}.${String(frac).padStart(digits, '0')}`;
+}
+
 function gcd(a: bigint, b: bigint): bigint {
   // Most scores are small fractions: Euclid on doubles is exact below 2^53 and far cheaper than on BigInts.
   if (a <= SAFE && b <= SAFE) {

@@ -18,6 +18,8 @@ import { plain } from './kinds/shared.js';
 export interface MemoEntry {
   parsed: unknown;
   points: Dec;
+  /** The points as a safe integer count of 10^-places (the rubric's rounding), when they are one. */
+  scaled: number | undefined;
   trace: ItemTrace;
 }
 

@@ -1,4 +1,4 @@
-import { Dec } from './decimal.js';
+import { Dec, scaledText } from './decimal.js';
 import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
@@ -246,22 +246,6 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   return plan;
 }
 
-/** An integer count of 10^-places as the exact decimal string ("93.5"). */
-function fixed(x: number, scale: number, places: number): string {
-  if (scale === 1) return String(x);
-  const neg = x < 0;
-  const a = neg ? -x : x;
-  const int = Math.floor(a / scale);
-  let frac = a - int * scale;
-  if (frac === 0) return `${neg ? '-' : ''}${int}`;
-  let digits = places;
-  while (frac % 10 === 0) {
-    frac /= 10;
-    digits--;
-  }
-  return `${neg ? '-' : ''}${int}.${String(frac).padStart(digits, '0')}`;
-}
-
 /** Whether totals-only scoring has an integer plan for this rubric (else it always takes the exact path). */
 export function hasFastPath(compiled: CompiledRubric): boolean {
   return planFor(compiled) !== null;
@@ -325,12 +309,12 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
   const { scale, places, texts } = plan;
   // Points repeat across records: each integer's text is made once per rubric.
   const s = (x: number): string => {
-    if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = fixed(x, scale, places));
-    return fixed(x, scale, places);
+    if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = scaledText(x, scale, places));
+    return scaledText(x, scale, places);
   };
   const ratioOf = (): string =>
     plan.ratioMul !== undefined && Number.isSafeInteger(total * plan.ratioMul)
-      ? fixed(total * plan.ratioMul, 10 ** (plan.ratioPlaces as number), plan.ratioPlaces as number)
+      ? scaledText(total * plan.ratioMul, 10 ** (plan.ratioPlaces as number), plan.ratioPlaces as number)
       : Dec.of(BigInt(total), BigInt(plan.maxScaled)).toString();
   const { ratioTexts } = plan;
   const ratioText = (): string | null =>
