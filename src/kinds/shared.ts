@@ -132,7 +132,7 @@ export const evidenceBoolean = z.boolean({
 export function plain(value: unknown): unknown {
   if (value instanceof Dec) return value.toString();
   // Lists in evidence are sets (levels, honours, projects): echo them in a canonical order.
-  if (Array.isArray(value)) return value.map(plain).sort(byJson);
+  if (Array.isArray(value)) return canonicalOrder(value.map(plain));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) out[key] = plain((value as Record<string, unknown>)[key]);
@@ -144,10 +144,13 @@ export function plain(value: unknown): unknown {
 /** A decimal in a reason: exact when it terminates, else four places and "…". */
 export const fmt = (d: Dec): string => d.toString(4);
 
-function byJson(a: unknown, b: unknown): number {
-  const x = JSON.stringify(a);
-  const y = JSON.stringify(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Elements sorted by their JSON text, each written once (not once per comparison); equal texts keep their order. */
+function canonicalOrder(elements: unknown[]): unknown[] {
+  if (elements.length < 2) return elements;
+  // JSON.stringify gives undefined for nothing a parsed evidence value holds; compared as strings all the same.
+  const keyed = elements.map((v) => ({ text: JSON.stringify(v) as string, v }));
+  keyed.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return keyed.map((k) => k.v);
 }
 
 /**
