@@ -15,18 +15,17 @@ import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { csvRecords, CsvEvidenceReader, type RowIssue } from './csv-evidence.js';
-import { Dec } from './decimal.js';
+import { Dec, scaledInteger } from './decimal.js';
 import { scoreOneItem } from './evaluate.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
-import { safeInteger } from './kinds/fast.js';
 import type { ScoreTotals } from './result.js';
 import { safeScoreTotals } from './totals.js';
 import type { Section } from './schema.js';
-import { placeIssues, readYaml } from './source.js';
+import { placeIssues, readYaml, withoutBom } from './source.js';
 
 export type BatchInput = 'csv' | 'jsonl' | 'dir';
 
@@ -147,10 +146,11 @@ function scorer(compiled: CompiledRubric, missing: MissingPolicy, trace: boolean
  * whether it was met.
  */
 export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'error'): (evidence: Record<string, unknown>) => ItemPoints[] {
-  const scale = 10 ** compiled.rubric.rounding.places;
+  const { places } = compiled.rubric.rounding;
+  const scale = 10 ** places;
   const scaleDec = Dec.int(scale);
   const scaled = (d: Dec): number | undefined => {
-    const v = safeInteger(d.mul(scaleDec));
+    const v = scaledInteger(d, places);
     return v !== undefined && v >= 0 ? v : undefined;
   };
   const exact = (item: ItemBase, raw: unknown): { scaled: number; met?: boolean } => {
@@ -257,7 +257,7 @@ async function* jsonlRows(compiled: CompiledRubric, file: string, score: Scorer,
   let line = 0;
   for await (const raw of lines) {
     line++;
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    const text = line === 1 ? withoutBom(raw) : raw;
     if (!text.trim()) continue;
     const at = { file, line };
     let value: unknown;

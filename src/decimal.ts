@@ -124,7 +124,7 @@ export class Dec {
   }
 
   private computePlaces(): number | undefined {
-    if (this.d <= SAFE) return placesOfSafe(Number(this.d));
+    if (this.d <= MAX_SAFE) return placesOfSafe(Number(this.d));
     let d = this.d;
     let twos = 0;
     let fives = 0;
@@ -188,7 +188,26 @@ export class Dec {
 }
 
 /** The largest BigInt that converts to a double exactly and stays exact under %: 2^53 − 1. */
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+export const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A BigInt as a JS number, when it lies within ±(2^53 − 1) where numbers are exact. */
+function safeNumber(n: bigint): number | undefined {
+  return n <= MAX_SAFE && n >= -MAX_SAFE ? Number(n) : undefined;
+}
+
+/** An integral decimal as a JS number, when it lies within ±(2^53 − 1). */
+export function safeInteger(d: Dec): number | undefined {
+  return d.d === 1n ? safeNumber(d.n) : undefined;
+}
+
+/**
+ * d × 10^places as a safe integer (points counted in the rubric's smallest
+ * unit), or undefined when that is not a whole number or not safe.
+ */
+export function scaledInteger(d: Dec, places: number): number | undefined {
+  const num = d.n * pow10(places);
+  return num % d.d === 0n ? safeNumber(num / d.d) : undefined;
+}
 
 /** An integer count of 10^-places as the exact decimal string ("93.5"). */
 export function scaledText(x: number, scale: number, places: number): string {
@@ -208,7 +227,7 @@ export function scaledText(x: number, scale: number, places: number): string {
 
 function gcd(a: bigint, b: bigint): bigint {
   // Most scores are small fractions: Euclid on doubles is exact below 2^53 and far cheaper than on BigInts.
-  if (a <= SAFE && b <= SAFE) {
+  if (a <= MAX_SAFE && b <= MAX_SAFE) {
     let x = Number(a);
     let y = Number(b);
     while (y !== 0) {

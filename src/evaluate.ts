@@ -1,5 +1,4 @@
-import { Dec, scaledText } from './decimal.js';
-import { safeInteger } from './kinds/fast.js';
+import { Dec, scaledInteger, scaledText } from './decimal.js';
 import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
 import type { AnyRuleKind, ItemBase, ItemTrace, Outcome } from './kinds/define.js';
 import { plain } from './kinds/shared.js';
@@ -46,8 +45,9 @@ interface Parsed {
   issues: Issue[];
   /** Items whose evidence was seen before: what scoring it gave. */
   hits: (MemoEntry | undefined)[];
-  /** Items to remember once scored, under their memo keys. */
-  misses: ({ memo: Map<string, MemoEntry>; key: string } | undefined)[];
+  /** The items' memos, and the key under which to remember an item once scored (a miss). */
+  memos: Map<string, MemoEntry>[];
+  missKeys: (string | undefined)[];
 }
 
 /** Checks evidence against every item's evidence schema, collecting every problem. */
@@ -69,14 +69,14 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
   const issues: Issue[] = [];
   const values = new Array<unknown>(items.length);
   const hits = new Array<MemoEntry | undefined>(items.length);
-  const misses = new Array<{ memo: Map<string, MemoEntry>; key: string } | undefined>(items.length);
-  const parsed: Parsed = { layout, values, issues, hits, misses };
+  const missKeys = new Array<string | undefined>(items.length);
+  const memos = rubricMemos(compiled, missing, items);
+  const parsed: Parsed = { layout, values, issues, hits, memos, missKeys };
   if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) {
     issues.push(issue('invalid-type', ['evidence'], `evidence is a mapping from item id to value, found ${describe(evidence)}`, { expected: 'a mapping', found: describe(evidence) }));
     return parsed;
   }
   const given = evidence as Record<string, unknown>;
-  const memos = rubricMemos(compiled, missing, items);
   // One pass over the record's own keys, each value to its item's slot: V8 reads a value in a for-in
   // loop without looking its key up, where reading 80 items by name costs a lookup each. Records
   // usually list items in rubric order, so the next slot is tried before the map.
@@ -114,8 +114,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
       continue;
     }
     const key = memoKey(value);
-    const memo = key === undefined ? undefined : memos[i];
-    const hit = key === undefined ? undefined : memo?.get(key);
+    const hit = key === undefined ? undefined : memos[i]?.get(key);
     if (hit) {
       values[i] = hit.parsed;
       hits[i] = hit;
@@ -124,7 +123,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
     const result = parseReporting(compiled.evidenceSchema(item, missing), value);
     if (result.success) {
       values[i] = result.data;
-      if (memo && key !== undefined) misses[i] = { memo, key };
+      missKeys[i] = key;
     } else issues.push(...fromZod(result.error.issues, ['evidence', id]));
   }
   return parsed;
@@ -192,7 +191,7 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
   return { trace, points, parts };
 }
 
-function evaluate(compiled: CompiledRubric, { layout, values, hits, misses }: Parsed, options: ScoreOptions): ScoreResult {
+function evaluate(compiled: CompiledRubric, { layout, values, hits, memos, missKeys }: Parsed, options: ScoreOptions): ScoreResult {
   const { rubric } = compiled;
   // Points by id, kept only when a gate reads an item's or a section's points.
   const gateSubjects = (rubric.gates ?? []).map((g) => g.subject);
@@ -204,8 +203,6 @@ function evaluate(compiled: CompiledRubric, { layout, values, hits, misses }: Pa
   // rounded to the rubric's places), exactly as Dec otherwise: a Dec per addition was a tenth of the time.
   const { places } = rubric.rounding;
   const scale = 10 ** places;
-  const scaleDec = Number.isSafeInteger(scale) ? Dec.int(scale) : undefined;
-  const toScaled = (d: Dec): number | undefined => (scaleDec ? safeInteger(d.mul(scaleDec)) : undefined);
   const fromScaled = (x: number): Dec => Dec.of(BigInt(x), BigInt(scale));
   const add = (acc: PointSum, int: number | undefined, dec: Dec | undefined): void => {
     if (acc.dec === undefined && int !== undefined) {
@@ -231,10 +228,10 @@ function evaluate(compiled: CompiledRubric, { layout, values, hits, misses }: Pa
       itemPoints.set(item.id, r.points);
       for (const [id, p] of r.parts) itemPoints.set(id, p);
     }
-    const int = toScaled(r.points);
-    const miss = misses[at];
+    const int = scaledInteger(r.points, places);
+    const key = missKeys[at];
     // An item that scored parts is not remembered: a hit would not give back the parts' points.
-    if (miss && r.parts.size === 0) remember(miss.memo, miss.key, { parsed: value, points: r.points, scaled: int, trace: r.trace });
+    if (key !== undefined && r.parts.size === 0) remember(memos[at] as Map<string, MemoEntry>, key, { parsed: value, points: r.points, scaled: int, trace: r.trace });
     return { trace: r.trace, points: r.points, int };
   };
 
@@ -261,7 +258,7 @@ function evaluate(compiled: CompiledRubric, { layout, values, hits, misses }: Pa
       }
       itemTraces.push(r.trace);
     }
-    const cap = section.cap ? capOf(section, toScaled) : undefined;
+    const cap = section.cap ? capOf(section, places) : undefined;
     if (section.cap && cap === undefined && acc.dec === undefined) acc.dec = fromScaled(acc.int);
     let points: string;
     let uncapped: string | undefined;
@@ -372,9 +369,9 @@ interface PointSum {
 /** Each section's cap in 10^-places (undefined: not a safe integer there), worked out once. */
 const caps = new WeakMap<Section, number | undefined>();
 
-function capOf(section: Section, toScaled: (d: Dec) => number | undefined): number | undefined {
+function capOf(section: Section, places: number): number | undefined {
   if (caps.has(section)) return caps.get(section);
-  const cap = toScaled(section.cap as Dec);
+  const cap = scaledInteger(section.cap as Dec, places);
   caps.set(section, cap);
   return cap;
 }

@@ -3,7 +3,7 @@ import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
 import { compose, placeComposed, type Resolver } from './extends.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, type ReadOptions, type SourceText } from './source.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, withoutBom, type ReadOptions, type SourceText } from './source.js';
 import { scanJson } from './json-text.js';
 import { validateMeaning } from './validate.js';
 import { fromZod, parseReporting } from './zod-issues.js';
@@ -102,7 +102,7 @@ export function parseRubricJson(text: string, options: LoadOptions = {}): Rubric
 }
 
 function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText }) | undefined {
-  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const text = withoutBom(rawText);
   // Three UTF-8 bytes at most per UTF-16 unit: under a third of the limit needs no counting.
   if (text.length * 3 > (options.maxBytes ?? DEFAULT_MAX_BYTES)) return undefined;
   let value: unknown;
@@ -112,8 +112,9 @@ function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubr
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value) || 'extends' in value) return undefined;
-  const scan = scanJson(text, REFUSED_KEYS, options.maxNodes ?? DEFAULT_MAX_NODES);
-  if (scan.refusedKey || scan.nodes > (options.maxNodes ?? DEFAULT_MAX_NODES)) return undefined;
+  const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
+  const scan = scanJson(text, REFUSED_KEYS, maxNodes);
+  if (scan.refusedKey || scan.nodes > maxNodes) return undefined;
   const result = safeParseRubricObject(value, options);
   if (!result.success) return undefined;
   // The lines, as the YAML reader would have counted them, for anything placed in this text later.

@@ -74,6 +74,9 @@ const STANDARD_TAGS = new Set([
 const segKey = (seg: PathSegment): string => (typeof seg === 'number' ? `\u0000n${seg}` : `\u0000s${seg}`);
 export const pathKey = (path: readonly PathSegment[]): string => path.map(segKey).join('');
 
+/** The text without a leading byte-order mark (editors on Windows write one). */
+export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
 /** A text to place issues in; its line counter is filled as the YAML parser reads it. */
 export function sourceText(text: string, file: string): SourceText {
   return { file, text, ranges: new Map(), lineCounter: new LineCounter() };
@@ -81,7 +84,7 @@ export function sourceText(text: string, file: string): SourceText {
 
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
   const file = options.file ?? '<input>';
-  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const text = withoutBom(rawText);
   const source = sourceText(text, file);
   const { lineCounter } = source;
   const issues: Issue[] = [];

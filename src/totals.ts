@@ -1,10 +1,10 @@
-import { Dec, scaledText } from './decimal.js';
+import { Dec, safeInteger, scaledInteger, scaledText } from './decimal.js';
 import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
-import { FAST_MAX_ENTRIES, safeInteger } from './kinds/fast.js';
+import { FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -121,7 +121,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const places = rubric.rounding.places;
   const scale = 10 ** places;
   const scaleDec = Dec.int(scale);
-  const scaled = (d: Dec): number | undefined => safeInteger(d.mul(scaleDec));
+  const scaled = (d: Dec): number | undefined => scaledInteger(d, places);
   // An item whose kind has no fast path, or whose evidence the fast path
   // declines (fractional hours, decimal strings…), is scored exactly on its own.
   const exactItem =
@@ -208,6 +208,8 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
     if ((g.reads === 'section' || g.reads === 'item') && g.index < 0) ok = false;
   }
   const maxWithBonusScaled = scaled(compiled.maxWithBonus);
+  // Texts are kept for the totals 0 … maxWithBonus, up to a million of them.
+  const textSlots = maxWithBonusScaled !== undefined && maxWithBonusScaled <= 1_000_000 ? maxWithBonusScaled + 1 : 0;
   // A fast-scored item holds at most FAST_MAX_ENTRIES entries (parts included), one more for its key.
   const walkFirst = compiled.allItems.size * (FAST_MAX_ENTRIES + 1) > MAX_ENTRIES;
   let ratioMul: number | undefined;
@@ -232,8 +234,8 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         walkFirst,
         itemIndex,
         keyOrder: { keys: items.map((it) => it.id), indices: items.map((_it, i) => i) },
-        texts: new Array<string | undefined>(maxWithBonusScaled !== undefined && maxWithBonusScaled <= 1_000_000 ? maxWithBonusScaled + 1 : 0),
-        ratioTexts: new Array<string | undefined>(maxWithBonusScaled !== undefined && maxWithBonusScaled <= 1_000_000 ? maxWithBonusScaled + 1 : 0),
+        texts: new Array<string | undefined>(textSlots),
+        ratioTexts: new Array<string | undefined>(textSlots),
         rubricRef: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
         maxText: compiled.max.toString(),
         maxWithBonusText: compiled.maxWithBonus.toString(),

@@ -1,4 +1,4 @@
-import { Dec } from '../decimal.js';
+import { Dec, MAX_SAFE } from '../decimal.js';
 import type { Range } from '../range.js';
 import type { FastScorer } from './define.js';
 
@@ -14,13 +14,6 @@ export function exactDouble(d: Dec): number | undefined {
   const x = d.toNumber();
   const back = Dec.fromNumber(x);
   return back && back.eq(d) ? x : undefined;
-}
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** An integral decimal as a JS number, when it lies within ±(2^53 − 1) where numbers are exact. */
-export function safeInteger(d: Dec): number | undefined {
-  return d.isInteger() && d.n <= MAX_SAFE && d.n >= -MAX_SAFE ? Number(d.n) : undefined;
 }
 
 /** A predicate on a number for a range, or undefined when a bound is not an exact double. */
