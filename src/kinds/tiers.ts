@@ -52,10 +52,10 @@ interface TiersWords {
   lowest: string;
 }
 
-const words = new WeakMap<TiersItem, TiersWords>();
+const wordsByItem = new WeakMap<TiersItem, TiersWords>();
 
 function wordsOf(item: TiersItem): TiersWords {
-  let w = words.get(item);
+  let w = wordsByItem.get(item);
   if (!w) {
     const quantities = new Map<string, { zh: string; unit: string; unitEn: string; derived: boolean }>();
     for (const id of [...Object.keys(item.measures), ...Object.keys(item.derived ?? {})]) {
@@ -67,7 +67,7 @@ function wordsOf(item: TiersItem): TiersWords {
     const conditions = item.tiers.map((t) => Object.entries(t.when));
     const conds = conditions.map((c) => c.map(([id, r]) => `${id} ${r.text}`).join(' & '));
     w = { quantities, conditions, conds, lowest: conds.join(' | ') };
-    words.set(item, w);
+    wordsByItem.set(item, w);
   }
   return w;
 }
