@@ -9,6 +9,7 @@ import type { Section } from './schema.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { memoKey, remember, rubricMemos, traceCopy, type MemoEntry } from './item-memo.js';
+import { KeyOrder } from './key-order.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -23,6 +24,7 @@ interface Layout {
   ids: string[];
   at: Map<ItemBase, number>;
   byId: Map<string, number>;
+  keyOrder: KeyOrder;
 }
 
 const layouts = new WeakMap<CompiledRubric, Layout>();
@@ -31,7 +33,8 @@ function layoutOf(compiled: CompiledRubric): Layout {
   let layout = layouts.get(compiled);
   if (!layout) {
     const items = [...compiled.items.values()];
-    layout = { items, ids: items.map((i) => i.id), at: new Map(items.map((item, i) => [item, i])), byId: new Map(items.map((item, i) => [item.id, i])) };
+    const byId = new Map(items.map((item, i) => [item.id, i]));
+    layout = { items, ids: items.map((i) => i.id), at: new Map(items.map((item, i) => [item, i])), byId, keyOrder: new KeyOrder(byId) };
     layouts.set(compiled, layout);
   }
   return layout;
@@ -78,21 +81,17 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
   }
   const given = evidence as Record<string, unknown>;
   // One pass over the record's own keys, each value to its item's slot: V8 reads a value in a for-in
-  // loop without looking its key up, where reading 80 items by name costs a lookup each. Records
-  // usually list items in rubric order, so the next slot is tried before the map.
+  // loop without looking its key up, where reading 80 items by name costs a lookup each.
   const read = new Array<unknown>(items.length);
   let unknown = false;
-  let next = 0;
+  let at = 0;
   for (const key in given) {
     if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
-    const i = ids[next] === key ? next : layout.byId.get(key);
-    if (i === undefined) {
-      unknown = true;
-      continue;
-    }
-    next = i + 1;
-    read[i] = given[key];
+    const i = layout.keyOrder.indexOf(key, at++);
+    if (i === undefined) unknown = true;
+    else read[i] = given[key];
   }
+  layout.keyOrder.learn(given);
   // Unknown keys are reported in sorted order; the sort is paid only when there is one.
   if (unknown) {
     for (const key of Object.keys(given).sort()) {

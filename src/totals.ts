@@ -5,6 +5,7 @@ import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
 import { FAST_MAX_ENTRIES } from './kinds/fast.js';
+import { KeyOrder } from './key-order.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -67,8 +68,8 @@ interface FastPlan {
    */
   walkFirst: boolean;
   itemIndex: Map<string, number>;
-  /** The key order of the last record scored, and the item index of each key (a cache; never changes a result). */
-  keyOrder: { keys: string[]; indices: number[] };
+  /** Finds each record key's item (see key-order.ts). */
+  keyOrder: KeyOrder;
   /** The decimal text of each integer 0 … maxWithBonus (filled as met). */
   texts: (string | undefined)[];
   /** The text of the ratio total ÷ max for each total 0 … maxWithBonus (filled as met). */
@@ -233,7 +234,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         maxScaled: maxScaled as number,
         walkFirst,
         itemIndex,
-        keyOrder: { keys: items.map((it) => it.id), indices: items.map((_it, i) => i) },
+        keyOrder: new KeyOrder(itemIndex),
         texts: new Array<string | undefined>(textSlots),
         ratioTexts: new Array<string | undefined>(textSlots),
         rubricRef: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
@@ -390,19 +391,12 @@ function readRecord(plan: FastPlan, given: Record<string, unknown>, itemPoints: 
   itemPoints.fill(Number.NaN);
   let walked = plan.walkFirst;
   let at = 0;
-  let reordered = false;
   // One pass over the evidence's own keys: an unknown key or an undefined value sends the record to the
-  // exact path, which reports it. Records usually share their key order, so the previous record's order
-  // finds each item by comparing one string before a map lookup.
+  // exact path, which reports it.
   for (const key in given) {
     if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
-    let i: number | undefined;
-    if (keyOrder.keys[at] === key) i = keyOrder.indices[at];
-    else {
-      reordered = true;
-      i = plan.itemIndex.get(key);
-      if (i === undefined) return false;
-    }
+    const i = keyOrder.indexOf(key, at);
+    if (i === undefined) return false;
     at++;
     const raw = given[key];
     if (raw === undefined) return false;
@@ -412,7 +406,7 @@ function readRecord(plan: FastPlan, given: Record<string, unknown>, itemPoints: 
       if (!zero) return false;
       p = 0;
     } else {
-      const item = items[i as number] as PlanItem;
+      const item = items[i] as PlanItem;
       if (raw === true && item.onTrue === item.onTrue) p = item.onTrue;
       else if (raw === false && item.onFalse === item.onFalse) p = item.onFalse;
       else {
@@ -429,12 +423,9 @@ function readRecord(plan: FastPlan, given: Record<string, unknown>, itemPoints: 
         if (p === undefined) return false;
       }
     }
-    itemPoints[i as number] = p;
+    itemPoints[i] = p;
   }
-  if (reordered) {
-    const keys = Object.keys(given);
-    plan.keyOrder = { keys, indices: keys.map((k) => plan.itemIndex.get(k) as number) };
-  }
+  keyOrder.learn(given);
   if (at !== items.length) {
     if (!zero) return false;
     for (let i = 0; i < items.length; i++) {
