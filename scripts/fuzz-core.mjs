@@ -30,6 +30,9 @@
  *   evidence-text  an evidence document as JSON or YAML text, mutated as
  *                  text, read by safeParseEvidence and scored.
  *
+ * Texts (rubric-text, evidence-text) are read twice, with the plain YAML
+ * reader and with yaml's parser alone: outcomes and issues must be the same.
+ *
  * Every outcome must be a result, or a RubricError whose issues each carry a
  * code from ISSUE_CODES, a path and a message. Anything else is a problem.
  */
@@ -780,6 +783,16 @@ export function runCase(corpus, c) {
     else if (codesOf(viaJson) !== codesOf(viaYaml)) problem('safeParseRubricJson', 'inconsistent', `issues ${codesOf(viaJson)} against ${codesOf(viaYaml)}`);
   };
 
+  // The plain YAML reader changes nothing: read again with yaml's parser alone, the outcome and every
+  // issue (code, path, message, file, line, column) are the same.
+  const plainAgrees = (step, first, again, describe) => {
+    if (!first) return;
+    const second = safe(`${step} (plainReader: false)`, again);
+    if (!second) return;
+    const outcome = (r) => (r.success ? describe(r.data) : JSON.stringify(r.error.issues.map((i) => [i.code, i.path, i.message, i.file, i.line, i.column])));
+    if (outcome(first) !== outcome(second)) problem(step, 'inconsistent', `the plain reader ${first.success ? 'reads' : 'refuses'} what yaml alone ${second.success ? 'reads' : 'refuses'}, or reports otherwise: ${outcome(first).slice(0, 300)} against ${outcome(second).slice(0, 300)}`);
+  };
+
   let input;
   try {
     input = caseInput(corpus, c);
@@ -794,6 +807,7 @@ export function runCase(corpus, c) {
       const overrides = c.type === 'rubric-text' && c.mutateParent && seed.file.startsWith('examples/') ? mutatedParents(corpus, c) : undefined;
       const options = { file: seed.file, resolve: corpus.resolver(overrides) };
       const parsed = input.text !== undefined ? safe('safeParseRubric', () => lib.safeParseRubric(input.text, options)) : safe('safeParseRubricObject', () => lib.safeParseRubricObject(input.value, options));
+      if (input.text !== undefined) plainAgrees('safeParseRubric', parsed, () => lib.safeParseRubric(input.text, { ...options, plainReader: false }), (rubric) => lib.rubricDigest(rubric));
       if (parsed?.success) compileAndScore(parsed.data, c.evidence);
       if (c.type === 'rubric-object') jsonAgrees(input.value, options);
       break;
@@ -803,6 +817,7 @@ export function runCase(corpus, c) {
       break;
     case 'evidence-text': {
       const parsed = safe('safeParseEvidence', () => lib.safeParseEvidence(input.text, { file: input.file }));
+      plainAgrees('safeParseEvidence', parsed, () => lib.safeParseEvidence(input.text, { file: input.file, plainReader: false }), (doc) => JSON.stringify(doc));
       if (parsed?.success) scoreBoth(seed.compiled, parsed.data.evidence, '');
       break;
     }
