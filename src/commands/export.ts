@@ -9,8 +9,8 @@ export const exportCommand: Command = {
 Reads and validates a rubric (following extends:) and prints it as JSON, or
 writes it to --out. The JSON validates to the same rubric with the same
 digest; parseRubricJson and every command read a .json rubric with
-JSON.parse, about ten times faster than the YAML parser (for browsers and
-services that load rubrics often). Source comments are not kept: each
+JSON.parse, with no YAML reader (for browsers and services that load
+rubrics often). Source comments are not kept: each
 item's clause, method and note are.
 
 Options:
