@@ -1,4 +1,4 @@
-import { plainScalar } from './yaml-scalar.js';
+import { coreValue, plainScalar } from './yaml-scalar.js';
 
 /**
  * A reader for the plain block-style YAML that rubrics, evidence and fixtures
@@ -71,6 +71,24 @@ const isQuiet = (line: string): boolean => {
 /** A block sequence entry starts at `at`: a dash followed by a space or the line's end. */
 const isEntry = (line: string, at: number): boolean => line.charCodeAt(at) === 45 /* - */ && (at + 1 === line.length || line.charCodeAt(at + 1) === 32);
 
+/**
+ * The keys of one mapping. yaml refuses a key equal to an earlier one by value
+ * (`1` and `1.0`, `null` and `~`); a quoted "1" and a plain 1 differ there but
+ * are one property here: both are left to yaml, as are refused keys.
+ */
+class KeySet {
+  private readonly names = new Set<string>();
+  private readonly values = new Set<unknown>();
+  constructor(private readonly refused: ReadonlySet<string>) {}
+
+  add(name: string, quoted: boolean): void {
+    const core = quoted ? { value: name } : coreValue(name);
+    if (!core || this.refused.has(name) || this.names.has(name) || this.values.has(core.value)) outside();
+    this.names.add(name);
+    this.values.add((core as { value: unknown }).value);
+  }
+}
+
 interface Anchored {
   value: unknown;
   /** Nodes in the value, and how many levels it nests below itself: an alias repeats both. */
@@ -129,10 +147,11 @@ class PlainReader {
   private mapping(indent: number, col: number, depth: number): Record<string, unknown> {
     this.count(depth);
     const out: Record<string, unknown> = {};
+    const keys = new KeySet(this.limits.refusedKeys);
     for (;;) {
       const line = this.lines[this.li] as string;
-      const { key, after } = this.key(line, col);
-      if (this.limits.refusedKeys.has(key) || Object.prototype.hasOwnProperty.call(out, key)) outside();
+      const { key, after, quoted } = this.key(line, col);
+      keys.add(key, quoted);
       out[key] = this.value(line, after, indent, depth + 1, true);
       if (!this.nextContent()) break;
       const next = this.lines[this.li] as string;
@@ -188,11 +207,12 @@ class PlainReader {
     return -1;
   }
 
-  private key(line: string, col: number): { key: string; after: number } {
+  private key(line: string, col: number): { key: string; after: number; quoted: boolean } {
     const c = line[col] as string;
+    const quoted = c === '"' || c === "'";
     let key: string;
     let colon: number;
-    if (c === '"' || c === "'") {
+    if (quoted) {
       const q = this.quoted(line, col);
       key = q.value;
       colon = q.end;
@@ -208,7 +228,7 @@ class PlainReader {
     if (col === 0 && (line.startsWith('---') || line.startsWith('...'))) outside();
     // yaml refuses implicit keys over 1 024 characters.
     if (key.length === 0 || colon - col > 1000) outside();
-    return { key, after: colon + 1 };
+    return { key, after: colon + 1, quoted };
   }
 
   /**
@@ -349,6 +369,7 @@ class PlainReader {
     const isMap = line[at] === '{';
     const close = isMap ? '}' : ']';
     const out: unknown[] | Record<string, unknown> = isMap ? {} : [];
+    const keys = new KeySet(this.limits.refusedKeys);
     let p = at + 1;
     // Past spaces, comments and line breaks: a line going on must be more indented than the collection's.
     const skip = () => {
@@ -367,7 +388,8 @@ class PlainReader {
       skip();
       if (isMap) {
         let key: string;
-        if (line[p] === '"' || line[p] === "'") {
+        const quoted = line[p] === '"' || line[p] === "'";
+        if (quoted) {
           const q = this.quoted(line, p);
           key = q.value;
           p = q.end;
@@ -380,7 +402,7 @@ class PlainReader {
         }
         if (line[p] !== ':' || line[p + 1] !== ' ' || key.length === 0) outside();
         p += 2;
-        if (this.limits.refusedKeys.has(key) || Object.prototype.hasOwnProperty.call(out, key)) outside();
+        keys.add(key, quoted);
         skip();
         const v = this.flowValue(line, p, indent, depth + 1);
         line = this.lines[this.li] as string;

@@ -29,13 +29,20 @@ const OTHER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.
 
 /**
  * A plain (unquoted) scalar's value under the core schema, as yaml 2 resolves
- * it (then kept exact by scalarValue); undefined for the forms left to yaml.
+ * it: what yaml compares to find a repeated key (`1` and `1.0` are one key, as
+ * are `null` and `~`). Undefined for the forms left to yaml.
  */
-export function plainScalar(text: string): { value: unknown } | undefined {
+export function coreValue(text: string): { value: unknown } | undefined {
   if (NULL.test(text)) return { value: null };
   if (BOOL.test(text)) return { value: text[0] === 't' || text[0] === 'T' };
   if (OTHER.test(text)) return undefined;
-  if (INT.test(text)) return { value: scalarValue(parseInt(text, 10), text) };
-  if (FLOAT_EXP.test(text) || FLOAT.test(text)) return { value: scalarValue(parseFloat(text), text) };
+  if (INT.test(text)) return { value: parseInt(text, 10) };
+  if (FLOAT_EXP.test(text) || FLOAT.test(text)) return { value: parseFloat(text) };
   return { value: text };
+}
+
+/** A plain scalar's value as the readers give it: the core schema's, numbers kept exact by scalarValue. */
+export function plainScalar(text: string): { value: unknown } | undefined {
+  const core = coreValue(text);
+  return core && typeof core.value === 'number' ? { value: scalarValue(core.value, text) } : core;
 }

@@ -164,13 +164,18 @@ function computeAll(lib: any, cases: PageCase[]): unknown {
       explainEn: lib.explain(result, { lang: 'en' }),
     });
   }
-  let error: unknown = null;
-  try {
-    lib.parseRubric('id: [unclosed\npionts: 1\n', { file: 'bad.yaml' });
-  } catch (e: any) {
-    error = { isRubricError: e instanceof lib.RubricError, name: e.name, codes: e.issues.map((i: any) => i.code), text: lib.formatIssues(e.issues, { sources: e.sources }) };
-  }
-  return { out, error, digest: lib.sha256('社区服务质量评价') };
+  const errorOf = (text: string): unknown => {
+    try {
+      lib.parseRubric(text, { file: 'bad.yaml' });
+      return null;
+    } catch (e: any) {
+      return { isRubricError: e instanceof lib.RubricError, name: e.name, codes: e.issues.map((i: any) => i.code), text: lib.formatIssues(e.issues, { sources: e.sources }) };
+    }
+  };
+  // Broken YAML goes to yaml's parser; plain YAML that fails validation is read plainly, and placed with yaml.
+  const error = errorOf('id: [unclosed\npionts: 1\n');
+  const placedError = errorOf('id: x\nversion: "1"\ntitle: { zh: 甲, en: A }\npionts: 1\n');
+  return { out, error, placedError, digest: lib.sha256('社区服务质量评价') };
 }
 
 function pageHtml(cases: PageCase[], importMap: Record<string, string>): string {
@@ -329,6 +334,10 @@ describe('a real browser', () => {
 
       expect(inBrowser.error).toEqual(inNode.error);
       expect(inBrowser.error.isRubricError).toBe(true);
+      expect(inBrowser.placedError).toEqual(inNode.placedError);
+      // Placed at the misspelt key, line 4, column 1, in the browser as in Node.
+      expect(inBrowser.placedError.codes).toContain('unknown-key');
+      expect(inBrowser.placedError.text).toContain('bad.yaml:4:1');
       expect(inBrowser.digest).toBe(inNode.digest);
       expect(inBrowser.out.length).toBe(cases.length);
       for (let i = 0; i < cases.length; i++) {

@@ -101,6 +101,10 @@ describe('the plain YAML reader', () => {
     ['a document marker', '---\na: 1\n'],
     ['a directive', '%YAML 1.2\n---\na: 1\n'],
     ['a repeated key', 'a: 1\na: 2\n'],
+    ['keys equal as numbers', '1: a\n1.0: b\n'],
+    ['keys equal as null', 'null: a\n~: b\n'],
+    ['keys equal as booleans in a flow mapping', 'a: { true: 1, True: 2 }\n'],
+    ['a quoted and a plain key of one name', '"1": a\n1: b\n'],
     ['a __proto__ key', '__proto__: 1\n'],
     ['a merge key', 'a: &x { b: 1 }\nc: { <<: *x }\n'],
     ['a plain scalar over two lines', 'a: one\n  two\n'],
@@ -170,7 +174,12 @@ describe('the plain YAML reader', () => {
   // digits and punctuation, decimals, booleans, null, nested lists and maps.
   // Spaces YAML does not trim (U+3000, U+00A0, U+2028, U+2029) and characters it does not take (U+0085) are in too.
   const text = fc.string({ unit: fc.constantFrom(...'ab zé社区 0123456789.-:#,[]{}\'"&*!|>?%@`~\\/\u3000\u00a0\u2028\u2029\u0085'.split('')), maxLength: 12 });
-  const key = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/), text.filter((k) => !REFUSED_KEYS.has(k) && k.trim() !== ''));
+  // Keys that read as numbers, null or booleans too: yaml writes them quoted, and edits unquote them.
+  const key = fc.oneof(
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/),
+    fc.constantFrom('1', '1.0', '01', '-0', '0', 'null', '~', 'true', 'True'),
+    text.filter((k) => !REFUSED_KEYS.has(k) && k.trim() !== ''),
+  );
   const scalar = fc.oneof(text, fc.boolean(), fc.constant(null), fc.integer({ min: -1000, max: 100000 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
   const { value } = fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
@@ -200,8 +209,10 @@ describe('the plain YAML reader', () => {
   it('declines, or agrees with yaml on, YAML written in every style and then edited at random', () => {
     const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.constantFrom('', ' ', '  ', '\n', '\n  ', ':', ': ', '#', ' #', '-', '- ', '"', "'", '{', '}', '[', ']', ',', '&a ', '*a', '|', '>-', '\t', '\\', '~', '0.1', 'x') });
     fc.assert(
-      fc.property(document, style, fc.array(edit, { maxLength: 4 }), (doc, options, edits) => {
+      // Sometimes every quote of one kind goes too: keys yaml quoted ("1", "null") then read as values.
+      fc.property(document, style, fc.array(edit, { maxLength: 4 }), fc.option(fc.constantFrom('"', "'"), { freq: 3 }), (doc, options, edits, unquote) => {
         let written = stringify(doc, options);
+        if (unquote) written = written.replaceAll(unquote, '');
         for (const e of edits) {
           const at = e.at % (written.length + 1);
           written = written.slice(0, at) + e.insert + written.slice(at + e.cut);
