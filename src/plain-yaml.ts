@@ -3,8 +3,8 @@ import { coreValue, plainScalar } from './yaml-scalar.js';
 /**
  * A reader for the plain block-style YAML that rubrics, evidence and fixtures
  * are written in: block mappings and sequences, plain and quoted scalars on
- * one line, flow collections on one line, `|` and `>` block scalars, comments,
- * and anchors on a value with aliases to them. It gives the value that the
+ * one line, flow collections (over lines too, each scalar on one line), `|`
+ * and `>` block scalars, comments, and anchors on a value with aliases to them. It gives the value that the
  * yaml-based reader (source.ts) gives for the same text, about ten times
  * faster, and keeps no positions.
  *
