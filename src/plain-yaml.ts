@@ -3,8 +3,9 @@ import { coreValue, plainScalar } from './yaml-scalar.js';
 /**
  * A reader for the plain block-style YAML that rubrics, evidence and fixtures
  * are written in: block mappings and sequences, plain and quoted scalars on
- * one line, flow collections (over lines too, each scalar on one line), `|`
- * and `>` block scalars, comments, and anchors on a value with aliases to them. It gives the value that the
+ * one line, flow collections (over lines too, each scalar on one line; so
+ * indented JSON too), `|` and `>` block scalars, comments, and anchors on a
+ * value with aliases to them. It gives the value that the
  * yaml-based reader (source.ts) gives for the same text, about ten times
  * faster, and keeps no positions.
  *
@@ -117,7 +118,9 @@ class PlainReader {
     if (!this.nextContent()) outside();
     const line = this.lines[this.li] as string;
     if (indentOf(line) !== 0) outside();
-    const value = isEntry(line, 0) ? this.sequence(0, 0) : this.mapping(0, 0, 0);
+    // A flow collection at the top (JSON written with spaces after its colons, as JSON.stringify(v, null, 2)
+    // writes it) has no parent to indent its lines past: -1.
+    const value = line[0] === '{' || line[0] === '[' ? this.flowLines(0, -1, 0) : isEntry(line, 0) ? this.sequence(0, 0) : this.mapping(0, 0, 0);
     if (this.nextContent()) outside();
     return value;
   }
@@ -227,7 +230,7 @@ class PlainReader {
     // At the line's start, --- and ... mark documents.
     if (col === 0 && (line.startsWith('---') || line.startsWith('...'))) outside();
     // yaml refuses implicit keys over 1 024 characters.
-    if (key.length === 0 || colon - col > 1000) outside();
+    if ((key.length === 0 && !quoted) || colon - col > 1000) outside();
     return { key, after: colon + 1, quoted };
   }
 
@@ -400,7 +403,7 @@ class PlainReader {
           while (p < line.length && !FLOW_STOP.has(line[p] as string) && !(line[p] === ':' && line[p + 1] === ' ') && !(line[p] === '#' && line[p - 1] === ' ')) p++;
           key = sliceTrimmed(line, start, p);
         }
-        if (line[p] !== ':' || line[p + 1] !== ' ' || key.length === 0) outside();
+        if (line[p] !== ':' || line[p + 1] !== ' ' || (key.length === 0 && !quoted)) outside();
         p += 2;
         keys.add(key, quoted);
         skip();

@@ -206,6 +206,20 @@ describe('the plain YAML reader', () => {
     );
   });
 
+  it('reads JSON as JSON.stringify indents it, to the value yaml and JSON.parse read', () => {
+    fc.assert(
+      fc.property(fc.oneof(document, fc.array(value, { maxLength: 4 })), (doc) => {
+        const written = JSON.stringify(doc, null, 2);
+        // JSON's escapes \b, \f and \r, and U+0085 (which JSON writes as it is), are left to yaml.
+        if (!/\\[bfr]|\u0085/.test(written)) expect(plain(written), written).toBeDefined();
+        expect(agrees(written), written).toBe(true);
+        const read = plain(written);
+        if (read) expect(JSON.stringify(read.value)).toBe(JSON.stringify(JSON.parse(written)));
+      }),
+      { numRuns: 500 * RUNS },
+    );
+  });
+
   it('declines, or agrees with yaml on, YAML written in every style and then edited at random', () => {
     const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.constantFrom('', ' ', '  ', '\n', '\n  ', ':', ': ', '#', ' #', '-', '- ', '"', "'", '{', '}', '[', ']', ',', '&a ', '*a', '|', '>-', '\t', '\\', '~', '0.1', 'x') });
     fc.assert(
