@@ -3,7 +3,7 @@ import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
 import { compose, placeComposed, type Resolver } from './extends.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, withoutBom, type ReadOptions, type SourceText } from './source.js';
+import { bytesOver, DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, withoutBom, type ReadOptions, type SourceText } from './source.js';
 import { scanJson } from './json-text.js';
 import { validateMeaning } from './validate.js';
 import { fromZod, parseReporting } from './zod-issues.js';
@@ -103,8 +103,7 @@ export function parseRubricJson(text: string, options: LoadOptions = {}): Rubric
 
 function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText }) | undefined {
   const text = withoutBom(rawText);
-  // Three UTF-8 bytes at most per UTF-16 unit: under a third of the limit needs no counting.
-  if (text.length * 3 > (options.maxBytes ?? DEFAULT_MAX_BYTES)) return undefined;
+  if (bytesOver(text, options.maxBytes ?? DEFAULT_MAX_BYTES) !== undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);

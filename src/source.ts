@@ -91,10 +91,9 @@ export function sourceText(text: string, file: string): SourceText {
 
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
   const text = withoutBom(rawText);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // Plain block-style text (nearly every rubric and evidence file) is read without yaml's parser; its
   // positions are needed only to place an issue, and are found then (see placedLater).
-  if (options.plainReader !== false && (text.length * 3 <= maxBytes || utf8Length(text) <= maxBytes)) {
+  if (options.plainReader !== false && bytesOver(text, options.maxBytes ?? DEFAULT_MAX_BYTES) === undefined) {
     const plain = readPlainYaml(text, { maxNodes: options.maxNodes ?? DEFAULT_MAX_NODES, maxNesting: MAX_NESTING, refusedKeys: REFUSED_KEYS });
     if (plain) return { value: plain.value, source: placedLater(text, options), issues: [] };
   }
@@ -125,8 +124,8 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
   const { lineCounter } = source;
   const issues: Issue[] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const bytes = text.length > maxBytes / 3 ? utf8Length(text) : text.length;
-  if (bytes > maxBytes) {
+  const bytes = bytesOver(text, maxBytes);
+  if (bytes !== undefined) {
     issues.push(
       issue('too-large', [], `the document is larger than the limit of ${maxBytes} bytes`, {
         expected: `at most ${maxBytes} bytes (UTF-8)`,
@@ -275,6 +274,17 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
   };
   const value = convert(doc.contents, [], '', 0);
   return { value, source, issues };
+}
+
+/**
+ * The text's size in UTF-8 bytes when it is over `maxBytes`, else undefined.
+ * A UTF-16 unit is at most three bytes, so a text under a third of the limit
+ * is not counted.
+ */
+export function bytesOver(text: string, maxBytes: number): number | undefined {
+  if (text.length * 3 <= maxBytes) return undefined;
+  const bytes = utf8Length(text);
+  return bytes > maxBytes ? bytes : undefined;
 }
 
 /** Bytes of the text in UTF-8, counted without encoding it. */
