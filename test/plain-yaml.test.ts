@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { readPlainYaml } from '../src/plain-yaml.js';
 import { DEFAULT_MAX_NODES, MAX_NESTING, readYaml, readYamlFully, REFUSED_KEYS } from '../src/source.js';
 import { safeParseRubric } from '../src/index.js';
+import { read, repoRoot } from './support/bundled.js';
 
 /** PLAIN_YAML_RUNS=50 multiplies the property runs for a long search (the suite runs 1×). */
 const RUNS = Number(process.env.PLAIN_YAML_RUNS ?? 1);
@@ -21,9 +22,8 @@ function agrees(text: string, limits = LIMITS): boolean {
   return full.issues.length === 0 && isDeepStrictEqual(fast.value, full.value) && JSON.stringify(fast.value) === JSON.stringify(full.value);
 }
 
-const root = new URL('..', import.meta.url);
 function yamlFiles(dir: string): string[] {
-  return readdirSync(new URL(dir, root), { recursive: true, encoding: 'utf8' })
+  return readdirSync(`${repoRoot}${dir}`, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => `${dir}/${f}`);
 }
@@ -34,7 +34,7 @@ describe('the plain YAML reader', () => {
   it('reads every YAML file in the repository, to the value yaml reads', () => {
     expect(files.length).toBeGreaterThan(30);
     for (const file of files) {
-      const text = readFileSync(new URL(file, root), 'utf8');
+      const text = read(file);
       const fast = plain(text);
       expect(fast, `${file} is left to yaml`).toBeDefined();
       expect(agrees(text), file).toBe(true);
@@ -155,7 +155,7 @@ describe('the plain YAML reader', () => {
   });
 
   it('finds positions when an issue needs them, as yaml gives them', () => {
-    const text = readFileSync(new URL('rubrics/jiangxi-db36-t-1609-2022.yaml', root), 'utf8');
+    const text = read('rubrics/jiangxi-db36-t-1609-2022.yaml');
     expect(plain(text)).toBeDefined();
     const fast = readYaml(text);
     const full = readYamlFully(text);
