@@ -3,8 +3,14 @@
  * checking that all agree on every total: shequ-rubric totals only, with the
  * full trace, a hand-written integer scorer, and json-rules-engine. Also
  * loading + validating + compiling the rubric.
+ *
+ * Each way of delivering records (JSON-parsed, built key by key) is timed in
+ * a process of its own: V8 tunes property reads to the objects a process has
+ * seen, and a service sees one kind. The load timings run in a third.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { compile, exportRubric, parseRubric, parseRubricJson, score, scoreTotals } from '../src/index.js';
 import { generateRecords } from './generate.js';
@@ -26,12 +32,19 @@ function time(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-async function main() {
-  const records = generateRecords(N);
+const row = (name: string, perSec: number, base: number, target?: string) =>
+  `${name.padEnd(36)} ${Math.round(perSec).toLocaleString('en').padStart(12)} /s   ${(perSec / base).toFixed(3).padStart(8)} × hand-written${target ? `   ${target}` : ''}`;
+
+/** Scores the records delivered one way, checking agreement first, and prints the rates. */
+async function timeRecords(source: 'json' | 'built') {
+  const built = generateRecords(N);
+  // As JSON.parse gives them (how a service or a file delivers evidence), or as the generator built them
+  // key by key, which leaves V8 objects of 80 keys in dictionary mode, where every property read is a hash lookup.
+  const records = source === 'json' ? (JSON.parse(JSON.stringify(built)) as typeof built) : built;
   const compiled = compile(parseRubric(rubricText));
 
   // 1. Every scorer agrees on every total before anything is timed.
-  const engine = buildEngine();
+  const engine = source === 'json' ? buildEngine() : undefined;
   let checked = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
@@ -43,65 +56,64 @@ async function main() {
     if (hundredths(totals.total) !== hand.total || totals.total !== full.total || totals.grade?.id !== hand.stars || full.grade?.id !== hand.stars) {
       throw new Error(`record ${i}: totals ${totals.total} ${totals.grade?.id}, full ${full.total}, hand-written ${hand.total / 100} ${hand.stars}`);
     }
-    if (i < JRE_RECORDS) {
+    if (engine && i < JRE_RECORDS) {
       const jre = await scoreWithEngine(engine, r);
       if (jre !== hand.total) throw new Error(`record ${i}: json-rules-engine ${jre / 100}, hand-written ${hand.total / 100}`);
     }
     checked++;
   }
 
-  // 2. Throughput, median of rounds, after a warm-up round each. Records come two ways: as JSON.parse
-  // gives them (how a service or a file delivers evidence), and as the generator built them key by key,
-  // which leaves V8 objects of 80 keys in dictionary mode, where every property read is a hash lookup.
-  // Each rate is the median round; the fastest round is kept too (by the scorer's name): on a shared
-  // machine it is the one least disturbed by neighbours.
-  const fastest = new Map<string, number>();
-  const rate = (fn: () => void, n: number, name?: string) => {
+  // 2. Throughput: each rate is the median of rounds, after a warm-up round; the fastest round is kept
+  // too: on a shared machine it is the one least disturbed by neighbours.
+  const rate = (fn: () => void) => {
     fn();
     const rounds = Array.from({ length: ROUNDS }, () => time(fn));
-    if (name) fastest.set(name, (n / Math.min(...rounds)) * 1000);
-    return (n / median(rounds)) * 1000;
+    return { median: (N / median(rounds)) * 1000, fastest: (N / Math.min(...rounds)) * 1000 };
   };
   let sink = 0;
-  const parsed = JSON.parse(JSON.stringify(records)) as typeof records;
-  const throughput = (set: typeof records, tag?: string) => ({
-    hand: rate(
-      () => {
-        for (const r of set) sink += scoreDb36(r).total;
-      },
-      N,
-      tag && 'hand',
-    ),
-    checkedHand: rate(() => {
-      for (const r of set) sink += scoreDb36Checked(r)?.total ?? 0;
-    }, N),
-    totalsOnly: rate(
-      () => {
-        for (const r of set) sink += scoreTotals(compiled, r).total.length;
-      },
-      N,
-      tag && 'totals',
-    ),
-    fullTrace: rate(
-      () => {
-        for (const r of set) sink += score(compiled, r).total.length;
-      },
-      N,
-      tag && 'trace',
-    ),
+  const hand = rate(() => {
+    for (const r of records) sink += scoreDb36(r).total;
   });
-  const fromJson = throughput(parsed, 'json');
-  const keyByKey = throughput(records);
-  const { hand, totalsOnly, fullTrace } = fromJson;
-  const jreRecords = records.slice(0, JRE_RECORDS);
-  await Promise.all(jreRecords.slice(0, 200).map((r) => scoreWithEngine(engine, r)));
-  const t0 = process.hrtime.bigint();
-  for (const r of jreRecords) sink += await scoreWithEngine(engine, r);
-  const jre = (JRE_RECORDS / (Number(process.hrtime.bigint() - t0) / 1e6)) * 1000;
+  const checkedHand = rate(() => {
+    for (const r of records) sink += scoreDb36Checked(r)?.total ?? 0;
+  });
+  const totalsOnly = rate(() => {
+    for (const r of records) sink += scoreTotals(compiled, r).total.length;
+  });
+  const fullTrace = rate(() => {
+    for (const r of records) sink += score(compiled, r).total.length;
+  });
+  let jre: number | undefined;
+  if (engine) {
+    const jreRecords = records.slice(0, JRE_RECORDS);
+    await Promise.all(jreRecords.slice(0, 200).map((r) => scoreWithEngine(engine, r)));
+    const t0 = process.hrtime.bigint();
+    for (const r of jreRecords) sink += await scoreWithEngine(engine, r);
+    jre = (JRE_RECORDS / (Number(process.hrtime.bigint() - t0) / 1e6)) * 1000;
+  }
 
-  // 3. Loading + validating + compiling DB36, after warm-up: from its YAML (read by the plain reader, and
-  // for comparison by yaml 2's parser alone), and from its JSON export (what `shequ-rubric export` writes
-  // and dist/rubrics ships), read with JSON.parse.
+  const base = hand.median;
+  console.log(source === 'json' ? 'records as JSON.parse gives them:' : 'records built key by key (V8 dictionary-mode objects):');
+  console.log(`  (${checked.toLocaleString('en')} totals agreeing before timing)`);
+  console.log(row('hand-written integer scorer', base, base));
+  console.log(row('hand-written, checking its input', checkedHand.median, base));
+  const totalsTarget = `target ≥ 1.0 × hand-written: ${totalsOnly.median / base >= 1 ? 'met' : 'not met'}; ${(totalsOnly.median / checkedHand.median).toFixed(3)} × the checking one`;
+  console.log(row('shequ-rubric, totals only', totalsOnly.median, base, totalsTarget));
+  console.log(row('shequ-rubric, full trace', fullTrace.median, base, `target ≥ 0.5 × hand-written: ${fullTrace.median / base >= 0.5 ? 'met' : 'not met'}`));
+  if (jre !== undefined) console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records)`, jre, base));
+  const [fh, ft, fx] = [hand.fastest, totalsOnly.fastest, fullTrace.fastest];
+  console.log(
+    `  fastest of ${ROUNDS} rounds: hand-written ${Math.round(fh).toLocaleString('en')} /s, totals only ${Math.round(ft).toLocaleString('en')} /s (${(ft / fh).toFixed(3)} ×), full trace ${Math.round(fx).toLocaleString('en')} /s (${(fx / fh).toFixed(3)} ×)`,
+  );
+  if (jre !== undefined) console.log(`  shequ-rubric totals only ÷ json-rules-engine: ${(totalsOnly.median / jre).toFixed(1)} × (target ≥ 300: ${totalsOnly.median / jre >= 300 ? 'met' : 'not met'})`);
+  console.log('');
+  if (sink === -1) console.log(sink);
+}
+
+/** Loading + validating + compiling DB36, after warm-up. */
+function timeLoading() {
+  // From its YAML (read by the plain reader, and for comparison by yaml 2's parser alone), and from its
+  // JSON export (what `shequ-rubric export` writes and dist/rubrics ships), read with JSON.parse.
   const rubricJson = JSON.stringify(exportRubric(rubricText), null, 2);
   const loadTime = (load: () => unknown) => {
     for (let i = 0; i < 30; i++) load();
@@ -110,31 +122,26 @@ async function main() {
   const load = loadTime(() => compile(parseRubric(rubricText)));
   const loadYamlOnly = loadTime(() => compile(parseRubric(rubricText, { plainReader: false })));
   const loadJson = loadTime(() => compile(parseRubricJson(rubricJson)));
-
-  const row = (name: string, perSec: number, base: number, target?: string) =>
-    `${name.padEnd(36)} ${Math.round(perSec).toLocaleString('en').padStart(12)} /s   ${(perSec / base).toFixed(3).padStart(8)} × hand-written${target ? `   ${target}` : ''}`;
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`DB36/T 1609—2022, ${N.toLocaleString('en')} generated communities (seed 20221623), all ${checked.toLocaleString('en')} totals agreeing before timing`);
-  console.log(`machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
-  console.log('records as JSON.parse gives them:');
-  console.log(row('hand-written integer scorer', hand, hand));
-  console.log(row('hand-written, checking its input', fromJson.checkedHand, hand));
-  console.log(row('shequ-rubric, totals only', totalsOnly, hand, `target ≥ 1.0 × hand-written: ${totalsOnly / hand >= 1 ? 'met' : 'not met'}; ${(totalsOnly / fromJson.checkedHand).toFixed(3)} × the checking one`));
-  console.log(row('shequ-rubric, full trace', fullTrace, hand, `target ≥ 0.5 × hand-written: ${fullTrace / hand >= 0.5 ? 'met' : 'not met'}`));
-  console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records)`, jre, hand));
-  console.log('\nrecords built key by key (V8 dictionary-mode objects):');
-  console.log(row('hand-written integer scorer', keyByKey.hand, keyByKey.hand));
-  console.log(row('hand-written, checking its input', keyByKey.checkedHand, keyByKey.hand));
-  console.log(row('shequ-rubric, totals only', keyByKey.totalsOnly, keyByKey.hand, `${(keyByKey.totalsOnly / keyByKey.checkedHand).toFixed(3)} × the checking one`));
-  console.log(row('shequ-rubric, full trace', keyByKey.fullTrace, keyByKey.hand));
-  const [fh, ft, fx] = [fastest.get('hand') as number, fastest.get('totals') as number, fastest.get('trace') as number];
-  console.log(`\nfastest of ${ROUNDS} rounds (JSON-parsed): hand-written ${Math.round(fh).toLocaleString('en')} /s, totals only ${Math.round(ft).toLocaleString('en')} /s (${(ft / fh).toFixed(3)} ×), full trace ${Math.round(fx).toLocaleString('en')} /s (${(fx / fh).toFixed(3)} ×)`);
-  console.log(`\nshequ-rubric totals only ÷ json-rules-engine: ${(totalsOnly / jre).toFixed(1)} × (target ≥ 300: ${totalsOnly / jre >= 300 ? 'met' : 'not met'})`);
   console.log(`load + validate + compile DB36 (median of 100 after warm-up), target < 10 ms:`);
   console.log(`  from its YAML (${Math.round(rubricText.length / 1000)} K characters):        ${load.toFixed(2).padStart(6)} ms (${load < 10 ? 'met' : 'not met'})`);
   console.log(`    the same with yaml 2's parser alone (plainReader: false): ${loadYamlOnly.toFixed(2)} ms`);
   console.log(`  from its JSON export (${Math.round(rubricJson.length / 1000)} K characters): ${loadJson.toFixed(2).padStart(6)} ms (${loadJson < 10 ? 'met' : 'not met'})`);
-  if (sink === -1) console.log(sink);
+}
+
+async function main() {
+  const part = process.argv[2];
+  if (part === 'json' || part === 'built') return timeRecords(part);
+  if (part === 'load') return timeLoading();
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`DB36/T 1609—2022, ${N.toLocaleString('en')} generated communities (seed 20221623)`);
+  console.log(`machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+  for (const p of ['json', 'built', 'load']) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), p], { stdio: 'inherit' });
+    if (child.status !== 0) {
+      process.exitCode = child.status ?? 1;
+      return;
+    }
+  }
 }
 
 main().catch((e: unknown) => {

@@ -24,12 +24,21 @@ export interface CompiledRubric {
   readonly maxWithBonus: Dec;
   /** The rubric's content digest ("sha256:…", see digest.ts), computed once, on first use. */
   readonly digest: string;
+  /** Whether totals scoring was asked to generate no code (CompileOptions.jitless). */
+  readonly jitless: boolean;
   maxOf(item: ItemBase): Dec;
   evidenceSchema(item: ItemBase, missing: MissingPolicy): z.ZodType;
 }
 
 export interface CompileOptions {
   kinds?: readonly AnyRuleKind[];
+  /**
+   * Generate no code for totals scoring (`new Function`), as where a
+   * Content-Security-Policy forbids it. Without it, code is generated where
+   * the realm allows and closures are used where it does not; both give the
+   * same totals.
+   */
+  jitless?: boolean;
 }
 
 export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledRubric {
@@ -95,6 +104,7 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
       digest ??= rubricDigest(rubric);
       return digest;
     },
+    jitless: options.jitless === true,
     maxOf,
     evidenceSchema,
   };

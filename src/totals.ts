@@ -4,11 +4,12 @@ import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
-import { FAST_MAX_ENTRIES } from './kinds/fast.js';
+import { FAST_MAX_ENTRIES, fieldReader } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
+import { generateReader, generateTally, type RecordReader, type SectionList, type Tally } from './totals-codegen.js';
 
 /**
  * Totals-only scoring: the same numbers as `score`, without the trace. Each
@@ -70,6 +71,14 @@ interface FastPlan {
   itemIndex: Map<string, number>;
   /** Finds each record key's item (see key-order.ts). */
   keyOrder: KeyOrder;
+  /** The reader generated for this rubric, where code can be generated. */
+  reader: RecordReader | undefined;
+  generated: { tally: Tally; list: SectionList } | undefined;
+  text: (x: number) => string;
+  /** Item and section points of the record being scored (busy while they are in use). */
+  itemScratch: number[];
+  sectionScratch: number[];
+  busy: boolean;
   /** The decimal text of each integer 0 … maxWithBonus (filled as met). */
   texts: (string | undefined)[];
   /** The text of the ratio total ÷ max for each total 0 … maxWithBonus (filled as met). */
@@ -123,6 +132,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const scale = 10 ** places;
   const scaleDec = Dec.int(scale);
   const scaled = (d: Dec): number | undefined => scaledInteger(d, places);
+  const generateCode = !compiled.jitless && !process.env.NOGEN;
   // An item whose kind has no fast path, or whose evidence the fast path
   // declines (fractional hours, decimal strings…), is scored exactly on its own.
   const exactItem =
@@ -135,7 +145,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const fastCache = new Map<ItemBase, FastScorer | undefined>();
   const fastFor = (item: ItemBase): FastScorer | undefined => {
     if (fastCache.has(item)) return fastCache.get(item);
-    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor });
+    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor, fields: (keys) => fieldReader(keys, generateCode) });
     fastCache.set(item, fast);
     return fast;
   };
@@ -235,6 +245,12 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         walkFirst,
         itemIndex,
         keyOrder: new KeyOrder(itemIndex),
+        reader: !generateCode ? undefined : generateReader(items, walkFirst, (r) => tooDeep(r, MAX_DEPTH) !== undefined, (r, zero, points) => readRecord(plan as FastPlan, r as Record<string, unknown>, points, zero)),
+        generated: !generateCode ? undefined : generateTally(flat, postOrder),
+        text: (x) => textOf(plan as FastPlan, x),
+        itemScratch: items.map(() => 0),
+        sectionScratch: [...flat.map(() => 0), 0, 0],
+        busy: false,
         texts: new Array<string | undefined>(textSlots),
         ratioTexts: new Array<string | undefined>(textSlots),
         rubricRef: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
@@ -288,14 +304,38 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
   if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) return undefined;
   const given = evidence as Record<string, unknown>;
   const zero = options.missing === 'zero';
-  const { items, flat, postOrder } = plan;
-  const itemPoints = new Array<number>(items.length);
-  if (!readRecord(plan, given, itemPoints, zero)) return undefined;
+  const { items, flat } = plan;
+  // The plan's arrays are reused; a call made while they are in use (a getter in the evidence scoring
+  // again) gets its own.
+  const reuse = !plan.busy;
+  const itemPoints = reuse ? plan.itemScratch : new Array<number>(items.length);
+  plan.busy = true;
+  try {
+    return totalsFrom(compiled, plan, given, options, zero, itemPoints, reuse ? plan.sectionScratch : new Array<number>(flat.length + 2));
+  } finally {
+    if (reuse) plan.busy = false;
+  }
+}
 
-  const sectionPoints = new Array<number>(flat.length);
+function totalsFrom(
+  compiled: CompiledRubric,
+  plan: FastPlan,
+  given: Record<string, unknown>,
+  options: ScoreOptions,
+  zero: boolean,
+  itemPoints: number[],
+  sectionPoints: number[],
+): ScoreTotals | undefined {
+  const { flat, postOrder } = plan;
+  if (!(plan.reader ? plan.reader(given, zero, itemPoints) : readRecord(plan, given, itemPoints, zero))) return undefined;
+
   let base = 0;
   let bonus = 0;
-  for (let k = 0; k < postOrder.length; k++) {
+  if (plan.generated) {
+    plan.generated.tally(itemPoints, sectionPoints);
+    base = sectionPoints[flat.length] as number;
+    bonus = sectionPoints[flat.length + 1] as number;
+  } else for (let k = 0; k < postOrder.length; k++) {
     const at = postOrder[k] as number;
     const f = flat[at] as FlatSection;
     let sum = 0;
@@ -309,19 +349,6 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
     }
   }
   const total = base + bonus;
-  const { scale, places, texts } = plan;
-  // Points repeat across records: each integer's text is made once per rubric.
-  const s = (x: number): string => {
-    if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = scaledText(x, scale, places));
-    return scaledText(x, scale, places);
-  };
-  const ratioOf = (): string =>
-    plan.ratioMul !== undefined && Number.isSafeInteger(total * plan.ratioMul)
-      ? scaledText(total * plan.ratioMul, 10 ** (plan.ratioPlaces as number), plan.ratioPlaces as number)
-      : Dec.of(BigInt(total), BigInt(plan.maxScaled)).toString();
-  const { ratioTexts } = plan;
-  const ratioText = (): string | null =>
-    plan.maxScaled === 0 ? null : total >= 0 && total < ratioTexts.length ? (ratioTexts[total] ?? (ratioTexts[total] = ratioOf())) : ratioOf();
 
   const gates: GateResult[] = [];
   let blocked: (typeof plan.gates)[number]['gate'] | undefined;
@@ -333,7 +360,7 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
       const x =
         reads === 'total' || reads === 'ratio' ? total : reads === 'base' ? base : reads === 'bonus' ? bonus : reads === 'section' ? (sectionPoints[g.index] as number) : (itemPoints[g.index] as number);
       passed = g.test(x);
-      value = reads === 'ratio' ? ratioText() : s(x);
+      value = reads === 'ratio' ? ratioTextOf(plan, total) : textOf(plan, x);
     } else {
       // A gate on a measured value: read it exactly through the kind.
       const item = compiled.items.get(g.itemId as string);
@@ -362,22 +389,48 @@ function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown,
       }
     }
   }
-  const sections = new Array<{ id: string; points: string }>(flat.length);
-  for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: s(sectionPoints[i] as number) };
+  let sections: { id: string; points: string }[];
+  if (plan.generated) sections = plan.generated.list(sectionPoints, plan.texts, plan.text);
+  else {
+    sections = new Array<{ id: string; points: string }>(flat.length);
+    for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: textOf(plan, sectionPoints[i] as number) };
+  }
   return {
     rubric: { id: plan.rubricRef.id, version: plan.rubricRef.version, title: plan.rubricRef.title, digest: plan.rubricRef.digest },
     ...(options.community !== undefined ? { community: plain(options.community) } : {}),
-    total: s(total),
-    base: s(base),
-    bonus: s(bonus),
+    total: textOf(plan, total),
+    base: textOf(plan, base),
+    bonus: textOf(plan, bonus),
     max: plan.maxText,
     maxWithBonus: plan.maxWithBonusText,
-    ratio: ratioText(),
+    ratio: ratioTextOf(plan, total),
     rated: !blocked,
     grade,
     gates,
     sections,
   };
+}
+
+/** The decimal text of x / scale; points repeat across records, so each is made once per rubric. */
+function textOf(plan: FastPlan, x: number): string {
+  const { texts } = plan;
+  if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = scaledText(x, plan.scale, plan.places));
+  return scaledText(x, plan.scale, plan.places);
+}
+
+/** The text of total ÷ max (null when max is 0), made once per total. */
+function ratioTextOf(plan: FastPlan, total: number): string | null {
+  if (plan.maxScaled === 0) return null;
+  const { ratioTexts } = plan;
+  if (total >= 0 && total < ratioTexts.length) return ratioTexts[total] ?? (ratioTexts[total] = ratioOf(plan, total));
+  return ratioOf(plan, total);
+}
+
+function ratioOf(plan: FastPlan, total: number): string {
+  const { ratioMul, ratioPlaces } = plan;
+  return ratioMul !== undefined && ratioPlaces !== undefined && Number.isSafeInteger(total * ratioMul)
+    ? scaledText(total * ratioMul, 10 ** ratioPlaces, ratioPlaces)
+    : Dec.of(BigInt(total), BigInt(plan.maxScaled)).toString();
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { FieldReader } from './fast.js';
 import type { z } from 'zod';
 import type { Dec } from '../decimal.js';
 import type { Issue } from '../issues.js';
@@ -128,6 +129,8 @@ export interface FastContext {
   scaled(d: Dec): number | undefined;
   /** The fast scorer of a part (for kinds with parts). */
   fastFor(part: ItemBase): FastScorer | undefined;
+  /** A reader of objects with exactly these keys into an array (generated code where allowed; see fast.ts). */
+  fields(keys: readonly string[]): FieldReader;
 }
 
 /** Declares a rule kind; the identity function that gives the kind its types. */

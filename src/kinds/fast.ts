@@ -1,5 +1,6 @@
 import { Dec, MAX_SAFE } from '../decimal.js';
 import type { Range } from '../range.js';
+import { generate, stringLiteral } from '../codegen.js';
 import type { FastScorer } from './define.js';
 
 /**
@@ -98,6 +99,36 @@ export function exactObject(v: unknown, keys: readonly string[]): Record<string,
     n++;
   }
   return n === keys.length ? o : undefined;
+}
+
+/**
+ * Reads a plain object with exactly these own enumerable keys into
+ * out[0 …], in the keys' order, unchecked; false for anything else (as
+ * exactObject decides).
+ */
+export type FieldReader = (raw: unknown, out: unknown[]) => boolean;
+
+/** A field reader for these keys: generated code that reads each key by name where it may be (see codegen.ts). */
+export function fieldReader(keys: readonly string[], generateCode: boolean): FieldReader {
+  const loop: FieldReader = (raw, out) => {
+    const o = exactObject(raw, keys);
+    if (!o) return false;
+    for (let i = 0; i < keys.length; i++) out[i] = o[keys[i] as string];
+    return true;
+  };
+  if (!generateCode || keys.length > FAST_MAX_ENTRIES || new Set(keys).size !== keys.length) return loop;
+  const known = keys.length <= 8 ? keys.map((k) => `k === ${stringLiteral(k)}`).join(' || ') || 'false' : 'names.has(k)';
+  const body = [
+    'return function readFields(v, out) {',
+    '  if (v === null || typeof v !== "object" || isArray(v)) return false;',
+    '  let n = 0;',
+    `  for (const k in v) { if (!hasOwn.call(v, k)) continue; if (!(${known})) return false; n++; }`,
+    `  if (n !== ${keys.length}) return false;`,
+    ...keys.map((k, i) => `  out[${i}] = v[${stringLiteral(k)}];`),
+    '  return true;',
+    '};',
+  ].join('\n');
+  return generate<FieldReader>({ isArray: Array.isArray, hasOwn: Object.prototype.hasOwnProperty, names: new Set(keys) }, body) ?? loop;
 }
 
 /** Whether every own enumerable key of an object is one of these (checked without allocating). */

@@ -4,7 +4,7 @@ import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
-import { exactDouble, exactObject, plainNumber, rangeTest, ratioTest } from './fast.js';
+import { exactDouble, plainNumber, rangeTest, ratioTest } from './fast.js';
 
 const derivedSpec = z.strictObject({
   zh: z.string().min(1),
@@ -150,13 +150,17 @@ export const tiers = defineRuleKind<TiersItem, Values>({
     return z.union([quantity(spec).transform((v) => ({ [sole]: v }) as Values), object]) as unknown as z.ZodType<Values>;
   },
   fast(item, ctx) {
-    const measures = Object.entries(item.measures).map(([id, spec]) => {
+    const ids = Object.keys(item.measures);
+    const at = new Map(ids.map((id, i) => [id, i]));
+    const measures = ids.map((id) => {
+      const spec = item.measures[id] as MeasureSpec;
       const max = spec.max ? exactDouble(spec.max) : undefined;
-      return { id, integer: spec.integer, max, atMost: spec.atMost, badMax: spec.max !== undefined && max === undefined };
+      const atMost = spec.atMost === undefined ? -1 : (at.get(spec.atMost) ?? -2);
+      return { integer: spec.integer, max, atMost, bad: (spec.max !== undefined && max === undefined) || atMost === -2 };
     });
-    if (measures.some((m) => m.badMax)) return undefined;
-    const ids = measures.map((m) => m.id);
-    type Test = (v: Record<string, number>) => boolean | undefined;
+    if (measures.some((m) => m.bad)) return undefined;
+    // Values are read by index into one array: the tests below are on plain numbers, no property reads.
+    type Test = (v: readonly number[]) => boolean | undefined;
     const tiers: { points: number; tests: Test[] }[] = [];
     for (const tier of item.tiers) {
       const points = ctx.scaled(tier.points);
@@ -166,8 +170,9 @@ export const tiers = defineRuleKind<TiersItem, Values>({
         const derived = item.derived?.[q];
         if (derived) {
           const test = ratioTest(range, derived.scale ?? Dec.ONE);
-          if (!test) return undefined;
-          const [num, den] = derived.ratio;
+          const num = at.get(derived.ratio[0]);
+          const den = at.get(derived.ratio[1]);
+          if (!test || num === undefined || den === undefined) return undefined;
           tests.push((v) => {
             const n = v[num] as number;
             const d = v[den] as number;
@@ -178,46 +183,51 @@ export const tiers = defineRuleKind<TiersItem, Values>({
           });
         } else {
           const test = rangeTest(range);
-          if (!test) return undefined;
-          tests.push((v) => test(v[q] as number));
+          const j = at.get(q);
+          if (!test || j === undefined) return undefined;
+          tests.push((v) => test(v[j] as number));
         }
       }
       tiers.push({ points, tests });
     }
     // Highest points first: the first tier that holds is the best one.
     tiers.sort((a, b) => b.points - a.points);
-    const sole = soleMeasure(item);
-    // A lone number is read through one object made here, not one per call (scoring never re-enters).
-    const lone: Record<string, number> = sole === undefined ? {} : { [sole]: 0 };
+    const sole = soleMeasure(item) !== undefined;
+    const read = ctx.fields(ids);
+    // One array for the values, reused; a call made while it is in use (a getter in the evidence
+    // scoring again) gets its own.
+    const scratch: unknown[] = ids.map(() => 0);
+    let busy = false;
     return (raw) => {
-      let values: Record<string, number>;
-      if (sole !== undefined && typeof raw === 'number') {
-        lone[sole] = raw;
-        values = lone;
-      } else {
-        const o = exactObject(raw, ids);
-        if (!o) return undefined;
-        values = o as Record<string, number>;
-      }
-      for (const m of measures) {
-        const x = plainNumber(values[m.id], m.integer, m.max);
-        if (x === undefined) return undefined;
-        if (m.atMost !== undefined && !(x <= (values[m.atMost] as number))) return undefined;
-      }
-      for (const tier of tiers) {
-        if (tier.points <= 0) break;
-        let holds = true;
-        for (const test of tier.tests) {
-          const h = test(values);
-          if (h === undefined) return undefined;
-          if (!h) {
-            holds = false;
-            break;
-          }
+      const values = busy ? ids.map(() => 0) : scratch;
+      busy = true;
+      try {
+        if (sole && typeof raw === 'number') values[0] = raw;
+        else if (!read(raw, values)) return undefined;
+        for (let j = 0; j < measures.length; j++) {
+          const m = measures[j] as (typeof measures)[number];
+          const x = plainNumber(values[j], m.integer, m.max);
+          if (x === undefined) return undefined;
+          if (m.atMost >= 0 && !(x <= (values[m.atMost] as number))) return undefined;
         }
-        if (holds) return tier.points;
+        const numbers = values as number[];
+        for (const tier of tiers) {
+          if (tier.points <= 0) break;
+          let holds = true;
+          for (const test of tier.tests) {
+            const h = test(numbers);
+            if (h === undefined) return undefined;
+            if (!h) {
+              holds = false;
+              break;
+            }
+          }
+          if (holds) return tier.points;
+        }
+        return 0;
+      } finally {
+        if (values === scratch) busy = false;
       }
-      return 0;
     };
   },
   score(item, values) {
