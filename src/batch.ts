@@ -19,6 +19,7 @@ import { Dec, scaledInteger } from './decimal.js';
 import { scoreOneItem } from './evaluate.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { fieldReader } from './kinds/fast.js';
+import { generate as generateCode } from './codegen.js';
 import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
@@ -161,12 +162,13 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     return { scaled: scaled(r.points) ?? Number(r.points.mul(scaleDec).floor().n), ...(r.trace.met !== undefined ? { met: r.trace.met } : {}) };
   };
   const fields = (keys: readonly string[]) => fieldReader(keys, !compiled.jitless);
+  const generate = <T>(bindings: Readonly<Record<string, unknown>>, body: string): T | undefined => (compiled.jitless ? undefined : generateCode<T>(bindings, body));
   const cache = new Map<ItemBase, (raw: unknown) => number>();
   const fastFor = (item: ItemBase): ((raw: unknown) => number) => {
     let f = cache.get(item);
     if (!f) {
       const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
-      const fast = kind.fast?.(item, { scaled, fastFor, fields });
+      const fast = kind.fast?.(item, { scaled, fastFor, fields, generate });
       f = fast ? (raw) => fast(raw) ?? exact(item, raw).scaled : (raw) => exact(item, raw).scaled;
       cache.set(item, f);
     }
@@ -176,7 +178,7 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
     const judged = kind.judgesCriteria === true && compiled.maxOf(item).isZero();
     // A criterion worth 0 is scored as if worth 1, so its points say whether it was met (check, checklist).
-    const metFast: FastScorer | undefined = judged && (item.kind === 'check' || item.kind === 'checklist') ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, fields }) : undefined;
+    const metFast: FastScorer | undefined = judged && (item.kind === 'check' || item.kind === 'checklist') ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, fields, generate }) : undefined;
     return { item, id: item.id, judged, score: fastFor(item), metFast };
   });
   return (evidence) =>

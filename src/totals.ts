@@ -5,6 +5,7 @@ import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
 import { FAST_MAX_ENTRIES, fieldReader } from './kinds/fast.js';
+import { generate } from './codegen.js';
 import { KeyOrder } from './key-order.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
@@ -145,7 +146,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const fastCache = new Map<ItemBase, FastScorer | undefined>();
   const fastFor = (item: ItemBase): FastScorer | undefined => {
     if (fastCache.has(item)) return fastCache.get(item);
-    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor, fields: (keys) => fieldReader(keys, generateCode) });
+    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor, fields: (keys) => fieldReader(keys, generateCode), generate: (bindings, body) => (generateCode ? generate(bindings, body) : undefined) });
     fastCache.set(item, fast);
     return fast;
   };

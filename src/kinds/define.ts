@@ -131,6 +131,13 @@ export interface FastContext {
   fastFor(part: ItemBase): FastScorer | undefined;
   /** A reader of objects with exactly these keys into an array (generated code where allowed; see fast.ts). */
   fields(keys: readonly string[]): FieldReader;
+  /**
+   * A function made from generated code (see codegen.ts): `body` returns it,
+   * with `bindings` in scope by name. Undefined where code may not be
+   * generated (compile's `jitless`, or a realm that refuses it): the kind then
+   * scores with closures.
+   */
+  generate<T>(bindings: Readonly<Record<string, unknown>>, body: string): T | undefined;
 }
 
 /** Declares a rule kind; the identity function that gives the kind its types. */

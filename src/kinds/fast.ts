@@ -17,13 +17,54 @@ export function exactDouble(d: Dec): number | undefined {
   return back && back.eq(d) ? x : undefined;
 }
 
-/** A predicate on a number for a range, or undefined when a bound is not an exact double. */
-export function rangeTest(r: Range): ((x: number) => boolean) | undefined {
+/** A range's bounds as doubles, or undefined when a bound is not an exact double. */
+export interface RangeBounds {
+  lo: number;
+  hi: number;
+  minInclusive: boolean;
+  maxInclusive: boolean;
+}
+
+export function rangeBounds(r: Range): RangeBounds | undefined {
   const lo = r.min ? exactDouble(r.min) : -Infinity;
   const hi = r.max ? exactDouble(r.max) : Infinity;
   if (lo === undefined || hi === undefined) return undefined;
-  const { minInclusive, maxInclusive } = r;
+  return { lo, hi, minInclusive: r.minInclusive, maxInclusive: r.maxInclusive };
+}
+
+/** A predicate on a number for a range, or undefined when a bound is not an exact double. */
+export function rangeTest(r: Range): ((x: number) => boolean) | undefined {
+  const b = rangeBounds(r);
+  if (!b) return undefined;
+  const { lo, hi, minInclusive, maxInclusive } = b;
   return (x) => (minInclusive ? x >= lo : x > lo) && (maxInclusive ? x <= hi : x < hi);
+}
+
+/**
+ * The bounds of a ratio test as integer factors: n / d × scale ≥ b ⟺
+ * n × left ≥ right × d (for d > 0). Null for a missing bound; undefined when
+ * the factors leave the safe range.
+ */
+export interface RatioBounds {
+  lo: { left: number; right: number } | null;
+  hi: { left: number; right: number } | null;
+  minInclusive: boolean;
+  maxInclusive: boolean;
+}
+
+export function ratioBounds(r: Range, scale: Dec): RatioBounds | undefined {
+  const bound = (b: Dec | undefined) => {
+    if (!b) return null;
+    // ratio ≥ b  ⟺  n × scale ≥ b × d  ⟺  n × sN × bD ≥ bN × sD × d
+    const left = scale.n * b.d;
+    const right = b.n * scale.d;
+    if (left > MAX_SAFE || right > MAX_SAFE || right < -MAX_SAFE) return undefined;
+    return { left: Number(left), right: Number(right) };
+  };
+  const lo = bound(r.min);
+  const hi = bound(r.max);
+  if (lo === undefined || hi === undefined) return undefined;
+  return { lo, hi, minInclusive: r.minInclusive, maxInclusive: r.maxInclusive };
 }
 
 /**
@@ -32,18 +73,9 @@ export function rangeTest(r: Range): ((x: number) => boolean) | undefined {
  * could leave the safe range.
  */
 export function ratioTest(r: Range, scale: Dec): ((n: number, d: number) => boolean | undefined) | undefined {
-  const bound = (b: Dec | undefined) => {
-    if (!b) return undefined;
-    // ratio ≥ b  ⟺  n × scale ≥ b × d  ⟺  n × sN × bD ≥ bN × sD × d
-    const left = scale.n * b.d;
-    const right = b.n * scale.d;
-    if (left > MAX_SAFE || right > MAX_SAFE || right < -MAX_SAFE) return null;
-    return { left: Number(left), right: Number(right) };
-  };
-  const lo = bound(r.min);
-  const hi = bound(r.max);
-  if (lo === null || hi === null) return undefined;
-  const { minInclusive, maxInclusive } = r;
+  const b = ratioBounds(r, scale);
+  if (!b) return undefined;
+  const { lo, hi, minInclusive, maxInclusive } = b;
   return (n, d) => {
     if (lo) {
       const a = n * lo.left;

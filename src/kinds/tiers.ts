@@ -4,7 +4,7 @@ import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
-import { exactDouble, plainNumber, rangeTest, ratioTest } from './fast.js';
+import { tiersFast } from './tiers-fast.js';
 
 const derivedSpec = z.strictObject({
   zh: z.string().min(1),
@@ -150,85 +150,7 @@ export const tiers = defineRuleKind<TiersItem, Values>({
     return z.union([quantity(spec).transform((v) => ({ [sole]: v }) as Values), object]) as unknown as z.ZodType<Values>;
   },
   fast(item, ctx) {
-    const ids = Object.keys(item.measures);
-    const at = new Map(ids.map((id, i) => [id, i]));
-    const measures = ids.map((id) => {
-      const spec = item.measures[id] as MeasureSpec;
-      const max = spec.max ? exactDouble(spec.max) : undefined;
-      const atMost = spec.atMost === undefined ? -1 : (at.get(spec.atMost) ?? -2);
-      return { integer: spec.integer, max, atMost, bad: (spec.max !== undefined && max === undefined) || atMost === -2 };
-    });
-    if (measures.some((m) => m.bad)) return undefined;
-    // Values are read by index into one array: the tests below are on plain numbers, no property reads.
-    type Test = (v: readonly number[]) => boolean | undefined;
-    const tiers: { points: number; tests: Test[] }[] = [];
-    for (const tier of item.tiers) {
-      const points = ctx.scaled(tier.points);
-      if (points === undefined) return undefined;
-      const tests: Test[] = [];
-      for (const [q, range] of Object.entries(tier.when)) {
-        const derived = item.derived?.[q];
-        if (derived) {
-          const test = ratioTest(range, derived.scale ?? Dec.ONE);
-          const num = at.get(derived.ratio[0]);
-          const den = at.get(derived.ratio[1]);
-          if (!test || num === undefined || den === undefined) return undefined;
-          tests.push((v) => {
-            const n = v[num] as number;
-            const d = v[den] as number;
-            if (d === 0) return false;
-            // ratios of fractional quantities take the exact path
-            if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) return undefined;
-            return test(n, d);
-          });
-        } else {
-          const test = rangeTest(range);
-          const j = at.get(q);
-          if (!test || j === undefined) return undefined;
-          tests.push((v) => test(v[j] as number));
-        }
-      }
-      tiers.push({ points, tests });
-    }
-    // Highest points first: the first tier that holds is the best one.
-    tiers.sort((a, b) => b.points - a.points);
-    const sole = soleMeasure(item) !== undefined;
-    const read = ctx.fields(ids);
-    // One array for the values, reused; a call made while it is in use (a getter in the evidence
-    // scoring again) gets its own.
-    const scratch: unknown[] = ids.map(() => 0);
-    let busy = false;
-    return (raw) => {
-      const values = busy ? ids.map(() => 0) : scratch;
-      busy = true;
-      try {
-        if (sole && typeof raw === 'number') values[0] = raw;
-        else if (!read(raw, values)) return undefined;
-        for (let j = 0; j < measures.length; j++) {
-          const m = measures[j] as (typeof measures)[number];
-          const x = plainNumber(values[j], m.integer, m.max);
-          if (x === undefined) return undefined;
-          if (m.atMost >= 0 && !(x <= (values[m.atMost] as number))) return undefined;
-        }
-        const numbers = values as number[];
-        for (const tier of tiers) {
-          if (tier.points <= 0) break;
-          let holds = true;
-          for (const test of tier.tests) {
-            const h = test(numbers);
-            if (h === undefined) return undefined;
-            if (!h) {
-              holds = false;
-              break;
-            }
-          }
-          if (holds) return tier.points;
-        }
-        return 0;
-      } finally {
-        if (values === scratch) busy = false;
-      }
-    };
+    return tiersFast(item, ctx, soleMeasure(item) !== undefined);
   },
   score(item, values) {
     const words = wordsOf(item);
