@@ -26,7 +26,8 @@
  *                  numbers, NaN, Infinity, negative counts, rates above 1,
  *                  huge lists, deep nesting, empty, binary strings, __proto__
  *                  keys via JSON.parse, unknown items), scored by safeScore
- *                  and safeScoreTotals, which must agree.
+ *                  and safeScoreTotals, which must agree (with generated code
+ *                  and jitless).
  *   evidence-text  an evidence document as JSON or YAML text, mutated as
  *                  text, read by safeParseEvidence and scored.
  *
@@ -766,6 +767,9 @@ export function runCase(corpus, c) {
     if (!compiled.ok) return;
     scoreBoth(compiled.value, materialize(evidence), '');
     scoreBoth(compiled.value, {}, ' (empty)');
+    // The closures that run where code may not be generated agree with score as the generated code does.
+    const jitless = call('compile (jitless)', () => lib.compile(rubric, { jitless: true }));
+    if (jitless.ok) scoreBoth(jitless.value, materialize(evidence), ' (jitless)');
   };
 
   // A rubric object written as JSON reads the same through the JSON path as through the YAML reader.

@@ -14,7 +14,7 @@ export { scoreTotals, safeScoreTotals, totalsOf } from './totals.js';
 export { explain, type ExplainOptions, type Lang } from './explain.js';
 export { formatIssues, formatPath, type FormatOptions } from './format-issues.js';
 export { buildSchemas, type Rubric, type Section, type Gate, type Band, type RubricSchemas } from './schema.js';
-export { FAST_MAX_ENTRIES, fastCases } from './kinds/fast.js';
+export { FAST_MAX_ENTRIES, fastCases, type FieldReader } from './kinds/fast.js';
 export { defineRuleKind, type RuleKind, type AnyRuleKind, type ItemBase, type ItemTrace, type Outcome, type Bilingual, type KindDoc, type FastScorer, type FastContext } from './kinds/define.js';
 export { builtinKinds } from './kinds/index.js';
 export * as kindSchemas from './kinds/shared.js';

@@ -396,9 +396,8 @@ function totalsFrom(
     sections = new Array<{ id: string; points: string }>(flat.length);
     for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: textOf(plan, sectionPoints[i] as number) };
   }
-  return {
+  const totals: ScoreTotals = {
     rubric: { id: plan.rubricRef.id, version: plan.rubricRef.version, title: plan.rubricRef.title, digest: plan.rubricRef.digest },
-    ...(options.community !== undefined ? { community: plain(options.community) } : {}),
     total: textOf(plan, total),
     base: textOf(plan, base),
     bonus: textOf(plan, bonus),
@@ -410,6 +409,10 @@ function totalsFrom(
     gates,
     sections,
   };
+  // The community, when given, comes second, as in score's result; one literal shape for the usual case.
+  if (options.community === undefined) return totals;
+  const { rubric, ...rest } = totals;
+  return { rubric, community: plain(options.community), ...rest };
 }
 
 /** The decimal text of x / scale; points repeat across records, so each is made once per rubric. */
