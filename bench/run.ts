@@ -43,6 +43,8 @@ async function timeRecords(source: 'json' | 'built') {
   // key by key, which leaves V8 objects of 80 keys in dictionary mode, where every property read is a hash lookup.
   const records = source === 'json' ? (JSON.parse(JSON.stringify(built)) as typeof built) : built;
   const compiled = compile(parseRubric(rubricText));
+  // No generated code: what runs where a Content-Security-Policy forbids new Function.
+  const jitless = compile(parseRubric(rubricText), { jitless: true });
 
   // 1. Every scorer agrees on every total before anything is timed.
   const engine = source === 'json' ? buildEngine() : undefined;
@@ -54,6 +56,7 @@ async function timeRecords(source: 'json' | 'built') {
     if (checkedHand?.total !== hand.total) throw new Error(`record ${i}: the checking hand-written scorer gives ${checkedHand?.total}, the plain one ${hand.total}`);
     const totals = scoreTotals(compiled, r);
     const full = score(compiled, r);
+    if (scoreTotals(jitless, r).total !== totals.total) throw new Error(`record ${i}: jitless totals differ`);
     if (hundredths(totals.total) !== hand.total || totals.total !== full.total || totals.grade?.id !== hand.stars || full.grade?.id !== hand.stars) {
       throw new Error(`record ${i}: totals ${totals.total} ${totals.grade?.id}, full ${full.total}, hand-written ${hand.total / 100} ${hand.stars}`);
     }
@@ -81,6 +84,9 @@ async function timeRecords(source: 'json' | 'built') {
   const totalsOnly = rate(() => {
     for (const r of records) sink += scoreTotals(compiled, r).total.length;
   });
+  const totalsJitless = rate(() => {
+    for (const r of records) sink += scoreTotals(jitless, r).total.length;
+  });
   const fullTrace = rate(() => {
     for (const r of records) sink += score(compiled, r).total.length;
   });
@@ -105,6 +111,7 @@ async function timeRecords(source: 'json' | 'built') {
   console.log(row('hand-written, checking its input', checkedHand.median, base));
   const totalsTarget = `target ≥ 1.0 × hand-written: ${totalsOnly.median / base >= 1 ? 'met' : 'not met'}; ${(totalsOnly.median / checkedHand.median).toFixed(3)} × the checking one`;
   console.log(row('shequ-rubric, totals only', totalsOnly.median, base, totalsTarget));
+  console.log(row('shequ-rubric, totals only, jitless', totalsJitless.median, base));
   console.log(row('shequ-rubric, full trace', fullTrace.median, base, `target ≥ 0.5 × hand-written: ${fullTrace.median / base >= 0.5 ? 'met' : 'not met'}`));
   if (jre !== undefined) console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records × ${JRE_ROUNDS})`, jre, base));
   const [fh, ft, fx] = [hand.fastest, totalsOnly.fastest, fullTrace.fastest];

@@ -133,7 +133,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const scale = 10 ** places;
   const scaleDec = Dec.int(scale);
   const scaled = (d: Dec): number | undefined => scaledInteger(d, places);
-  const generateCode = !compiled.jitless && !process.env.NOGEN;
+  const generateCode = !compiled.jitless;
   // An item whose kind has no fast path, or whose evidence the fast path
   // declines (fractional hours, decimal strings…), is scored exactly on its own.
   const exactItem =
