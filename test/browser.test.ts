@@ -69,7 +69,7 @@ describe('the browser build', () => {
       }
       // Node globals that a browser lacks, used without a guard, would fail at run time too.
       const code = readFileSync(file, 'utf8');
-      for (const global of ['__dirname', '__filename', 'require.resolve', 'process.cwd(', 'Buffer.from(']) {
+      for (const global of ['__dirname', '__filename', 'require.resolve', 'process.', 'Buffer.from(']) {
         if (code.includes(global)) problems.push(`${relative(repoRoot, file)} uses ${global}`);
       }
     }
@@ -215,10 +215,93 @@ function pageHtml(cases: PageCase[], importMap: Record<string, string>): string 
 `;
 }
 
+/**
+ * Totals in a page whose Content-Security-Policy refuses eval: each example,
+ * the example with its first item missing (missing: zero), and with that
+ * item broken and a key no rubric has, each through scoreTotals (default
+ * compile and jitless) and through score. Runs in the page and in Node.
+ */
+function computeTotals(lib: any, cases: PageCase[]): unknown {
+  const outcome = (r: any, map: (d: any) => unknown) => (r.success ? { ok: map(r.data) } : { issues: r.error.issues });
+  return cases.map((c) => {
+    const rubric = lib.parseRubric(c.text, { file: c.rubricFile });
+    const compiled = lib.compile(rubric);
+    const jitless = lib.compile(rubric, { jitless: true });
+    const evidence = c.evidence as Record<string, unknown>;
+    const first = Object.keys(evidence)[0] as string;
+    const { [first]: _dropped, ...missingFirst } = evidence;
+    const variants: [string, unknown, Record<string, unknown>][] = [
+      ['as given', evidence, { community: c.community }],
+      ['first item missing', missingFirst, { missing: 'zero' }],
+      ['broken', { ...evidence, [first]: 'not a value', 'no-such-item': true }, {}],
+    ];
+    return {
+      rubric: c.rubricFile,
+      example: c.example,
+      variants: variants.map(([name, e, options]) => ({
+        name,
+        totals: outcome(lib.safeScoreTotals(compiled, e, options), (d) => d),
+        jitless: outcome(lib.safeScoreTotals(jitless, e, options), (d) => d),
+        fromScore: outcome(lib.safeScore(compiled, e, options), (d) => lib.totalsOf(d)),
+      })),
+    };
+  });
+}
+
+/** The page for computeTotals, served with a Content-Security-Policy header that allows no eval. */
+function cspPageHtml(cases: PageCase[], importMap: Record<string, string>): string {
+  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>shequ-rubric under a CSP without unsafe-eval</title>
+<script>
+  window.violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.violations.push({ blocked: e.blockedURI, directive: e.violatedDirective, sample: e.sample });
+  });
+  window.addEventListener('error', (e) => {
+    document.getElementById('out').textContent = 'ERROR ' + (e.message || ('could not load ' + (e.target && (e.target.src || e.target.href))));
+  }, true);
+  window.addEventListener('unhandledrejection', (e) => {
+    document.getElementById('out').textContent = 'ERROR ' + (e.reason && e.reason.stack || e.reason);
+  });
+</script>
+<script type="importmap">${json({ imports: importMap })}</script>
+</head><body>
+<pre id="out">PENDING</pre>
+<script type="application/json" id="cases">${json(cases)}</script>
+<script type="module">
+  import * as lib from '/dist/index.js';
+  const computeTotals = ${computeTotals.toString()};
+  const out = document.getElementById('out');
+  try {
+    const cases = JSON.parse(document.getElementById('cases').textContent);
+    const results = computeTotals(lib, cases);
+    // Violation events are dispatched as tasks: let them arrive before reading them.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const violations = window.violations.slice();
+    // The policy holds in this page: new Function throws.
+    let evalRefused = false;
+    try {
+      new Function('return 1');
+    } catch (e) {
+      evalRefused = e instanceof EvalError;
+    }
+    const bytes = new TextEncoder().encode(JSON.stringify({ results, violations, evalRefused }));
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    out.textContent = 'RESULT ' + btoa(bin) + ' END';
+  } catch (e) {
+    out.textContent = 'ERROR ' + (e && e.stack || e);
+  }
+</script>
+</body></html>
+`;
+}
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.map': 'application/json', '.json': 'application/json', '.html': 'text/html; charset=utf-8' };
 
-/** Serves the page, dist/ and the runtime dependencies' files; nothing else. */
-function serve(html: string): Promise<{ server: Server; base: string; requests: string[]; missing: string[] }> {
+/** Serves the page (with these extra response headers), dist/ and the runtime dependencies' files; nothing else. */
+function serve(html: string, pageHeaders: Record<string, string> = {}): Promise<{ server: Server; base: string; requests: string[]; missing: string[] }> {
   const requests: string[] = [];
   const missing: string[] = [];
   const roots: Record<string, string> = { '/dist/': distDir };
@@ -227,7 +310,7 @@ function serve(html: string): Promise<{ server: Server; base: string; requests: 
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
     if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'content-type': TYPES['.html'] as string, 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': TYPES['.html'] as string, 'cache-control': 'no-store', ...pageHeaders });
       res.end(html);
       return;
     }
@@ -303,6 +386,16 @@ function dumpDom(url: string, timeoutMs: number): Promise<{ dom: string; stderr:
   });
 }
 
+/**
+ * What went wrong in the page, for an assertion message. The page's stack frames name the server's URLs
+ * (http://127.0.0.1:port/…): written as <page>/…, since vitest reads the frames of a failure's message
+ * as files, and "/" (the page itself) as a file is a directory it fails to read, hiding the failure.
+ */
+function diagnosisOf(run: { code: number | null; stderr: string }, shown: string, served: { base: string; missing: string[] }): string {
+  const text = `chromium exit ${run.code}; page said: ${shown.slice(0, 2_000)}\nnot found: ${served.missing.join(', ') || 'none'}\nstderr (end): ${run.stderr.slice(-2_000)}`;
+  return text.split(served.base).join('<page>');
+}
+
 describe('a real browser', () => {
   let server: Server | undefined;
   afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
@@ -322,7 +415,7 @@ describe('a real browser', () => {
       const run = await dumpDom(`${served.base}/`, 90_000);
       const marker = /RESULT ([A-Za-z0-9+/=]+) END/.exec(run.dom);
       const shown = /<pre id="out">([\s\S]*?)<\/pre>/.exec(run.dom)?.[1] ?? run.dom.slice(0, 2_000);
-      const diagnosis = `chromium exit ${run.code}; page said: ${shown.slice(0, 2_000)}\nnot found: ${served.missing.join(', ') || 'none'}\nstderr (end): ${run.stderr.slice(-2_000)}`;
+      const diagnosis = diagnosisOf(run, shown, served);
       expect(marker, diagnosis).not.toBeNull();
       const inBrowser = JSON.parse(Buffer.from(marker?.[1] ?? '', 'base64').toString('utf8'));
       const inNode = JSON.parse(JSON.stringify(computeAll(lib, cases)));
@@ -347,6 +440,55 @@ describe('a real browser', () => {
       }
       const totals = inBrowser.out.map((o: { example: string; result: { total: string; grade?: { id: string } } }) => `${o.example}: ${o.result.total} ${o.result.grade?.id ?? ''}`);
       console.log(`browser: ${cases.length} examples scored in Chromium as in Node — ${totals.join('; ')}`);
+    },
+    120_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    'under a Content-Security-Policy without unsafe-eval, scoreTotals runs its closures and gives score\'s totals',
+    async () => {
+      const lib = (await import(pathToFileURL(distIndex).href)) as typeof import('../src/index.js');
+      const cases = await pageCases(lib);
+      expect(cases.length).toBeGreaterThanOrEqual(5);
+      const importMap = Object.fromEntries(RUNTIME_DEPS.map((d) => [d, browserEntry(d)]));
+      // A header, not a meta tag: it covers the whole page. 'unsafe-inline' for the page's own scripts,
+      // 'report-sample' for the refused code's first characters in the violation reports; no 'unsafe-eval'.
+      const served = await serve(cspPageHtml(cases, importMap), { 'content-security-policy': "script-src 'self' 'unsafe-inline' 'report-sample'" });
+      try {
+        const run = await dumpDom(`${served.base}/`, 90_000);
+        const marker = /RESULT ([A-Za-z0-9+/=]+) END/.exec(run.dom);
+        const shown = /<pre id="out">([\s\S]*?)<\/pre>/.exec(run.dom)?.[1] ?? run.dom.slice(0, 2_000);
+        expect(marker, diagnosisOf(run, shown, served)).not.toBeNull();
+        const page = JSON.parse(Buffer.from(marker?.[1] ?? '', 'base64').toString('utf8')) as {
+          results: { rubric: string; example: string; variants: { name: string; totals: unknown; jitless: unknown; fromScore: unknown }[] }[];
+          violations: { blocked: string; directive: string; sample: string }[];
+          evalRefused: boolean;
+        };
+        expect(served.missing).toEqual([]);
+        // The policy was in force, and code generation was tried and refused (the library's probe, zod's).
+        expect(page.evalRefused).toBe(true);
+        expect(page.violations.length).toBeGreaterThan(0);
+        expect(page.violations.every((v) => v.blocked === 'eval')).toBe(true);
+        // The library asked once (codegen.ts's probe, `return 1`) and, refused, generated nothing after it.
+        expect(page.violations.filter((v) => /return 1/.test(v.sample))).toHaveLength(1);
+        expect(page.violations.filter((v) => /use strict/.test(v.sample))).toEqual([]);
+        // In the page, closures: the same totals as score, and as jitless; in Node, generated code: the same again.
+        const inNode = JSON.parse(JSON.stringify(computeTotals(lib, cases))) as typeof page.results;
+        expect(page.results.length).toBe(cases.length);
+        page.results.forEach((r, i) => {
+          for (const [k, v] of r.variants.entries()) {
+            const label = `${r.rubric} with ${r.example}, ${v.name}`;
+            expect(v.totals, label).toEqual(v.fromScore);
+            expect(v.jitless, label).toEqual(v.fromScore);
+            expect(JSON.stringify(v), `${label}: the page and Node`).toBe(JSON.stringify(inNode[i]?.variants[k]));
+          }
+          expect(r.variants[0]?.totals, `${r.rubric} with ${r.example}`).toHaveProperty('ok');
+          expect(r.variants[2]?.totals, `${r.rubric} with ${r.example}, broken`).toHaveProperty('issues');
+        });
+        console.log(`browser, CSP without unsafe-eval: ${cases.length} examples' totals as score's; ${page.violations.length} eval refused (${page.violations.map((v) => JSON.stringify(v.sample)).join(', ')})`);
+      } finally {
+        await new Promise<void>((done) => served.server.close(() => done()));
+      }
     },
     120_000,
   );

@@ -11,102 +11,111 @@ import { arbitraryRubricEvidence } from './support/evidence.js';
  */
 const runs = Number(process.env.PROPERTY_RUNS ?? 100);
 
-describe.each(bundledRubricFiles)('%s', (file) => {
-  it('has an integer fast path', async () => {
-    expect(hasFastPath(await loadBundled(file))).toBe(true);
-  });
+// Each property in both modes of the totals path: code generated per rubric (the default), and closures only
+// (compile's jitless, as where a Content-Security-Policy refuses new Function). Both must agree with score.
+describe.each([
+  ['generated code', false],
+  ['jitless', true],
+] as const)('%s', (_mode, jitless) => {
+  describe.each(bundledRubricFiles)('%s', (file) => {
+    it('has an integer fast path', async () => {
+      const compiled = await loadBundled(file, { jitless });
+      expect(compiled.jitless).toBe(jitless);
+      expect(hasFastPath(compiled)).toBe(true);
+    });
 
-  it('gives the same totals, gates and grade as the full result', async () => {
-    const compiled = await loadBundled(file);
-    fc.assert(
-      fc.property(arbitraryRubricEvidence(compiled), (evidence) => {
-        const full = safeScore(compiled, evidence, { community: { name: 'n', id: 'i' } });
-        const fast = safeScoreTotals(compiled, evidence, { community: { id: 'i', name: 'n' } });
-        expect(fast.success).toBe(full.success);
-        if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
-      }),
-      { numRuns: runs },
-    );
-  });
-
-  it('gives the same totals record after record, whatever each record\'s key order', async () => {
-    // The fast path remembers the last record's key order to find items quickly: a cache that must never
-    // change a result, however the order changes from one record to the next.
-    const compiled = await loadBundled(file);
-    const shuffled = arbitraryRubricEvidence(compiled).chain((evidence) =>
-      fc.shuffledSubarray(Object.keys(evidence), { minLength: Object.keys(evidence).length }).map((keys) => Object.fromEntries(keys.map((k) => [k, evidence[k]]))),
-    );
-    fc.assert(
-      fc.property(fc.array(shuffled, { minLength: 2, maxLength: 6 }), (records) => {
-        for (const evidence of records) {
-          const full = safeScore(compiled, evidence);
-          const fast = safeScoreTotals(compiled, evidence);
+    it('gives the same totals, gates and grade as the full result', async () => {
+      const compiled = await loadBundled(file, { jitless });
+      fc.assert(
+        fc.property(arbitraryRubricEvidence(compiled), (evidence) => {
+          const full = safeScore(compiled, evidence, { community: { name: 'n', id: 'i' } });
+          const fast = safeScoreTotals(compiled, evidence, { community: { id: 'i', name: 'n' } });
           expect(fast.success).toBe(full.success);
           if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
-        }
-      }),
-      { numRuns: Math.ceil(runs / 2) },
-    );
-  });
+        }),
+        { numRuns: runs },
+      );
+    });
 
-  it('gives the same totals for a record whose prototype is not Object.prototype', async () => {
-    const compiled = await loadBundled(file);
-    fc.assert(
-      fc.property(arbitraryRubricEvidence(compiled), fc.boolean(), (evidence, zero) => {
-        const options = { missing: zero ? ('zero' as const) : ('error' as const) };
-        const plainRecord = safeScoreTotals(compiled, evidence, options);
-        const otherProto = safeScoreTotals(compiled, Object.assign(Object.create(Object.create(null)), evidence), options);
-        const full = safeScore(compiled, evidence, options);
-        expect(plainRecord.success).toBe(full.success);
-        expect(otherProto.success).toBe(full.success);
-        if (full.success && plainRecord.success && otherProto.success) {
-          expect(JSON.stringify(plainRecord.data)).toBe(JSON.stringify(totalsOf(full.data)));
-          expect(JSON.stringify(otherProto.data)).toBe(JSON.stringify(totalsOf(full.data)));
-        }
-      }),
-      { numRuns: Math.ceil(runs / 2) },
-    );
-  });
-
-  it('reads evidence the for-in loop cannot see as the exact path does', async () => {
-    const compiled = await loadBundled(file);
-    fc.assert(
-      fc.property(arbitraryRubricEvidence(compiled), fc.nat(), (evidence, which) => {
-        const ids = Object.keys(evidence);
-        const hidden = ids[which % ids.length] as string;
-        // One item's value as an own key that is not enumerable, and one inherited from the prototype.
-        const { [hidden]: value, ...rest } = evidence;
-        const nonEnumerable = Object.defineProperty({ ...rest }, hidden, { value, enumerable: false });
-        const inherited = Object.assign(Object.create({ [hidden]: value }), rest);
-        for (const record of [nonEnumerable, inherited]) {
-          for (const missing of ['zero', 'error'] as const) {
-            const full = safeScore(compiled, record, { missing });
-            const fast = safeScoreTotals(compiled, record, { missing });
+    it('gives the same totals record after record, whatever each record\'s key order', async () => {
+      // The fast path remembers the last record's key order to find items quickly: a cache that must never
+      // change a result, however the order changes from one record to the next.
+      const compiled = await loadBundled(file, { jitless });
+      const shuffled = arbitraryRubricEvidence(compiled).chain((evidence) =>
+        fc.shuffledSubarray(Object.keys(evidence), { minLength: Object.keys(evidence).length }).map((keys) => Object.fromEntries(keys.map((k) => [k, evidence[k]]))),
+      );
+      fc.assert(
+        fc.property(fc.array(shuffled, { minLength: 2, maxLength: 6 }), (records) => {
+          for (const evidence of records) {
+            const full = safeScore(compiled, evidence);
+            const fast = safeScoreTotals(compiled, evidence);
             expect(fast.success).toBe(full.success);
             if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
           }
-        }
-      }),
-      { numRuns: Math.ceil(runs / 4) },
-    );
-  });
+        }),
+        { numRuns: Math.ceil(runs / 2) },
+      );
+    });
 
-  it('reports the same problems for broken evidence', async () => {
-    const compiled = await loadBundled(file);
-    const mutate = fc.constantFrom<unknown>(-1, 'x', 1.5, null, 2, [], {}, true, Number.NaN, 1e400);
-    fc.assert(
-      fc.property(arbitraryRubricEvidence(compiled), fc.nat(), mutate, fc.boolean(), (evidence, which, bad, extraKey) => {
-        const ids = Object.keys(evidence);
-        const broken: Record<string, unknown> = { ...evidence, [ids[which % ids.length] as string]: bad };
-        if (extraKey) broken['no-such-item'] = true;
-        const full = safeScore(compiled, broken);
-        const fast = safeScoreTotals(compiled, broken);
-        expect(fast.success).toBe(full.success);
-        if (!full.success && !fast.success) expect(fast.error.issues).toEqual(full.error.issues);
-        if (full.success && fast.success) expect(fast.data).toEqual(totalsOf(full.data));
-      }),
-      { numRuns: runs },
-    );
+    it('gives the same totals for a record whose prototype is not Object.prototype', async () => {
+      const compiled = await loadBundled(file, { jitless });
+      fc.assert(
+        fc.property(arbitraryRubricEvidence(compiled), fc.boolean(), (evidence, zero) => {
+          const options = { missing: zero ? ('zero' as const) : ('error' as const) };
+          const plainRecord = safeScoreTotals(compiled, evidence, options);
+          const otherProto = safeScoreTotals(compiled, Object.assign(Object.create(Object.create(null)), evidence), options);
+          const full = safeScore(compiled, evidence, options);
+          expect(plainRecord.success).toBe(full.success);
+          expect(otherProto.success).toBe(full.success);
+          if (full.success && plainRecord.success && otherProto.success) {
+            expect(JSON.stringify(plainRecord.data)).toBe(JSON.stringify(totalsOf(full.data)));
+            expect(JSON.stringify(otherProto.data)).toBe(JSON.stringify(totalsOf(full.data)));
+          }
+        }),
+        { numRuns: Math.ceil(runs / 2) },
+      );
+    });
+
+    it('reads evidence the for-in loop cannot see as the exact path does', async () => {
+      const compiled = await loadBundled(file, { jitless });
+      fc.assert(
+        fc.property(arbitraryRubricEvidence(compiled), fc.nat(), (evidence, which) => {
+          const ids = Object.keys(evidence);
+          const hidden = ids[which % ids.length] as string;
+          // One item's value as an own key that is not enumerable, and one inherited from the prototype.
+          const { [hidden]: value, ...rest } = evidence;
+          const nonEnumerable = Object.defineProperty({ ...rest }, hidden, { value, enumerable: false });
+          const inherited = Object.assign(Object.create({ [hidden]: value }), rest);
+          for (const record of [nonEnumerable, inherited]) {
+            for (const missing of ['zero', 'error'] as const) {
+              const full = safeScore(compiled, record, { missing });
+              const fast = safeScoreTotals(compiled, record, { missing });
+              expect(fast.success).toBe(full.success);
+              if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
+            }
+          }
+        }),
+        { numRuns: Math.ceil(runs / 4) },
+      );
+    });
+
+    it('reports the same problems for broken evidence', async () => {
+      const compiled = await loadBundled(file, { jitless });
+      const mutate = fc.constantFrom<unknown>(-1, 'x', 1.5, null, 2, [], {}, true, Number.NaN, 1e400);
+      fc.assert(
+        fc.property(arbitraryRubricEvidence(compiled), fc.nat(), mutate, fc.boolean(), (evidence, which, bad, extraKey) => {
+          const ids = Object.keys(evidence);
+          const broken: Record<string, unknown> = { ...evidence, [ids[which % ids.length] as string]: bad };
+          if (extraKey) broken['no-such-item'] = true;
+          const full = safeScore(compiled, broken);
+          const fast = safeScoreTotals(compiled, broken);
+          expect(fast.success).toBe(full.success);
+          if (!full.success && !fast.success) expect(fast.error.issues).toEqual(full.error.issues);
+          if (full.success && fast.success) expect(fast.data).toEqual(totalsOf(full.data));
+        }),
+        { numRuns: runs },
+      );
+    });
   });
 });
 
@@ -134,11 +143,12 @@ it('refuses a value too large for the library in an item its fast scorer decline
   }
 });
 
-it('walks the evidence first when a rubric has too many items for the fast path\'s bound, and agrees with score', () => {
+// walkFirst is written into the generated reader as a constant: both modes.
+it.each([false, true])('walks the evidence first when a rubric has too many items for the fast path\'s bound, and agrees with score (jitless: %s)', (jitless) => {
   // 250 items × 5 001 entries is past the million entries the library reads: the walk comes first.
   const items = Array.from({ length: 250 }, (_, i) => `      - { id: c${i}, title: { zh: 条件${i}, en: Condition ${i} }, points: 0.5, kind: check }`);
   const text = ['id: many', 'version: "1"', 'title: { zh: 多项, en: Many items }', 'source: { name: { zh: 测试, en: Test } }', 'max: 125', 'sections:', '  - id: all', '    title: { zh: 全部, en: All }', '    max: 125', '    items:', ...items].join('\n');
-  const compiled = compile(parseRubric(text, { file: 'many.yaml' }));
+  const compiled = compile(parseRubric(text, { file: 'many.yaml' }), { jitless });
   const evidence = Object.fromEntries(items.map((_, i) => [`c${i}`, i % 3 === 0]));
   const totals = scoreTotals(compiled, evidence);
   expect(JSON.stringify(totals)).toBe(JSON.stringify(totalsOf(score(compiled, evidence))));

@@ -123,10 +123,11 @@ export function exactObject(v: unknown, keys: readonly string[]): Record<string,
   if (v === null || typeof v !== 'object' || Array.isArray(v) || keys.length > FAST_MAX_ENTRIES) return undefined;
   const o = v as Record<string, unknown>;
   // Own enumerable keys are distinct: each one of `keys`, and as many, is exactly `keys`,
-  // all enumerable (the exact path reads enumerable keys only).
+  // all enumerable (the exact path reads enumerable keys only). An enumerable key inherited is
+  // one the exact path's strict objects see as unknown: it declines.
   let n = 0;
   for (const k in o) {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    if (!Object.prototype.hasOwnProperty.call(o, k)) return undefined;
     if (keys.indexOf(k) < 0) return undefined;
     n++;
   }
@@ -134,9 +135,9 @@ export function exactObject(v: unknown, keys: readonly string[]): Record<string,
 }
 
 /**
- * Reads a plain object with exactly these own enumerable keys into
- * out[0 …], in the keys' order, unchecked; false for anything else (as
- * exactObject decides).
+ * Reads a plain object with exactly these own enumerable keys, and none
+ * inherited, into out[0 …], in the keys' order, unchecked; false for
+ * anything else (as exactObject decides).
  */
 export type FieldReader = (raw: unknown, out: unknown[]) => boolean;
 
@@ -154,7 +155,7 @@ export function fieldReader(keys: readonly string[], generateCode: boolean): Fie
     'return function readFields(v, out) {',
     '  if (v === null || typeof v !== "object" || isArray(v)) return false;',
     '  let n = 0;',
-    `  for (const k in v) { if (!hasOwn.call(v, k)) continue; if (!(${known})) return false; n++; }`,
+    `  for (const k in v) { if (!hasOwn.call(v, k) || !(${known})) return false; n++; }`,
     `  if (n !== ${keys.length}) return false;`,
     ...keys.map((k, i) => `  out[${i}] = v[${stringLiteral(k)}];`),
     '  return true;',
@@ -163,9 +164,9 @@ export function fieldReader(keys: readonly string[], generateCode: boolean): Fie
   return generate<FieldReader>({ isArray: Array.isArray, hasOwn: Object.prototype.hasOwnProperty, names: new Set(keys) }, body) ?? loop;
 }
 
-/** Whether every own enumerable key of an object is one of these (checked without allocating). */
+/** Whether every enumerable key of an object is its own and one of these (checked without allocating). */
 export function onlyKeys(o: object, allowed: ReadonlySet<string>): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && !allowed.has(k)) return false;
+  for (const k in o) if (!Object.prototype.hasOwnProperty.call(o, k) || !allowed.has(k)) return false;
   return true;
 }
 

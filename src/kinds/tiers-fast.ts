@@ -26,7 +26,7 @@ interface TiersPlan {
   /** A lone number stands for the only measure. */
   sole: boolean;
   measures: Measure[];
-  /** Highest points first: the first tier that holds is the best one. */
+  /** Highest points first: the first tier that holds is the best one (negative points too); none, 0. */
   tiers: { points: number; conditions: Condition[] }[];
 }
 
@@ -123,7 +123,6 @@ function closures(plan: TiersPlan, ctx: FastContext): FastScorer {
       }
       const numbers = values as number[];
       for (const tier of tiers) {
-        if (tier.points <= 0) break;
         let all = true;
         for (const c of tier.conditions) {
           const h = holds(c, numbers);
@@ -151,7 +150,7 @@ function generated(plan: TiersPlan, ctx: FastContext): FastScorer | undefined {
   const readObject = [
     '    if (raw === null || typeof raw !== "object" || isArray(raw)) return undefined;',
     '    let n = 0;',
-    `    for (const k in raw) { if (!hasOwn.call(raw, k)) continue; if (!(${ids.map((id) => `k === ${stringLiteral(id)}`).join(' || ') || 'false'})) return undefined; n++; }`,
+    `    for (const k in raw) { if (!hasOwn.call(raw, k) || !(${ids.map((id) => `k === ${stringLiteral(id)}`).join(' || ') || 'false'})) return undefined; n++; }`,
     `    if (n !== ${ids.length}) return undefined;`,
     ...ids.map((id, j) => `    ${v(j)} = raw[${stringLiteral(id)}];`),
   ];
@@ -166,7 +165,6 @@ function generated(plan: TiersPlan, ctx: FastContext): FastScorer | undefined {
     if (m.atMost >= 0) lines.push(`  if (!(${x} <= ${v(m.atMost)})) return undefined;`);
   });
   for (const tier of tiers) {
-    if (tier.points <= 0) break;
     // Conditions in order; the first that fails ends the tier, one the fast path cannot decide ends it all.
     const body: string[] = ['  h = true;'];
     for (const c of tier.conditions) {

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compile, parseRubric, safeParseEvidence, type CompiledRubric, type EvidenceDocument } from '../../src/index.js';
+import { compile, parseRubric, safeParseEvidence, type CompiledRubric, type CompileOptions, type EvidenceDocument } from '../../src/index.js';
 import { loadRubricFile } from '../../src/node.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,8 +11,9 @@ export const bundledRubricFiles = readdirSync(rubricsDir)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
 
-export async function loadBundled(file: string): Promise<CompiledRubric> {
-  return compile(await loadRubricFile(`${rubricsDir}${file}`));
+/** A bundled rubric, compiled (with these options: `{ jitless: true }` for the totals path without generated code). */
+export async function loadBundled(file: string, options?: CompileOptions): Promise<CompiledRubric> {
+  return compile(await loadRubricFile(`${rubricsDir}${file}`), options);
 }
 
 /** A file of the repository, by its path from the root. */
