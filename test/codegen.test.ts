@@ -528,6 +528,31 @@ describe('which code runs', () => {
     }
   });
 
+  it('a rubric of more than MAX_GENERATED_ITEMS items is read by the loop, to the same totals', async () => {
+    const bodies: string[] = [];
+    vi.resetModules();
+    vi.stubGlobal('Function', recordingFunction(bodies));
+    const lib = await import('../src/index.js');
+    const { MAX_GENERATED_ITEMS } = await import('../src/totals.js');
+    const rubricOf = (n: number) =>
+      lib.compile(
+        lib.parseRubric(
+          `id: many\nversion: "1"\ntitle: { zh: 多, en: Many }\nsource: { name: test }\nmax: ${n}\nsections:\n  - id: s\n    title: { zh: 节, en: S }\n    max: ${n}\n    items:\n` +
+            Array.from({ length: n }, (_, i) => `      - { id: i${i}, title: { zh: 项, en: I }, points: 1, kind: check }`).join('\n'),
+        ),
+      );
+    for (const n of [MAX_GENERATED_ITEMS, MAX_GENERATED_ITEMS + 1]) {
+      const before = bodies.length;
+      const compiled = rubricOf(n);
+      const evidence = Object.fromEntries(Array.from({ length: n }, (_, i) => [`i${i}`, i % 3 === 0]));
+      expect(JSON.stringify(lib.scoreTotals(compiled, evidence))).toBe(JSON.stringify(lib.totalsOf(lib.score(compiled, evidence))));
+      const readers = bodies.slice(before).filter((b) => /function readRecord/.test(b));
+      expect(readers, `${n} items`).toHaveLength(n <= MAX_GENERATED_ITEMS ? 1 : 0);
+    }
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
   it('a fresh copy of the library generates the reader, sums, section list and tiers scorers, and nothing under jitless', async () => {
     const bodies: string[] = [];
     vi.resetModules();
