@@ -195,3 +195,36 @@ describe('a measured value with a field the exact path does not read', () => {
     if (!full.success && !fast.success) expect(fast.error.issues).toEqual(full.error.issues);
   });
 });
+
+describe('bonus honours', () => {
+  it('short lists (compared pairwise) and long ones (grouped in a map) give score\'s points, both modes', async () => {
+    // DB36 bonus-honours: provincial 2, national 3 a matter (its best level), within three years, capped at 5.
+    const [generated, jitless] = [await loadBundled('jiangxi-db36-t-1609-2022.yaml'), await loadBundled('jiangxi-db36-t-1609-2022.yaml', { jitless: true })];
+    const base = Object.fromEntries([...generated.items.keys()].map((k) => [k, null]));
+    const honour = fc.record({
+      matter: fc.constantFrom('a', 'b', 'c', 'd', ''),
+      level: fc.constantFrom('provincial', 'national', 'county'),
+      year: fc.oneof(fc.integer({ min: 2015, max: 2024 }), fc.constant(undefined)),
+    });
+    const value = fc.record({ year: fc.oneof(fc.integer({ min: 2018, max: 2023 }), fc.constant(undefined)), honours: fc.array(honour, { maxLength: 20 }) });
+    let longLists = 0;
+    let scored = 0;
+    fc.assert(
+      fc.property(value, (bonus) => {
+        const evidence = { ...base, 'bonus-honours': JSON.parse(JSON.stringify(bonus)) };
+        if (bonus.honours.length > 8) longLists++;
+        const full = safeScore(generated, evidence, { missing: 'zero' });
+        if (full.success && bonus.honours.length > 1) scored++;
+        for (const c of [generated, jitless]) {
+          const fast = safeScoreTotals(c, evidence, { missing: 'zero' });
+          expect(fast.success).toBe(full.success);
+          if (full.success && fast.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(totalsOf(full.data)));
+          if (!full.success && !fast.success) expect(fast.error.issues).toEqual(full.error.issues);
+        }
+      }),
+      { numRuns: runs * 3 },
+    );
+    expect(longLists).toBeGreaterThan(0);
+    expect(scored).toBeGreaterThan(0);
+  });
+});

@@ -4,10 +4,22 @@ import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { checkLevels, levelIdSchema, levelSpec, type LevelSpec } from './levels.js';
 import { fmt, nonNegative } from './shared.js';
-import { FAST_MAX_ENTRIES, onlyKeys } from './fast.js';
+import { FAST_MAX_ENTRIES } from './fast.js';
 
-const YEAR_AND_HONOURS = new Set(['year', 'honours']);
-const HONOUR_KEYS = new Set(['matter', 'level', 'year']);
+/** Whether an object's enumerable keys are its own, and year and honours at most. */
+function yearAndHonoursOnly(o: object): boolean {
+  for (const k in o) if ((k !== 'year' && k !== 'honours') || !Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
+
+/** Whether an honour's enumerable keys are its own, and matter, level and year at most. */
+function honourKeysOnly(h: object): boolean {
+  for (const k in h) if ((k !== 'matter' && k !== 'level' && k !== 'year') || !Object.prototype.hasOwnProperty.call(h, k)) return false;
+  return true;
+}
+
+/** Up to this many honours are compared pairwise; more are grouped by matter in a map. */
+const FEW_HONOURS = 8;
 
 /** Honours (three keys each) the fast path takes, within FAST_MAX_ENTRIES; longer lists are scored exactly. */
 const MAX_FAST_HONOURS = Math.floor((FAST_MAX_ENTRIES - 4) / 4);
@@ -76,38 +88,65 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
   },
   fast(item, ctx) {
     const cap = ctx.scaled(item.cap);
-    const byLevel = new Map<string, number>();
+    // Levels are few: found by comparing ids, not through a map.
+    const levelIds = item.levels.map((l) => l.id);
+    const levelPoints: number[] = [];
     for (const l of item.levels) {
       const p = ctx.scaled(l.points);
       if (p === undefined) return undefined;
-      byLevel.set(l.id, p);
+      levelPoints.push(p);
     }
     if (cap === undefined) return undefined;
     const window = item.window?.years;
     const isYear = (y: unknown): y is number => typeof y === 'number' && Number.isInteger(y) && y >= 1900 && y <= 9999;
+    // An honour's points; undefined when the fast path must decline the evidence, -1 outside the window.
+    const pointsOf = (h: unknown, assessed: number | undefined): number | undefined => {
+      if (h === null || typeof h !== 'object' || Array.isArray(h) || !honourKeysOnly(h)) return undefined;
+      const { matter, level, year } = h as Record<string, unknown>;
+      if (typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
+      const at = levelIds.indexOf(level);
+      if (at < 0) return undefined;
+      if (year !== undefined && !isYear(year)) return undefined;
+      if (window !== undefined && year === undefined) return undefined;
+      if (assessed !== undefined && year !== undefined && year > assessed) return undefined;
+      if (window !== undefined && (year as number) < (assessed as number) - window + 1) return -1;
+      return levelPoints[at] as number;
+    };
     return (raw) => {
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !yearAndHonoursOnly(raw)) return undefined;
       const e = raw as { year?: unknown; honours?: unknown };
-      if (!onlyKeys(e, YEAR_AND_HONOURS) || !Array.isArray(e.honours) || e.honours.length > MAX_FAST_HONOURS) return undefined;
+      const honours = e.honours;
+      if (!Array.isArray(honours) || honours.length > MAX_FAST_HONOURS) return undefined;
       if (e.year !== undefined && !isYear(e.year)) return undefined;
       if (window !== undefined && e.year === undefined) return undefined;
-      const best = new Map<string, number>();
-      for (const h of e.honours as unknown[]) {
-        if (h === null || typeof h !== 'object' || Array.isArray(h)) return undefined;
-        if (!onlyKeys(h, HONOUR_KEYS)) return undefined;
-        const { matter, level, year } = h as Record<string, unknown>;
-        if (typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
-        const p = byLevel.get(level);
-        if (p === undefined) return undefined;
-        if (year !== undefined && !isYear(year)) return undefined;
-        if (window !== undefined && year === undefined) return undefined;
-        const assessed = e.year as number | undefined;
-        if (assessed !== undefined && year !== undefined && (year as number) > assessed) return undefined;
-        if (window !== undefined && (year as number) < (assessed as number) - window + 1) continue;
-        if (p > (best.get(matter) ?? -1)) best.set(matter, p);
-      }
+      const assessed = e.year as number | undefined;
       let total = 0;
-      for (const p of best.values()) total += p;
+      if (honours.length <= FEW_HONOURS) {
+        // A few honours: each counts unless another of its matter is worth more, or as much and comes
+        // first; compared pairwise, without a map per record.
+        for (let i = 0; i < honours.length; i++) if (pointsOf(honours[i], assessed) === undefined) return undefined;
+        for (let i = 0; i < honours.length; i++) {
+          const p = pointsOf(honours[i], assessed) as number;
+          if (p < 0) continue;
+          const matter = (honours[i] as Honour).matter;
+          let best = true;
+          for (let j = 0; j < honours.length && best; j++) {
+            if (j === i || (honours[j] as Honour).matter !== matter) continue;
+            const q = pointsOf(honours[j], assessed) as number;
+            if (q > p || (q === p && j < i)) best = false;
+          }
+          if (best) total += p;
+        }
+      } else {
+        const best = new Map<string, number>();
+        for (let i = 0; i < honours.length; i++) {
+          const p = pointsOf(honours[i], assessed);
+          if (p === undefined) return undefined;
+          const matter = (honours[i] as Honour).matter;
+          if (p >= 0 && p > (best.get(matter) ?? -1)) best.set(matter, p);
+        }
+        for (const p of best.values()) total += p;
+      }
       return Math.min(total, cap);
     };
   },

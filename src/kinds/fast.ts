@@ -164,12 +164,6 @@ export function fieldReader(keys: readonly string[], generateCode: boolean): Fie
   return generate<FieldReader>({ isArray: Array.isArray, hasOwn: Object.prototype.hasOwnProperty, names: new Set(keys) }, body) ?? loop;
 }
 
-/** Whether every enumerable key of an object is its own and one of these (checked without allocating). */
-export function onlyKeys(o: object, allowed: ReadonlySet<string>): boolean {
-  for (const k in o) if (!Object.prototype.hasOwnProperty.call(o, k) || !allowed.has(k)) return false;
-  return true;
-}
-
 /** floor(n / step) × per for safe integers, or undefined. */
 export function steps(n: number, step: number): number | undefined {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(step) || step <= 0) return undefined;
