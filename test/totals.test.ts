@@ -197,16 +197,46 @@ describe('a measured value with a field the exact path does not read', () => {
 });
 
 describe('bonus honours', () => {
-  it('short lists (compared pairwise) and long ones (grouped in a map) give score\'s points, both modes', async () => {
-    // DB36 bonus-honours: provincial 2, national 3 a matter (its best level), within three years, capped at 5.
-    const [generated, jitless] = [await loadBundled('jiangxi-db36-t-1609-2022.yaml'), await loadBundled('jiangxi-db36-t-1609-2022.yaml', { jitless: true })];
-    const base = Object.fromEntries([...generated.items.keys()].map((k) => [k, null]));
-    const honour = fc.record({
-      matter: fc.constantFrom('a', 'b', 'c', 'd', ''),
-      level: fc.constantFrom('provincial', 'national', 'county'),
-      year: fc.oneof(fc.integer({ min: 2015, max: 2024 }), fc.constant(undefined)),
-    });
-    const value = fc.record({ year: fc.oneof(fc.integer({ min: 2018, max: 2023 }), fc.constant(undefined)), honours: fc.array(honour, { maxLength: 20 }) });
+  it('short lists (compared pairwise) and long ones (grouped in a map) give score\'s points, both modes', () => {
+    // DB36's bonus item with a cap too high to hide a wrong sum: a matter counts once, at its best level,
+    // within the window.
+    const text = `id: honours
+version: "1"
+title: { zh: 荣誉, en: Honours }
+source: { name: test }
+max: 1
+sections:
+  - id: s
+    title: { zh: 节, en: S }
+    max: 1
+    items:
+      - { id: base, title: { zh: 基, en: Base }, points: 1, kind: check }
+  - id: extra
+    title: { zh: 加分, en: Bonus }
+    bonus: true
+    max: 100
+    items:
+      - id: bonus-honours
+        title: { zh: 荣誉, en: Honours }
+        points: 100
+        kind: bonus
+        cap: 100
+        levels:
+          - { id: provincial, zh: 省级, en: Provincial, points: 2 }
+          - { id: national, zh: 国家级, en: National, points: 3 }
+        window: { years: 3 }
+`;
+    const [generated, jitless] = [compile(parseRubric(text)), compile(parseRubric(text), { jitless: true })];
+    const base = { base: true };
+    // Mostly valid honours (some outside the window); now and then one spoilt, which both must refuse alike.
+    const honour = fc.record({ matter: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), level: fc.constantFrom('provincial', 'national'), year: fc.integer({ min: 2015, max: 2021 }) });
+    const spoilt = fc.constantFrom<Record<string, unknown>>({ matter: '' }, { level: 'county' }, { year: 2030 }, { year: undefined }, { extra: 1 });
+    const value = fc
+      .tuple(fc.integer({ min: 2021, max: 2023 }), fc.array(honour, { maxLength: 20, size: 'max' }), fc.option(fc.tuple(fc.nat(), spoilt), { freq: 4 }))
+      .map(([year, honours, spoil]) => {
+        if (spoil && honours.length) honours[spoil[0] % honours.length] = { ...honours[spoil[0] % honours.length], ...spoil[1] } as (typeof honours)[number];
+        return { year, honours };
+      });
     let longLists = 0;
     let scored = 0;
     fc.assert(
