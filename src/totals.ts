@@ -278,12 +278,17 @@ export function hasFastPath(compiled: CompiledRubric): boolean {
   return planFor(compiled) !== null;
 }
 
-/** Totals only, without a trace: the same numbers as score(). */
-export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
+/** The totals by the integer plan, or undefined when the exact path must decide. */
+function planTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions): ScoreTotals | undefined {
   const plan = planFor(compiled);
   // Evidence or a community record too deep or too large to walk safely is the exact path's to refuse.
   const bounded = !(options.community !== undefined && tooDeep(options.community, MAX_DEPTH)) && !(plan?.walkFirst && tooDeep(evidence, MAX_DEPTH));
-  const fast = plan && bounded ? fastTotals(compiled, plan, evidence, options) : undefined;
+  return plan && bounded ? fastTotals(compiled, plan, evidence, options) : undefined;
+}
+
+/** Totals only, without a trace: the same numbers as score(). */
+export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
+  const fast = planTotals(compiled, evidence, options);
   if (fast) return { success: true, data: fast };
   const full = safeScore(compiled, evidence, options);
   return full.success ? { success: true, data: totalsOf(full.data) } : full;
@@ -291,9 +296,11 @@ export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, opt
 
 /** Like safeScoreTotals, but throws the RubricError. */
 export function scoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): ScoreTotals {
-  const r = safeScoreTotals(compiled, evidence, options);
-  if (!r.success) throw r.error;
-  return r.data;
+  const fast = planTotals(compiled, evidence, options);
+  if (fast) return fast;
+  const full = safeScore(compiled, evidence, options);
+  if (!full.success) throw full.error;
+  return totalsOf(full.data);
 }
 
 /** The totals of a full result. */
