@@ -87,15 +87,15 @@ export function generateReader(
   );
 }
 
-/** A section for the generated sums: its items' range, children and cap (Infinity: none). */
-export interface TallySection {
+/** A section in the flat plan: its items' indices and its children's (summed children first), its cap (Infinity: none). */
+export interface FlatSection {
   id: string;
   cap: number;
   top: boolean;
   bonus: boolean;
   itemStart: number;
   itemEnd: number;
-  children: readonly number[];
+  children: number[];
 }
 
 /** Section points from item points (children before parents), then base and bonus after the sections. */
@@ -104,10 +104,10 @@ export type Tally = (points: readonly number[], sections: number[]) => void;
 export type SectionList = (sections: readonly number[], texts: readonly (string | undefined)[], text: (x: number) => string) => { id: string; points: string }[];
 
 /** The sums and the section list written out for these sections, or undefined when code cannot be generated. */
-export function generateTally(flat: readonly TallySection[], postOrder: readonly number[]): { tally: Tally; list: SectionList } | undefined {
+export function generateTally(flat: readonly FlatSection[], postOrder: readonly number[]): { tally: Tally; list: SectionList } | undefined {
   const lines = ['return function tally(P, S) {', '  let x, base = 0, bonus = 0;'];
   for (const at of postOrder) {
-    const f = flat[at] as TallySection;
+    const f = flat[at] as FlatSection;
     const terms: string[] = [];
     for (let i = f.itemStart; i < f.itemEnd; i++) terms.push(`P[${i}]`);
     for (const c of f.children) terms.push(`S[${c}]`);

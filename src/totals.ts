@@ -10,7 +10,7 @@ import { KeyOrder } from './key-order.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
-import { generateReader, generateTally, type RecordReader, type SectionList, type Tally } from './totals-codegen.js';
+import { generateReader, generateTally, type FlatSection, type RecordReader, type SectionList, type Tally } from './totals-codegen.js';
 
 /**
  * Totals-only scoring: the same numbers as `score`, without the trace. Each
@@ -40,16 +40,6 @@ interface FastSection {
   sections: FastSection[];
 }
 
-/** A section in the flat plan: its items' indices and its children's, summed children first. */
-interface FlatSection {
-  id: string;
-  cap: number;
-  top: boolean;
-  bonus: boolean;
-  itemStart: number;
-  itemEnd: number;
-  children: number[];
-}
 
 type IntTest = (x: number) => boolean;
 

@@ -178,18 +178,21 @@ function computeAll(lib: any, cases: PageCase[]): unknown {
   return { out, error, placedError, digest: lib.sha256('社区服务质量评价') };
 }
 
+/** A page's error and rejection handlers: whatever fails is written where the test reads the result. */
+const PAGE_ERRORS = `  window.addEventListener('error', (e) => {
+    document.getElementById('out').textContent = 'ERROR ' + (e.message || ('could not load ' + (e.target && (e.target.src || e.target.href))));
+  }, true);
+  window.addEventListener('unhandledrejection', (e) => {
+    document.getElementById('out').textContent = 'ERROR ' + (e.reason && e.reason.stack || e.reason);
+  });`;
+
 function pageHtml(cases: PageCase[], importMap: Record<string, string>): string {
   // JSON inside <script>: "<" escaped so that no "</script>" in a rubric closes the element.
   const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>shequ-rubric in a browser</title>
 <script>
-  window.addEventListener('error', (e) => {
-    document.getElementById('out').textContent = 'ERROR ' + (e.message || ('could not load ' + (e.target && (e.target.src || e.target.href))));
-  }, true);
-  window.addEventListener('unhandledrejection', (e) => {
-    document.getElementById('out').textContent = 'ERROR ' + (e.reason && e.reason.stack || e.reason);
-  });
+${PAGE_ERRORS}
 </script>
 <script type="importmap">${json({ imports: importMap })}</script>
 </head><body>
@@ -258,12 +261,7 @@ function cspPageHtml(cases: PageCase[], importMap: Record<string, string>): stri
   document.addEventListener('securitypolicyviolation', (e) => {
     window.violations.push({ blocked: e.blockedURI, directive: e.violatedDirective, sample: e.sample });
   });
-  window.addEventListener('error', (e) => {
-    document.getElementById('out').textContent = 'ERROR ' + (e.message || ('could not load ' + (e.target && (e.target.src || e.target.href))));
-  }, true);
-  window.addEventListener('unhandledrejection', (e) => {
-    document.getElementById('out').textContent = 'ERROR ' + (e.reason && e.reason.stack || e.reason);
-  });
+${PAGE_ERRORS}
 </script>
 <script type="importmap">${json({ imports: importMap })}</script>
 </head><body>

@@ -74,23 +74,25 @@ export function ratioBounds(r: Range, scale: Dec): RatioBounds | undefined {
  */
 export function ratioTest(r: Range, scale: Dec): ((n: number, d: number) => boolean | undefined) | undefined {
   const b = ratioBounds(r, scale);
-  if (!b) return undefined;
-  const { lo, hi, minInclusive, maxInclusive } = b;
-  return (n, d) => {
-    if (lo) {
-      const a = n * lo.left;
-      const b = lo.right * d;
-      if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
-      if (minInclusive ? a < b : a <= b) return false;
-    }
-    if (hi) {
-      const a = n * hi.left;
-      const b = hi.right * d;
-      if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
-      if (maxInclusive ? a > b : a >= b) return false;
-    }
-    return true;
-  };
+  return b && ((n, d) => ratioHolds(b, n, d));
+}
+
+/** Whether n / d × scale lies within the bounds (n, d safe integers, d > 0); undefined when a product is not safe. */
+export function ratioHolds(bounds: RatioBounds, n: number, d: number): boolean | undefined {
+  const { lo, hi, minInclusive, maxInclusive } = bounds;
+  if (lo) {
+    const a = n * lo.left;
+    const b = lo.right * d;
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
+    if (minInclusive ? a < b : a <= b) return false;
+  }
+  if (hi) {
+    const a = n * hi.left;
+    const b = hi.right * d;
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
+    if (maxInclusive ? a > b : a >= b) return false;
+  }
+  return true;
 }
 
 /**

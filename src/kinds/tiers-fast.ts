@@ -1,7 +1,7 @@
 import { Dec } from '../decimal.js';
 import { numberLiteral, stringLiteral } from '../codegen.js';
 import type { FastContext, FastScorer } from './define.js';
-import { exactDouble, plainNumber, rangeBounds, ratioBounds, type RangeBounds, type RatioBounds } from './fast.js';
+import { exactDouble, plainNumber, rangeBounds, ratioBounds, ratioHolds, type RangeBounds, type RatioBounds } from './fast.js';
 import type { MeasureSpec } from './shared.js';
 import type { TiersItem } from './tiers.js';
 
@@ -86,20 +86,7 @@ function holds(c: Condition, v: readonly number[]): boolean | undefined {
   if (d === 0) return false;
   // ratios of fractional quantities take the exact path
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) return undefined;
-  const { lo, hi, minInclusive, maxInclusive } = c.bounds;
-  if (lo) {
-    const a = n * lo.left;
-    const b = lo.right * d;
-    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
-    if (minInclusive ? a < b : a <= b) return false;
-  }
-  if (hi) {
-    const a = n * hi.left;
-    const b = hi.right * d;
-    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
-    if (maxInclusive ? a > b : a >= b) return false;
-  }
-  return true;
+  return ratioHolds(c.bounds, n, d);
 }
 
 function closures(plan: TiersPlan, ctx: FastContext): FastScorer {
