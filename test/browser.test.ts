@@ -186,12 +186,19 @@ const PAGE_ERRORS = `  window.addEventListener('error', (e) => {
     document.getElementById('out').textContent = 'ERROR ' + (e.reason && e.reason.stack || e.reason);
   });`;
 
-function pageHtml(cases: PageCase[], importMap: Record<string, string>): string {
+/**
+ * A page that runs `compute` on the cases with the browser build and writes
+ * what `result` (an expression in the page) holds as base64 of its JSON.
+ * `head` is more script for the head, `before` more statements before the
+ * result is read.
+ */
+function pageShell(title: string, cases: PageCase[], importMap: Record<string, string>, compute: string, parts: { head?: string; before?: string; result: string }): string {
   // JSON inside <script>: "<" escaped so that no "</script>" in a rubric closes the element.
   const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>shequ-rubric in a browser</title>
+<html><head><meta charset="utf-8"><title>${title}</title>
 <script>
+${parts.head ?? ''}
 ${PAGE_ERRORS}
 </script>
 <script type="importmap">${json({ imports: importMap })}</script>
@@ -200,13 +207,14 @@ ${PAGE_ERRORS}
 <script type="application/json" id="cases">${json(cases)}</script>
 <script type="module">
   import * as lib from '/dist/index.js';
-  const computeAll = ${computeAll.toString()};
+  const compute = ${compute};
   const out = document.getElementById('out');
   try {
     const cases = JSON.parse(document.getElementById('cases').textContent);
-    const json = JSON.stringify(computeAll(lib, cases));
+    const results = compute(lib, cases);
+${parts.before ?? ''}
     // Base64 of the UTF-8 bytes: no HTML escaping to undo.
-    const bytes = new TextEncoder().encode(json);
+    const bytes = new TextEncoder().encode(JSON.stringify(${parts.result}));
     let bin = '';
     for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     out.textContent = 'RESULT ' + btoa(bin) + ' END';
@@ -216,6 +224,10 @@ ${PAGE_ERRORS}
 </script>
 </body></html>
 `;
+}
+
+function pageHtml(cases: PageCase[], importMap: Record<string, string>): string {
+  return pageShell('shequ-rubric in a browser', cases, importMap, computeAll.toString(), { result: 'results' });
 }
 
 /**
@@ -253,28 +265,12 @@ function computeTotals(lib: any, cases: PageCase[]): unknown {
 
 /** The page for computeTotals, served with a Content-Security-Policy header that allows no eval. */
 function cspPageHtml(cases: PageCase[], importMap: Record<string, string>): string {
-  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>shequ-rubric under a CSP without unsafe-eval</title>
-<script>
-  window.violations = [];
+  return pageShell('shequ-rubric under a CSP without unsafe-eval', cases, importMap, computeTotals.toString(), {
+    head: `  window.violations = [];
   document.addEventListener('securitypolicyviolation', (e) => {
     window.violations.push({ blocked: e.blockedURI, directive: e.violatedDirective, sample: e.sample });
-  });
-${PAGE_ERRORS}
-</script>
-<script type="importmap">${json({ imports: importMap })}</script>
-</head><body>
-<pre id="out">PENDING</pre>
-<script type="application/json" id="cases">${json(cases)}</script>
-<script type="module">
-  import * as lib from '/dist/index.js';
-  const computeTotals = ${computeTotals.toString()};
-  const out = document.getElementById('out');
-  try {
-    const cases = JSON.parse(document.getElementById('cases').textContent);
-    const results = computeTotals(lib, cases);
-    // Violation events are dispatched as tasks: let them arrive before reading them.
+  });`,
+    before: `    // Violation events are dispatched as tasks: let them arrive before reading them.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const violations = window.violations.slice();
     // The policy holds in this page: new Function throws.
@@ -283,17 +279,9 @@ ${PAGE_ERRORS}
       new Function('return 1');
     } catch (e) {
       evalRefused = e instanceof EvalError;
-    }
-    const bytes = new TextEncoder().encode(JSON.stringify({ results, violations, evalRefused }));
-    let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    out.textContent = 'RESULT ' + btoa(bin) + ' END';
-  } catch (e) {
-    out.textContent = 'ERROR ' + (e && e.stack || e);
-  }
-</script>
-</body></html>
-`;
+    }`,
+    result: '{ results, violations, evalRefused }',
+  });
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.map': 'application/json', '.json': 'application/json', '.html': 'text/html; charset=utf-8' };

@@ -4,6 +4,7 @@ import { compile, parseRubric, safeScore, safeScoreTotals, score, scoreTotals, t
 import { fieldReader } from '../src/kinds/fast.js';
 import { bundledRubricFiles, loadBundled, read } from './support/bundled.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
+import { CHECK, rubricYaml } from './support/rubric-text.js';
 
 /**
  * The totals path's generated code (src/codegen.ts, totals-codegen.ts, the
@@ -134,27 +135,21 @@ describe.each(bundledRubricFiles)('%s: generated code, jitless and score agree',
 
 it('tiers with negative and zero points: the best tier that holds, negative too, as score, both modes', () => {
   // The exact path takes the highest tier that holds, whatever its sign, and 0 when none holds.
-  const text = `id: signs
-version: "1"
-title: { zh: 正负, en: Signs }
-source: { name: test }
-max: 2
-sections:
-  - id: s
-    title: { zh: 节, en: Section }
-    max: 2
-    items:
-      - id: t
-        title: { zh: 档, en: Tiers }
-        points: 2
-        kind: tiers
-        measures: { n: { zh: 数, en: Count, integer: true } }
-        tiers:
-          - { points: -1, when: { n: "< 5" } }
-          - { points: 0, when: { n: "[5, 7)" } }
-          - { points: -0.5, when: { n: "[6, 8)" } }
-          - { points: 2, when: { n: ">= 10" } }
-`;
+  const text = rubricYaml({
+    max: '2',
+    items: [
+      '      - id: t',
+      '        title: { zh: 档, en: Tiers }',
+      '        points: 2',
+      '        kind: tiers',
+      '        measures: { n: { zh: 数, en: Count, integer: true } }',
+      '        tiers:',
+      '          - { points: -1, when: { n: "< 5" } }',
+      '          - { points: 0, when: { n: "[5, 7)" } }',
+      '          - { points: -0.5, when: { n: "[6, 8)" } }',
+      '          - { points: 2, when: { n: ">= 10" } }',
+    ],
+  });
   const rubric = parseRubric(text);
   const seen = new Set<string>();
   for (const jitless of [false, true]) {
@@ -536,10 +531,7 @@ describe('which code runs', () => {
     const { MAX_GENERATED_ITEMS } = await import('../src/totals.js');
     const rubricOf = (n: number) =>
       lib.compile(
-        lib.parseRubric(
-          `id: many\nversion: "1"\ntitle: { zh: 多, en: Many }\nsource: { name: test }\nmax: ${n}\nsections:\n  - id: s\n    title: { zh: 节, en: S }\n    max: ${n}\n    items:\n` +
-            Array.from({ length: n }, (_, i) => `      - { id: i${i}, title: { zh: 项, en: I }, points: 1, kind: check }`).join('\n'),
-        ),
+        lib.parseRubric(rubricYaml({ max: String(n), items: Array.from({ length: n }, (_, i) => CHECK(`i${i}`)) })),
       );
     for (const n of [MAX_GENERATED_ITEMS, MAX_GENERATED_ITEMS + 1]) {
       const before = bodies.length;

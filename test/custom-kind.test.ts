@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { rubricYaml } from './support/rubric-text.js';
 import { compile, Dec, defineRuleKind, parseRubric, safeParseRubric, safeScore, safeScoreTotals, score, scoreTotals, type ItemBase } from '../src/index.js';
 
 /** A user's own kind, registered through the same API as the built-ins (the README's example). */
@@ -107,18 +108,7 @@ const share = defineRuleKind<ShareItem, { served: number; households: number }>(
   },
 });
 
-const shareText = `id: share
-version: "1"
-title: { zh: 比例, en: Share }
-source: { name: test }
-max: 2
-sections:
-  - id: s
-    title: { zh: 节, en: Section }
-    max: 2
-    items:
-      - { id: reach, title: { zh: 覆盖, en: Reach }, points: 2, kind: served-share, atLeast: 60 }
-`;
+const shareText = rubricYaml({ max: '2', items: ['      - { id: reach, title: { zh: 覆盖, en: Reach }, points: 2, kind: served-share, atLeast: 60 }'] });
 
 describe('a user-registered kind with a fast path', () => {
   it.each([false, true])('scores through generated code, or closures under jitless (%s), as score does', (jitless) => {

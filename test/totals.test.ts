@@ -4,6 +4,7 @@ import { compile, fastCases, parseRubric, safeScore, score, safeScoreTotals, sco
 import { hasFastPath } from '../src/totals.js';
 import { bundledRubricFiles, loadBundled } from './support/bundled.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
+import { CHECK, rubricYaml } from './support/rubric-text.js';
 
 /**
  * Totals-only scoring must give exactly the numbers of the full trace, and
@@ -200,32 +201,25 @@ describe('bonus honours', () => {
   it('short lists (compared pairwise) and long ones (grouped in a map) give score\'s points, both modes', () => {
     // DB36's bonus item with a cap too high to hide a wrong sum: a matter counts once, at its best level,
     // within the window.
-    const text = `id: honours
-version: "1"
-title: { zh: 荣誉, en: Honours }
-source: { name: test }
-max: 1
-sections:
-  - id: s
-    title: { zh: 节, en: S }
-    max: 1
-    items:
-      - { id: base, title: { zh: 基, en: Base }, points: 1, kind: check }
-  - id: extra
-    title: { zh: 加分, en: Bonus }
-    bonus: true
-    max: 100
-    items:
-      - id: bonus-honours
-        title: { zh: 荣誉, en: Honours }
-        points: 100
-        kind: bonus
-        cap: 100
-        levels:
-          - { id: provincial, zh: 省级, en: Provincial, points: 2 }
-          - { id: national, zh: 国家级, en: National, points: 3 }
-        window: { years: 3 }
-`;
+    const text = rubricYaml({
+      items: [CHECK('base')],
+      after: [
+        '  - id: extra',
+        '    title: { zh: 加分, en: Bonus }',
+        '    bonus: true',
+        '    max: 100',
+        '    items:',
+        '      - id: bonus-honours',
+        '        title: { zh: 荣誉, en: Honours }',
+        '        points: 100',
+        '        kind: bonus',
+        '        cap: 100',
+        '        levels:',
+        '          - { id: provincial, zh: 省级, en: Provincial, points: 2 }',
+        '          - { id: national, zh: 国家级, en: National, points: 3 }',
+        '        window: { years: 3 }',
+      ],
+    });
     const [generated, jitless] = [compile(parseRubric(text)), compile(parseRubric(text), { jitless: true })];
     const base = { base: true };
     // Mostly valid honours (some outside the window); now and then one spoilt, which both must refuse alike.
