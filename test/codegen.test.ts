@@ -523,23 +523,27 @@ describe('which code runs', () => {
     }
   });
 
-  it('a rubric of more than MAX_GENERATED_ITEMS items is read by the loop, to the same totals', async () => {
+  it('a reader is generated for a rubric with measured items up to MAX_GENERATED_ITEMS, not past it nor for tables alone', async () => {
     const bodies: string[] = [];
     vi.resetModules();
     vi.stubGlobal('Function', recordingFunction(bodies));
     const lib = await import('../src/index.js');
     const { MAX_GENERATED_ITEMS } = await import('../src/totals.js');
-    const rubricOf = (n: number) =>
-      lib.compile(
-        lib.parseRubric(rubricYaml({ max: String(n), items: Array.from({ length: n }, (_, i) => CHECK(`i${i}`)) })),
-      );
-    for (const n of [MAX_GENERATED_ITEMS, MAX_GENERATED_ITEMS + 1]) {
+    // n items: n - 1 checks (looked up in a table) and, with `measured`, one tiers item (scored by a function).
+    const measuredItem = ['      - id: m', '        title: { zh: 量, en: M }', '        points: 1', '        kind: tiers', '        measures: { n: { zh: 数, en: N, integer: true } }', '        tiers: [{ points: 1, when: { n: ">= 5" } }]'];
+    const rubricOf = (n: number, measured: boolean) =>
+      lib.compile(lib.parseRubric(rubricYaml({ max: String(n), items: [...Array.from({ length: n - 1 }, (_, i) => CHECK(`i${i}`)), ...(measured ? measuredItem : [CHECK('m')])] })));
+    for (const [n, measured, generated] of [
+      [MAX_GENERATED_ITEMS, true, 1],
+      [MAX_GENERATED_ITEMS + 1, true, 0],
+      [80, false, 0],
+    ] as const) {
       const before = bodies.length;
-      const compiled = rubricOf(n);
-      const evidence = Object.fromEntries(Array.from({ length: n }, (_, i) => [`i${i}`, i % 3 === 0]));
+      const compiled = rubricOf(n, measured);
+      const evidence = { ...Object.fromEntries(Array.from({ length: n - 1 }, (_, i) => [`i${i}`, i % 3 === 0])), m: measured ? 7 : true };
       expect(JSON.stringify(lib.scoreTotals(compiled, evidence))).toBe(JSON.stringify(lib.totalsOf(lib.score(compiled, evidence))));
       const readers = bodies.slice(before).filter((b) => /function readRecord/.test(b));
-      expect(readers, `${n} items`).toHaveLength(n <= MAX_GENERATED_ITEMS ? 1 : 0);
+      expect(readers, `${n} items, measured: ${measured}`).toHaveLength(generated);
     }
     vi.unstubAllGlobals();
     vi.resetModules();
