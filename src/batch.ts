@@ -18,8 +18,7 @@ import { csvRecords, CsvEvidenceReader, type RowIssue } from './csv-evidence.js'
 import { Dec, scaledInteger } from './decimal.js';
 import { scoreOneItem } from './evaluate.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
-import { fieldReader } from './kinds/fast.js';
-import { generate as generateCode } from './codegen.js';
+import { codeHooks } from './kinds/fast.js';
 import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
@@ -161,14 +160,13 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     const r = scoreOneItem(compiled, item, parsed.data);
     return { scaled: scaled(r.points) ?? Number(r.points.mul(scaleDec).floor().n), ...(r.trace.met !== undefined ? { met: r.trace.met } : {}) };
   };
-  const fields = (keys: readonly string[]) => fieldReader(keys, !compiled.jitless);
-  const generate = <T>(bindings: Readonly<Record<string, unknown>>, body: string): T | undefined => (compiled.jitless ? undefined : generateCode<T>(bindings, body));
+  const hooks = codeHooks(!compiled.jitless);
   const cache = new Map<ItemBase, (raw: unknown) => number>();
   const fastFor = (item: ItemBase): ((raw: unknown) => number) => {
     let f = cache.get(item);
     if (!f) {
       const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
-      const fast = kind.fast?.(item, { scaled, fastFor, fields, generate });
+      const fast = kind.fast?.(item, { scaled, fastFor, ...hooks });
       f = fast ? (raw) => fast(raw) ?? exact(item, raw).scaled : (raw) => exact(item, raw).scaled;
       cache.set(item, f);
     }
@@ -178,7 +176,7 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
     const judged = kind.judgesCriteria === true && compiled.maxOf(item).isZero();
     // A criterion worth 0 is scored as if worth 1, so its points say whether it was met (check, checklist).
-    const metFast: FastScorer | undefined = judged && (item.kind === 'check' || item.kind === 'checklist') ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, fields, generate }) : undefined;
+    const metFast: FastScorer | undefined = judged && (item.kind === 'check' || item.kind === 'checklist') ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, ...hooks }) : undefined;
     return { item, id: item.id, judged, score: fastFor(item), metFast };
   });
   return (evidence) =>

@@ -2,8 +2,9 @@
  * Code generated at run time, for the totals path's hot loops. Generated code
  * reads an object's keys by name, which V8 compiles to one shape check and a
  * load, where a loop over key names pays a lookup for each. Rubric text never
- * becomes code: names are written with JSON.stringify, numbers are checked
- * safe integers, and everything else is passed in as an argument.
+ * becomes code: names are written with JSON.stringify, numbers so that they
+ * read back as the same number, and everything else is passed in as an
+ * argument.
  *
  * Where `new Function` is refused (a Content-Security-Policy without
  * 'unsafe-eval') or `compile(…, { jitless: true })` asks so, nothing is

@@ -6,14 +6,15 @@ import type { FastScorer } from './kinds/define.js';
  * reads each item's key by name, and the section sums written out.
  */
 
-/** What the reader knows of each item, in plan order. */
+/** An item of the totals plan, in plan order: its kind's fast scorer, if any, and the exact scorer for what that declines. */
 export interface ReaderItem {
   id: string;
-  /** Points for true and for false when the item's table is those two alone (NaN: none). */
+  fast: FastScorer | undefined;
+  /** The fast scorer's table, when it has one: a lookup instead of a call. */
+  cases: ReadonlyMap<unknown, number> | undefined;
+  /** A table of true and false alone, as two numbers (NaN: none). */
   onTrue: number;
   onFalse: number;
-  cases: ReadonlyMap<unknown, number> | undefined;
-  fast: FastScorer | undefined;
   exact: FastScorer;
 }
 
@@ -47,6 +48,7 @@ export function generateReader(
   line('  for (const k in OP) return loop(r, zero, P);');
   // Every key names an item. Records from one source share their key order, so the last record's
   // order is compared first: one comparison a key, and a set lookup only where the order differs.
+  // (key-order.ts does this for the loop; called here once a key, it measured 17 % slower on DB36.)
   line('  const K = order.keys;');
   line('  let n = 0, reordered = false;');
   line('  for (const k in r) { if (k !== K[n]) { if (!ids.has(k)) return false; reordered = true; } n++; }');

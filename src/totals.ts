@@ -4,13 +4,12 @@ import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
-import { FAST_MAX_ENTRIES, fieldReader } from './kinds/fast.js';
-import { generate } from './codegen.js';
+import { codeHooks, FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
-import { generateReader, generateTally, type FlatSection, type RecordReader, type SectionList, type Tally } from './totals-codegen.js';
+import { generateReader, generateTally, type FlatSection, type ReaderItem, type RecordReader, type SectionList, type Tally } from './totals-codegen.js';
 
 /**
  * Totals-only scoring: the same numbers as `score`, without the trace. Each
@@ -21,16 +20,7 @@ import { generateReader, generateTally, type FlatSection, type RecordReader, typ
  */
 
 /** An item in the plan: its kind's fast scorer, if any, and the exact scorer for what that declines. */
-interface PlanItem {
-  id: string;
-  fast: FastScorer | undefined;
-  /** The fast scorer's table, when it has one: a lookup instead of a call. */
-  cases: ReadonlyMap<unknown, number> | undefined;
-  /** A table of true and false alone, as two numbers (NaN: declined). */
-  onTrue: number;
-  onFalse: number;
-  exact: FastScorer;
-}
+type PlanItem = ReaderItem;
 
 interface FastSection {
   id: string;
@@ -142,6 +132,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const scaleDec = Dec.int(scale);
   const scaled = (d: Dec): number | undefined => scaledInteger(d, places);
   const generateCode = !compiled.jitless;
+  const hooks = codeHooks(generateCode);
   // An item whose kind has no fast path, or whose evidence the fast path
   // declines (fractional hours, decimal strings…), is scored exactly on its own.
   const exactItem =
@@ -154,7 +145,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
   const fastCache = new Map<ItemBase, FastScorer | undefined>();
   const fastFor = (item: ItemBase): FastScorer | undefined => {
     if (fastCache.has(item)) return fastCache.get(item);
-    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor, fields: (keys) => fieldReader(keys, generateCode), generate: (bindings, body) => (generateCode ? generate(bindings, body) : undefined) });
+    const fast = (compiled.kinds.get(item.kind) as AnyRuleKind).fast?.(item, { scaled, fastFor, ...hooks });
     fastCache.set(item, fast);
     return fast;
   };
@@ -243,6 +234,7 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
       }
     }
   }
+  const generatesReader = generateCode && readerPays(items);
   const plan: FastPlan | null = ok
     ? {
         scale,
@@ -254,8 +246,8 @@ function planFor(compiled: CompiledRubric): FastPlan | null {
         walkFirst,
         itemIndex,
         keyOrder: new KeyOrder(itemIndex),
-        reader: !generateCode || !readerPays(items) ? undefined : generateReader(items, walkFirst, (r) => tooDeep(r, MAX_DEPTH) !== undefined, (r, zero, points) => readRecord(plan as FastPlan, r as Record<string, unknown>, points, zero)),
-        generated: !generateCode || !readerPays(items) ? undefined : generateTally(flat, postOrder),
+        reader: !generatesReader ? undefined : generateReader(items, walkFirst, (r) => tooDeep(r, MAX_DEPTH) !== undefined, (r, zero, points) => readRecord(plan as FastPlan, r as Record<string, unknown>, points, zero)),
+        generated: !generatesReader ? undefined : generateTally(flat, postOrder),
         text: (x) => textOf(plan as FastPlan, x),
         itemScratch: items.map(() => 0),
         sectionScratch: [...flat.map(() => 0), 0, 0],

@@ -382,6 +382,15 @@ function diagnosisOf(run: { code: number | null; stderr: string }, shown: string
   return text.split(served.base).join('<page>');
 }
 
+/** What the served page wrote (its RESULT, decoded), after Chromium ran it; the test fails with a diagnosis if it wrote none. */
+async function pageResult(served: { base: string; missing: string[] }): Promise<any> {
+  const run = await dumpDom(`${served.base}/`, 90_000);
+  const marker = /RESULT ([A-Za-z0-9+/=]+) END/.exec(run.dom);
+  const shown = /<pre id="out">([\s\S]*?)<\/pre>/.exec(run.dom)?.[1] ?? run.dom.slice(0, 2_000);
+  expect(marker, diagnosisOf(run, shown, served)).not.toBeNull();
+  return JSON.parse(Buffer.from(marker?.[1] ?? '', 'base64').toString('utf8'));
+}
+
 describe('a real browser', () => {
   let server: Server | undefined;
   afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
@@ -398,12 +407,7 @@ describe('a real browser', () => {
       const importMap = Object.fromEntries(RUNTIME_DEPS.map((d) => [d, browserEntry(d)]));
       const served = await serve(pageHtml(cases, importMap));
       server = served.server;
-      const run = await dumpDom(`${served.base}/`, 90_000);
-      const marker = /RESULT ([A-Za-z0-9+/=]+) END/.exec(run.dom);
-      const shown = /<pre id="out">([\s\S]*?)<\/pre>/.exec(run.dom)?.[1] ?? run.dom.slice(0, 2_000);
-      const diagnosis = diagnosisOf(run, shown, served);
-      expect(marker, diagnosis).not.toBeNull();
-      const inBrowser = JSON.parse(Buffer.from(marker?.[1] ?? '', 'base64').toString('utf8'));
+      const inBrowser = await pageResult(served);
       const inNode = JSON.parse(JSON.stringify(computeAll(lib, cases)));
 
       expect(served.missing, 'the page asked for files the server does not have').toEqual([]);
@@ -441,11 +445,7 @@ describe('a real browser', () => {
       // 'report-sample' for the refused code's first characters in the violation reports; no 'unsafe-eval'.
       const served = await serve(cspPageHtml(cases, importMap), { 'content-security-policy': "script-src 'self' 'unsafe-inline' 'report-sample'" });
       try {
-        const run = await dumpDom(`${served.base}/`, 90_000);
-        const marker = /RESULT ([A-Za-z0-9+/=]+) END/.exec(run.dom);
-        const shown = /<pre id="out">([\s\S]*?)<\/pre>/.exec(run.dom)?.[1] ?? run.dom.slice(0, 2_000);
-        expect(marker, diagnosisOf(run, shown, served)).not.toBeNull();
-        const page = JSON.parse(Buffer.from(marker?.[1] ?? '', 'base64').toString('utf8')) as {
+        const page = (await pageResult(served)) as {
           results: { rubric: string; example: string; variants: { name: string; totals: unknown; jitless: unknown; fromScore: unknown }[] }[];
           violations: { blocked: string; directive: string; sample: string }[];
           evalRefused: boolean;

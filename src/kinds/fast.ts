@@ -1,7 +1,7 @@
 import { Dec, MAX_SAFE } from '../decimal.js';
 import type { Range } from '../range.js';
 import { generate, stringLiteral } from '../codegen.js';
-import type { FastScorer } from './define.js';
+import type { FastContext, FastScorer } from './define.js';
 
 /**
  * Helpers for the kinds' fast paths. A JS number compared with a threshold
@@ -35,9 +35,13 @@ export function rangeBounds(r: Range): RangeBounds | undefined {
 /** A predicate on a number for a range, or undefined when a bound is not an exact double. */
 export function rangeTest(r: Range): ((x: number) => boolean) | undefined {
   const b = rangeBounds(r);
-  if (!b) return undefined;
-  const { lo, hi, minInclusive, maxInclusive } = b;
-  return (x) => (minInclusive ? x >= lo : x > lo) && (maxInclusive ? x <= hi : x < hi);
+  return b && ((x) => rangeHolds(b, x));
+}
+
+/** Whether x lies within the bounds. */
+export function rangeHolds(bounds: RangeBounds, x: number): boolean {
+  const { lo, hi, minInclusive, maxInclusive } = bounds;
+  return (minInclusive ? x >= lo : x > lo) && (maxInclusive ? x <= hi : x < hi);
 }
 
 /**
@@ -152,18 +156,35 @@ export function fieldReader(keys: readonly string[], generateCode: boolean): Fie
     return true;
   };
   if (!generateCode || keys.length > FAST_MAX_ENTRIES || new Set(keys).size !== keys.length) return loop;
+  const body = ['return function readFields(v, out) {', ...exactObjectSource(keys, 'v', 'return false;', (i) => `out[${i}]`), '  return true;', '};'].join('\n');
+  return generate<FieldReader>(exactObjectBindings(keys), body) ?? loop;
+}
+
+/**
+ * Lines of generated code that decide as exactObject does (for distinct
+ * keys): unless `value` is an object whose enumerable keys are exactly
+ * these, all its own, they run `fail`; else they set `into(i)` to each key's
+ * value. The code needs exactObjectBindings(keys) in scope.
+ */
+export function exactObjectSource(keys: readonly string[], value: string, fail: string, into: (i: number) => string): string[] {
   const known = keys.length <= 8 ? keys.map((k) => `k === ${stringLiteral(k)}`).join(' || ') || 'false' : 'names.has(k)';
-  const body = [
-    'return function readFields(v, out) {',
-    '  if (v === null || typeof v !== "object" || isArray(v)) return false;',
+  return [
+    `  if (${value} === null || typeof ${value} !== "object" || isArray(${value})) ${fail}`,
     '  let n = 0;',
-    `  for (const k in v) { if (!hasOwn.call(v, k) || !(${known})) return false; n++; }`,
-    `  if (n !== ${keys.length}) return false;`,
-    ...keys.map((k, i) => `  out[${i}] = v[${stringLiteral(k)}];`),
-    '  return true;',
-    '};',
-  ].join('\n');
-  return generate<FieldReader>({ isArray: Array.isArray, hasOwn: Object.prototype.hasOwnProperty, names: new Set(keys) }, body) ?? loop;
+    `  for (const k in ${value}) { if (!hasOwn.call(${value}, k) || !(${known})) ${fail} n++; }`,
+    `  if (n !== ${keys.length}) ${fail}`,
+    ...keys.map((k, i) => `  ${into(i)} = ${value}[${stringLiteral(k)}];`),
+  ];
+}
+
+export const exactObjectBindings = (keys: readonly string[]): Record<string, unknown> => ({ isArray: Array.isArray, hasOwn: Object.prototype.hasOwnProperty, names: new Set(keys) });
+
+/** FastContext's hooks for code: generated where `generateCode` (compile's jitless not set) and the realm allow it. */
+export function codeHooks(generateCode: boolean): Pick<FastContext, 'fields' | 'generate'> {
+  return {
+    fields: (keys) => fieldReader(keys, generateCode),
+    generate: <T>(bindings: Readonly<Record<string, unknown>>, body: string): T | undefined => (generateCode ? generate<T>(bindings, body) : undefined),
+  };
 }
 
 /** floor(n / step) × per for safe integers, or undefined. */

@@ -1,7 +1,7 @@
 import { Dec } from '../decimal.js';
-import { numberLiteral, stringLiteral } from '../codegen.js';
+import { numberLiteral } from '../codegen.js';
 import type { FastContext, FastScorer } from './define.js';
-import { exactDouble, plainNumber, rangeBounds, ratioBounds, ratioHolds, type RangeBounds, type RatioBounds } from './fast.js';
+import { exactDouble, exactObjectBindings, exactObjectSource, plainNumber, rangeBounds, rangeHolds, ratioBounds, ratioHolds, type RangeBounds, type RatioBounds } from './fast.js';
 import type { MeasureSpec } from './shared.js';
 import type { TiersItem } from './tiers.js';
 
@@ -76,11 +76,7 @@ export function tiersFast(item: TiersItem, ctx: FastContext, sole: boolean): Fas
 
 /** Whether a condition holds for these values: true, false, or undefined (the exact path must decide). */
 function holds(c: Condition, v: readonly number[]): boolean | undefined {
-  if (c.kind === 'range') {
-    const x = v[c.at] as number;
-    const { lo, hi, minInclusive, maxInclusive } = c.bounds;
-    return (minInclusive ? x >= lo : x > lo) && (maxInclusive ? x <= hi : x < hi);
-  }
+  if (c.kind === 'range') return rangeHolds(c.bounds, v[c.at] as number);
   const n = v[c.num] as number;
   const d = v[c.den] as number;
   if (d === 0) return false;
@@ -134,13 +130,7 @@ function generated(plan: TiersPlan, ctx: FastContext): FastScorer | undefined {
   const v = (j: number) => `v${j}`;
   const lit = numberLiteral;
   const lines: string[] = ['return function tiers(raw) {', `  let ${ids.map((_, j) => v(j)).join(', ')}, a, b, h;`];
-  const readObject = [
-    '    if (raw === null || typeof raw !== "object" || isArray(raw)) return undefined;',
-    '    let n = 0;',
-    `    for (const k in raw) { if (!hasOwn.call(raw, k) || !(${ids.map((id) => `k === ${stringLiteral(id)}`).join(' || ') || 'false'})) return undefined; n++; }`,
-    `    if (n !== ${ids.length}) return undefined;`,
-    ...ids.map((id, j) => `    ${v(j)} = raw[${stringLiteral(id)}];`),
-  ];
+  const readObject = exactObjectSource(ids, 'raw', 'return undefined;', v).map((l) => `  ${l}`);
   if (sole) lines.push(`  if (typeof raw === "number") ${v(0)} = raw;`, '  else {', ...readObject, '  }');
   else lines.push('  {', ...readObject, '  }');
   measures.forEach((m, j) => {
@@ -180,5 +170,5 @@ function generated(plan: TiersPlan, ctx: FastContext): FastScorer | undefined {
     lines.push('  {', ...body.map((l) => `  ${l}`), `    if (h) return ${lit(tier.points)};`, '  }');
   }
   lines.push('  return 0;', '};');
-  return ctx.generate?.<FastScorer>({ isArray: Array.isArray, hasOwn: Object.prototype.hasOwnProperty, isSafeInteger: Number.isSafeInteger, isFinite: Number.isFinite }, lines.join('\n'));
+  return ctx.generate<FastScorer>({ ...exactObjectBindings(ids), isSafeInteger: Number.isSafeInteger, isFinite: Number.isFinite }, lines.join('\n'));
 }
