@@ -175,18 +175,25 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
     rounded = { from: points.toString(), places, mode };
     points = points.round(places, mode);
   }
-  // Keys set one by one in a fixed order (a result's JSON is byte-identical run to run).
-  const trace: ItemTrace = { id: item.id, title: item.title, kind: item.kind, points: points.toString(), max: max.toString() } as ItemTrace;
-  if (outcome.met !== undefined) trace.met = outcome.met;
-  trace.evidence = value === undefined ? null : plain(value);
-  trace.reason = outcome.reason;
-  if (item.clause) trace.clause = item.clause;
-  if (item.category) trace.category = item.category;
-  if (item.method) trace.method = item.method;
-  if (item.note) trace.note = item.note;
-  if (outcome.detail) trace.detail = outcome.detail;
-  if (rounded) trace.rounded = rounded;
-  if (outcome.parts) trace.parts = outcome.parts;
+  // One literal of one shape for every item (absent fields undefined, which JSON leaves out):
+  // traces of many shapes made every later read of them slow.
+  const trace: ItemTrace = {
+    id: item.id,
+    title: item.title,
+    kind: item.kind,
+    points: points.toString(),
+    max: max.toString(),
+    met: outcome.met,
+    evidence: value === undefined ? null : plain(value),
+    reason: outcome.reason,
+    clause: item.clause || undefined,
+    category: item.category || undefined,
+    method: item.method || undefined,
+    note: item.note || undefined,
+    detail: outcome.detail,
+    rounded,
+    parts: outcome.parts,
+  };
   return { trace, points, parts };
 }
 
@@ -276,13 +283,18 @@ function evaluate(compiled: CompiledRubric, { layout, values, hits, memos, missK
       sectionPoints?.set(section.id, dec);
     }
     const criteria = count(met, total);
-    const trace: SectionTrace = { id: section.id, title: section.title, points, max: section.max.toString() };
-    if (section.bonus) trace.bonus = true;
-    if (uncapped !== undefined) trace.uncapped = uncapped;
-    if (section.clause) trace.clause = section.clause;
-    if (total > 0) trace.criteria = criteria;
-    if (subTraces.length) trace.sections = subTraces;
-    if (itemTraces.length) trace.items = itemTraces;
+    const trace: SectionTrace = {
+      id: section.id,
+      title: section.title,
+      points,
+      max: section.max.toString(),
+      bonus: section.bonus ? true : undefined,
+      uncapped,
+      clause: section.clause || undefined,
+      criteria: total > 0 ? criteria : undefined,
+      sections: subTraces.length ? subTraces : undefined,
+      items: itemTraces.length ? itemTraces : undefined,
+    };
     return { trace, int, dec, criteria };
   };
 
@@ -375,16 +387,17 @@ function capOf(section: Section, places: number): number | undefined {
   return cap;
 }
 
-/** Shares met ÷ total already written out: the same few fractions recur in every result. */
-const shares = new Map<string, string>();
+/** Shares met ÷ total already written out, by total then met: the same few fractions recur in every result. */
+const shares: (string | undefined)[][] = [];
+const MAX_SHARED_TOTAL = 1_000;
 
 function count(met: number, total: number): CriteriaCount {
   if (total === 0) return { met, total, share: null };
-  const key = `${met}/${total}`;
-  let share = shares.get(key);
+  const byMet = total <= MAX_SHARED_TOTAL ? (shares[total] ??= []) : undefined;
+  let share = byMet?.[met];
   if (share === undefined) {
     share = Dec.of(BigInt(met), BigInt(total)).toString();
-    if (shares.size < 10_000) shares.set(key, share);
+    if (byMet) byMet[met] = share;
   }
   return { met, total, share };
 }

@@ -1,7 +1,6 @@
 import type { Dec } from './decimal.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import type { ItemBase, ItemTrace } from './kinds/define.js';
-import { plain } from './kinds/shared.js';
 
 /**
  * Scored items remembered by their evidence. Scoring is a pure function of an
@@ -94,15 +93,30 @@ export function remember(memo: ItemMemo, key: string, entry: MemoEntry): void {
  * object spread of traces of many shapes is slow.
  */
 export function traceCopy(t: ItemTrace): ItemTrace {
-  const c = { id: t.id, title: t.title, kind: t.kind, points: t.points, max: t.max } as ItemTrace;
-  if (t.met !== undefined) c.met = t.met;
-  c.evidence = t.evidence !== null && typeof t.evidence === 'object' ? plain(t.evidence) : t.evidence;
-  c.reason = { zh: t.reason.zh, en: t.reason.en };
-  if (t.clause !== undefined) c.clause = t.clause;
-  if (t.category !== undefined) c.category = t.category;
-  if (t.method !== undefined) c.method = t.method;
-  if (t.note !== undefined) c.note = t.note;
-  if (t.detail !== undefined) c.detail = { ...t.detail };
-  if (t.rounded !== undefined) c.rounded = { ...t.rounded };
-  return c;
+  return {
+    id: t.id,
+    title: t.title,
+    kind: t.kind,
+    points: t.points,
+    max: t.max,
+    met: t.met,
+    evidence: copyPlain(t.evidence),
+    reason: { zh: t.reason.zh, en: t.reason.en },
+    clause: t.clause,
+    category: t.category,
+    method: t.method,
+    note: t.note,
+    detail: t.detail === undefined ? undefined : { ...t.detail },
+    rounded: t.rounded === undefined ? undefined : { ...t.rounded },
+    parts: undefined,
+  };
+}
+
+/** A copy of evidence `plain` already wrote out (keys sorted, lists in order): nothing to sort again. */
+function copyPlain(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyPlain);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) out[key] = copyPlain((v as Record<string, unknown>)[key]);
+  return out;
 }

@@ -135,6 +135,12 @@ export const MAX_ENTRIES = 1_000_000;
  * record, so both are bounded before any of that runs.
  */
 export function tooDeep(value: unknown, max: number): Issue | undefined {
+  // Most values fit: a pass that keeps no path says so; the walk below finds where one does not.
+  const outer = entriesSeen; // a getter in the value may check a value of its own
+  entriesSeen = 0;
+  const fitsAll = fits(value, 0, max);
+  entriesSeen = outer;
+  if (fitsAll) return undefined;
   const path: PathSegment[] = [];
   let entries = 0;
   let found: 'deep' | 'large' | undefined;
@@ -149,7 +155,8 @@ export function tooDeep(value: unknown, max: number): Issue | undefined {
         found = 'large';
         return true;
       }
-      path.push(Array.isArray(v) ? Number(key) : key);
+      // A list's own non-index key (rare, but Object.keys lists it) stays a name.
+      path.push(Array.isArray(v) && String(Number(key)) === key ? Number(key) : key);
       if (walk((v as Record<string, unknown>)[key], depth + 1)) return true;
       path.pop();
     }
@@ -159,6 +166,21 @@ export function tooDeep(value: unknown, max: number): Issue | undefined {
   return found === 'deep'
     ? issue('alias-limit', [...path], `the value nests deeper than ${max} levels`, { expected: `at most ${max} levels` })
     : issue('too-large', [...path], `the value holds more than ${MAX_ENTRIES} entries`, { expected: `at most ${MAX_ENTRIES} entries` });
+}
+
+let entriesSeen = 0;
+
+/** Whether a value is within `max` levels and MAX_ENTRIES entries; counts as tooDeep's walk does (own enumerable keys). */
+function fits(v: unknown, depth: number, max: number): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  if (depth > max) return false;
+  // for-in with the own-key check lists what Object.keys lists, in its order, without building the array.
+  for (const key in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+    if (++entriesSeen > MAX_ENTRIES) return false;
+    if (!fits((v as Record<string, unknown>)[key], depth + 1, max)) return false;
+  }
+  return true;
 }
 
 export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {

@@ -8,6 +8,7 @@ export interface CriteriaCount {
   share: string | null;
 }
 
+/** A section scored; like ItemTrace, an optional field that does not apply is undefined (JSON leaves it out). */
 export interface SectionTrace {
   id: string;
   title: Bilingual;

@@ -44,6 +44,37 @@ describe.each(bundledRubricFiles)('%s', (file) => {
     );
   });
 
+  it('gives every item trace the same fields in order, the ones that apply in its JSON, first time and next', async () => {
+    const compiled = await loadBundled(file);
+    const order = ['id', 'title', 'kind', 'points', 'max', 'met', 'evidence', 'reason', 'clause', 'category', 'method', 'note', 'detail', 'rounded', 'parts'];
+    const items = (r: ReturnType<typeof score>) => {
+      const out: Record<string, unknown>[] = [];
+      const walk = (s: (typeof r.sections)[number]) => {
+        s.sections?.forEach(walk);
+        const visit = (t: Record<string, unknown>) => {
+          out.push(t);
+          (t.parts as Record<string, unknown>[] | undefined)?.forEach(visit);
+        };
+        (s.items as unknown as Record<string, unknown>[] | undefined)?.forEach(visit);
+      };
+      r.sections.forEach(walk);
+      return out;
+    };
+    fc.assert(
+      fc.property(arbitraryRubricEvidence(compiled), (evidence) => {
+        for (const result of [score(compiled, evidence), score(compiled, evidence)]) {
+          for (const t of items(result)) {
+            expect(Object.keys(t)).toEqual(order);
+            const written = Object.keys(JSON.parse(JSON.stringify(t)) as object);
+            expect(written).toEqual(order.filter((k) => t[k] !== undefined));
+            expect(written.slice(0, 5)).toEqual(order.slice(0, 5));
+          }
+        }
+      }),
+      { numRuns: Math.ceil(runs / 2) },
+    );
+  });
+
   it('keeps later results apart from changes a caller makes to an earlier one', async () => {
     const compiled = await loadBundled(file);
     fc.assert(

@@ -34,7 +34,11 @@ export interface Outcome {
   parts?: ItemTrace[];
 }
 
-/** One item's line in a result: what was given, what was scored, and why. */
+/**
+ * One item's line in a result: what was given, what was scored, and why.
+ * Every trace has the same fields in this order; an optional field that does
+ * not apply is undefined, which JSON leaves out.
+ */
 export interface ItemTrace {
   id: string;
   title: Bilingual;
