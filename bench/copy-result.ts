@@ -3,25 +3,9 @@
  * and no scoring at all: what building a fresh trace of this shape costs at
  * the least. The bench prints its rate as the floor under the full trace.
  */
-import type { ItemTrace, ScoreResult, SectionTrace } from '../src/index.js';
-
-const copyItem = (t: ItemTrace): ItemTrace => ({
-  id: t.id,
-  title: t.title,
-  kind: t.kind,
-  points: t.points,
-  max: t.max,
-  met: t.met,
-  evidence: t.evidence !== null && typeof t.evidence === 'object' ? { ...t.evidence } : t.evidence,
-  reason: { zh: t.reason.zh, en: t.reason.en },
-  clause: t.clause,
-  category: t.category,
-  method: t.method,
-  note: t.note,
-  detail: t.detail === undefined ? undefined : { ...t.detail },
-  rounded: t.rounded,
-  parts: t.parts?.map(copyItem),
-});
+import type { ScoreResult, SectionTrace } from '../src/index.js';
+// The library's own copy of an item trace (what a memo hit gives); DB36's items have no parts.
+import { traceCopy as copyItem } from '../src/item-memo.js';
 
 function copySection(s: SectionTrace): SectionTrace {
   return {
