@@ -61,10 +61,15 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     const shape: Record<string, z.ZodType> = {};
     for (const c of conditions) shape[c.id] = c.flag ? evidenceBoolean : quantity(c);
     const object = z.strictObject(shape) as unknown as z.ZodType<Values>;
+    // false: judged not met on the criterion's wording (无违章搭建 failed, an incident happened), whatever its figures.
+    const judgedNotMet = evidenceBoolean
+      .refine((v) => v === false, { message: 'expected false (judged not met) or the figures', params: { code: 'invalid-type', expected: 'false' } })
+      .transform(() => ({ [KEY]: false }));
     const only = conditions.length === 1 ? conditions[0] : undefined;
-    if (!only) return object;
-    const bare = only.flag ? evidenceBoolean : quantity(only);
-    return z.union([bare.transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
+    if (!only) return z.union([judgedNotMet, object]) as unknown as z.ZodType<Values>;
+    // A sole flag's bare false already says not met.
+    if (only.flag) return z.union([evidenceBoolean.transform((v) => ({ [only.id]: v })), object]) as unknown as z.ZodType<Values>;
+    return z.union([quantity(only).transform((v) => ({ [only.id]: v })), judgedNotMet, object]) as unknown as z.ZodType<Values>;
   },
   fast(item, ctx) {
     const points = ctx.scaled(item.points);
@@ -90,6 +95,7 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
       return x === undefined ? undefined : (t.test as (x: number) => boolean)(x);
     };
     return (raw) => {
+      if (raw === false) return 0;
       let met = true;
       if (only && (typeof raw === 'number' || typeof raw === 'boolean')) {
         const h = holds(only, raw);
@@ -114,6 +120,10 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     const en: string[] = [];
     if (conditions.length === 0) {
       met = values[KEY] === true;
+    } else if (values[KEY] === false) {
+      met = false;
+      zh.push('经评定未达到条文要求（未记录测量值）');
+      en.push("judged not met on the criterion's wording (no measurement recorded)");
     } else {
       met = true;
       for (const c of conditions) {

@@ -314,6 +314,8 @@ export const tables: Record<string, KindTable> = {
       { evidence: { success: 94.99, incidents: 1.5, below_average: true }, points: '0', met: false },
       { evidence: { success: 99, incidents: 1.51, below_average: true }, points: '0', met: false },
       { evidence: { success: 99, incidents: 0, below_average: false }, points: '0', met: false },
+      // Judged not met on the criterion's wording, without figures.
+      { evidence: false, points: '0', met: false },
     ],
     invalid: [
       { evidence: { success: 95, incidents: 1.5 }, code: 'missing-key', path: ['evidence', 'x', 'below_average'] },

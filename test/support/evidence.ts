@@ -90,8 +90,19 @@ export const evidenceFor: Record<string, (item: Item) => fc.Arbitrary<unknown>> 
     const conditions = item.conditions ?? [];
     if (conditions.length === 0) return fc.boolean();
     const shape: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const c of conditions) shape[c.id] = c.flag ? fc.boolean() : nearRange(c.range);
-    return fc.record(shape);
+    for (const c of conditions) {
+      if (c.flag) {
+        shape[c.id] = fc.boolean();
+        continue;
+      }
+      const max = c.max?.toNumber();
+      shape[c.id] = nearRange(c.range).map((v) => {
+        const bounded = max === undefined ? v : Math.min(v, max);
+        return c.integer ? Math.floor(bounded) : bounded;
+      });
+    }
+    // Now and then judged not met on the criterion's wording, whatever the figures.
+    return fc.oneof({ arbitrary: fc.record(shape), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 });
   },
   sum(item) {
     const shape: Record<string, fc.Arbitrary<unknown>> = {};
@@ -173,6 +184,8 @@ export const improve: Record<string, (item: Item, evidence: any, pick: number) =
   checklist(item, e, pick) {
     const conditions = item.conditions ?? [];
     if (conditions.length === 0) return true;
+    // Judged not met on its wording: no figure to improve.
+    if (e === false) return e;
     const v = clone(e);
     const c = conditions[pick % conditions.length];
     if (c.flag) v[c.id] = true;
