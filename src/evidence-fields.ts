@@ -71,6 +71,12 @@ export function toBoolean(s: string): boolean | string {
   return s;
 }
 
+/** A word for no (否, false, ✗ …) that is not a number: a rate of 0 stays a number. */
+function judgedNo(s: string): boolean {
+  const w = s.trim();
+  return !/^[0-9０-９]/.test(w) && toBoolean(w) === false;
+}
+
 /**
  * A number as written (full-width digits accepted); a trailing "%" divides
  * by 100 for a rate and is dropped for a field whose unit is "%". A number
@@ -366,6 +372,8 @@ class ObjectCodec extends Base {
     private readonly fields: ObjectField[],
     private readonly sole: boolean,
     private readonly ruleText: string,
+    /** A checklist's: the sole field's cell may say 否 / false, judged not met on the criterion's wording. */
+    private readonly judgedFalse = false,
   ) {
     super(item, prefix, ctx);
   }
@@ -394,17 +402,23 @@ class ObjectCodec extends Base {
         row.problem('invalid-value', [this.prefix, `${this.prefix}.${only.id}`], path, `two columns give the value of "${this.item.id}": fill one of them`);
       }
       const s = bare ?? named;
-      return s === undefined ? undefined : readCell(s, only.cell);
+      if (s === undefined) return undefined;
+      if (this.judgedFalse && only.cell.type !== 'boolean' && judgedNo(s)) return false;
+      return readCell(s, only.cell);
     }
     const whole = this.decodeWhole(row, path);
     const value: Record<string, unknown> = {};
     let any = false;
+    let allNo = true;
     for (const f of this.fields) {
       const s = row.get(`${this.prefix}.${f.id}`);
       if (s === undefined) continue;
       any = true;
+      allNo &&= judgedNo(s);
       value[f.id] = readCell(s, f.cell);
     }
+    // 否 in every field given: the checklist is judged not met on its wording.
+    if (this.judgedFalse && any && allNo && !whole.given) return false;
     if (whole.given && any) {
       row.problem('invalid-value', this.columnsAt([], row), path, `"${this.item.id}" is given both whole (column ${this.prefix}) and by its fields: fill one or the other`);
       return undefined;
@@ -414,6 +428,10 @@ class ObjectCodec extends Base {
   }
   encode(value: unknown, out: Map<string, string>, problems: string[]): void {
     const only = this.fields[0];
+    if (this.judgedFalse && value === false) {
+      for (const key of this.sole ? [this.prefix] : this.fields.map((f) => `${this.prefix}.${f.id}`)) out.set(key, '否');
+      return;
+    }
     if (this.sole && only) {
       const v = isObject(value) ? value[only.id] : value;
       out.set(this.prefix, writeCell(v, only.cell));
@@ -867,7 +885,7 @@ function checklistCodec(item: ChecklistItem, prefix: string, ctx: Ctx): FieldCod
     ...(c.range ? { note: `标准 ${c.range.text}${c.unit ?? ''}` } : {}),
   }));
   const rule = `${conditions.map((c) => (c.range ? `${c.zh} ${c.range.text}${c.unit ?? ''}` : `${c.zh}（是）`)).join(' 且 ')}；${points}`;
-  return new ObjectCodec(item, prefix, ctx, fields, conditions.length === 1, rule);
+  return new ObjectCodec(item, prefix, ctx, fields, conditions.length === 1, rule, true);
 }
 
 function codecFor(item: ItemBase, prefix: string, ctx: Ctx): FieldCodec {

@@ -172,11 +172,12 @@ const checklist: KindPlanner<ChecklistItem> = {
   outcomes: () => ['met'],
   candidates(item, raw, value) {
     const conditions = item.conditions ?? [];
-    const values = (value ?? {}) as Record<string, Dec | boolean>;
     if (conditions.length === 0) {
-      if (values.__met__ === true) return [];
-      return [{ evidence: true, outcome: 'met', from: value ? NOT_MET : NONE, to: MET }];
+      if (value === true) return [];
+      return [{ evidence: true, outcome: 'met', from: value === false ? NOT_MET : NONE, to: MET }];
     }
+    // false: judged not met on the wording; every figure is then proposed.
+    const values = (typeof value === 'object' && value !== null ? value : {}) as Record<string, Dec | boolean>;
     const next: Record<string, unknown> = {};
     const zh: string[] = [];
     const en: string[] = [];
@@ -208,7 +209,7 @@ const checklist: KindPlanner<ChecklistItem> = {
     if (!changed) return [];
     const only = conditions.length === 1 ? conditions[0] : undefined;
     const evidence = only && !isObject(raw) ? next[only.id] : next;
-    return [{ evidence, outcome: 'met', from: value ? NOT_MET : NONE, to: MET, change: { zh: zh.join('；'), en: en.join('; ') } }];
+    return [{ evidence, outcome: 'met', from: value === undefined || value === null ? NONE : NOT_MET, to: MET, change: { zh: zh.join('；'), en: en.join('; ') } }];
   },
 };
 

@@ -430,6 +430,18 @@ describe('CSV evidence reader', () => {
     expect(issues[0]).toMatchObject({ code: 'invalid-value', columns: [], message: expect.stringContaining('3 cells but the header has 2 columns') });
   });
 
+  it('reads 否 in a checklist cell as judged not met on the wording, and 0 as a rate of 0', () => {
+    const no = readRow(mixed, ['light'], ['否']);
+    expect(no.issues).toEqual([]);
+    expect(no.row.document.evidence).toEqual({ light: false });
+    const zero = readRow(mixed, ['light'], ['0']);
+    expect(zero.row.document.evidence).toEqual({ light: 0 });
+    const judged = score(mixed, no.row.document.evidence, { missing: 'zero' });
+    const light = judged.sections.flatMap((s) => s.items ?? []).find((i) => i.id === 'light');
+    expect(light).toMatchObject({ met: false, points: '0', evidence: false });
+    expect(light?.reason.zh).toContain('经评定未达到条文要求');
+  });
+
   it('the encoder writes what the reader reads', () => {
     const fields = evidenceFields(mixed);
     const doc = { evidence: { ok: false, sat: { count: 5, of: 8 }, state: 'C', honours: [], room: 12.5, share: { workers: 3, certified: 0 }, light: 80, projects: [] } };
@@ -442,6 +454,12 @@ describe('CSV evidence reader', () => {
     const { row, issues } = readRow(mixed, header, header.map((k) => cells.get(k) ?? ''), 'error');
     expect(issues).toEqual([]);
     expect(row.document.evidence).toEqual(doc.evidence);
+    // A checklist judged not met on its wording goes out as 否 and comes back as false.
+    const judged = encodeEvidence(fields, { evidence: { ...doc.evidence, light: false } });
+    expect(judged.cells.get('light')).toBe('否');
+    const back = readRow(mixed, header, header.map((k) => judged.cells.get(k) ?? ''), 'error');
+    expect(back.issues).toEqual([]);
+    expect(back.row.document.evidence).toEqual({ ...doc.evidence, light: false });
   });
 });
 

@@ -22,8 +22,8 @@ export interface ChecklistItem extends ItemBase {
   conditions?: { id: string; zh: string; en: string; unit?: string; range?: Range; flag?: boolean; max?: Dec; integer?: boolean }[];
 }
 
-type Values = Record<string, Dec | boolean>;
-const KEY = '__met__';
+/** The conditions' values by id; a boolean alone where the item has no conditions, or false judged on its wording. */
+type Values = Record<string, Dec | boolean> | boolean;
 
 /** checklist — a criterion met or not, decided by measured thresholds where the text names one. */
 export const checklist = defineRuleKind<ChecklistItem, Values>({
@@ -57,14 +57,12 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
   maxPoints: (item) => item.points,
   evidence(item) {
     const conditions = item.conditions ?? [];
-    if (conditions.length === 0) return evidenceBoolean.transform((met) => ({ [KEY]: met })) as unknown as z.ZodType<Values>;
+    if (conditions.length === 0) return evidenceBoolean as z.ZodType<Values>;
     const shape: Record<string, z.ZodType> = {};
     for (const c of conditions) shape[c.id] = c.flag ? evidenceBoolean : quantity(c);
     const object = z.strictObject(shape) as unknown as z.ZodType<Values>;
     // false: judged not met on the criterion's wording (无违章搭建 failed, an incident happened), whatever its figures.
-    const judgedNotMet = evidenceBoolean
-      .refine((v) => v === false, { message: 'expected false (judged not met) or the figures', params: { code: 'invalid-type', expected: 'false' } })
-      .transform(() => ({ [KEY]: false }));
+    const judgedNotMet = evidenceBoolean.refine((v) => v === false, { message: 'expected false (judged not met) or the figures', params: { code: 'invalid-type', expected: 'false' } });
     const only = conditions.length === 1 ? conditions[0] : undefined;
     if (!only) return z.union([judgedNotMet, object]) as unknown as z.ZodType<Values>;
     // A sole flag's bare false already says not met.
@@ -118,12 +116,14 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     let met: boolean;
     const zh: string[] = [];
     const en: string[] = [];
-    if (conditions.length === 0) {
-      met = values[KEY] === true;
-    } else if (values[KEY] === false) {
-      met = false;
-      zh.push('经评定未达到条文要求（未记录测量值）');
-      en.push("judged not met on the criterion's wording (no measurement recorded)");
+    if (typeof values === 'boolean') {
+      // No conditions: the judgement itself; with conditions only false is accepted (judged on the wording).
+      met = values;
+      if (conditions.length > 0) {
+        met = false;
+        zh.push('经评定未达到条文要求（未记录测量值）');
+        en.push("judged not met on the criterion's wording (no measurement recorded)");
+      }
     } else {
       met = true;
       for (const c of conditions) {
@@ -147,7 +147,7 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
   },
   measure(item, values, field) {
     const id = field ?? (item.conditions?.length === 1 ? item.conditions[0]?.id : undefined);
-    const v = id ? values[id] : undefined;
+    const v = id && typeof values !== 'boolean' ? values[id] : undefined;
     return v instanceof Dec ? v : undefined;
   },
 });
