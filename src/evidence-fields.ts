@@ -884,7 +884,7 @@ function checklistCodec(item: ChecklistItem, prefix: string, ctx: Ctx): FieldCod
     cell: c.flag ? { type: 'boolean' } : { type: 'number', integer: c.integer, unit: c.unit, max: c.max },
     ...(c.range ? { note: `标准 ${c.range.text}${c.unit ?? ''}` } : {}),
   }));
-  const rule = `${conditions.map((c) => (c.range ? `${c.zh} ${c.range.text}${c.unit ?? ''}` : `${c.zh}（是）`)).join(' 且 ')}；${points}`;
+  const rule = `${conditions.map((c) => (c.range ? `${c.zh} ${c.range.text}${c.unit ?? ''}` : `${c.zh}（是）`)).join(' 且 ')}；${points}；条文的定性要求未达到的，整条填 false（否）`;
   return new ObjectCodec(item, prefix, ctx, fields, conditions.length === 1, rule, true);
 }
 
