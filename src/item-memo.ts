@@ -65,7 +65,7 @@ export function memoKey(raw: unknown): string | undefined {
   if ((proto !== Object.prototype && proto !== null) || Array.isArray(raw)) return undefined;
   const names = Object.keys(raw);
   if (names.length > MAX_KEYS || Object.getOwnPropertySymbols(raw).length) return undefined;
-  names.sort();
+  sortFew(names);
   // Objects without a prototype are keyed apart: a schema may tell them from plain ones.
   let out = proto === null ? 'O' : 'o';
   for (const name of names) {
@@ -73,9 +73,32 @@ export function memoKey(raw: unknown): string | undefined {
     if (!descriptor || !('value' in descriptor)) return undefined;
     const k = primitiveKey(descriptor.value);
     if (k === undefined) return undefined;
-    out += `${JSON.stringify(name)}:${k};`;
+    out += `${quoted(name)}:${k};`;
   }
   return out;
+}
+
+/** Sorts at most MAX_KEYS names as Array#sort does (by UTF-16 code units); for so few, insertion beats sort. */
+function sortFew(names: string[]): void {
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (names[j] as string) > name; j--) names[j + 1] = names[j] as string;
+    names[j + 1] = name;
+  }
+}
+
+/** Key names written as JSON strings, remembered: the same few names recur in every record. */
+const quotedNames = new Map<string, string>();
+const MAX_QUOTED = 4_096;
+
+function quoted(name: string): string {
+  let q = quotedNames.get(name);
+  if (q === undefined) {
+    q = JSON.stringify(name);
+    if (quotedNames.size < MAX_QUOTED) quotedNames.set(name, q);
+  }
+  return q;
 }
 
 /**

@@ -18,6 +18,32 @@ describe('memoKey', () => {
     expect(memoKey(true)).toBe(memoKey(true));
   });
 
+  it('names a flat object by its entries alone: any key order gives one key, and a different entry another', () => {
+    const entries = fc.uniqueArray(fc.tuple(fc.string({ unit: 'binary', maxLength: 6 }), fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 4 }))), {
+      maxLength: 8,
+      selector: ([name]) => name,
+    });
+    fc.assert(
+      fc.property(entries, fc.nat(), (list, seed) => {
+        // Own data keys only: "__proto__" set by defineProperty is a plain own key here.
+        const build = (pairs: typeof list) => {
+          const o: Record<string, unknown> = {};
+          for (const [name, value] of pairs) Object.defineProperty(o, name, { value, enumerable: true, writable: true, configurable: true });
+          return o;
+        };
+        const shuffled = [...list].sort((a, b) => ((a[0].length * 31 + seed) % 7) - ((b[0].length * 31 + seed) % 7) || (a[0] < b[0] ? 1 : -1));
+        const key = memoKey(build(list));
+        expect(key).toBeDefined();
+        expect(memoKey(build(shuffled))).toBe(key);
+        if (list.length) {
+          const changed = list.map(([n, v], i): [string, unknown] => [n, i === 0 ? (typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : `${v}!`) : v]);
+          expect(memoKey(build(changed as typeof list))).not.toBe(key);
+        }
+      }),
+      { numRuns: runs * 5 },
+    );
+  });
+
   it('tells apart values a schema could tell apart', () => {
     const values: unknown[] = [0, -0, '0', 1, '1', true, 'true', false, { a: 1 }, { a: '1' }, { a: 1, b: 1 }, { 'a:n1;': 1 }, Object.assign(Object.create(null), { a: 1 }), 'x', 'x;'];
     const keys = values.map(memoKey);
