@@ -177,7 +177,7 @@ const checklist: KindPlanner<ChecklistItem> = {
       return [{ evidence: true, outcome: 'met', from: value === false ? NOT_MET : NONE, to: MET }];
     }
     // false: judged not met on the wording; every figure is then proposed.
-    const values = (typeof value === 'object' && value !== null ? value : {}) as Record<string, Dec | boolean>;
+    const values = (isObject(value) ? value : {}) as Record<string, Dec | boolean>;
     const next: Record<string, unknown> = {};
     const zh: string[] = [];
     const en: string[] = [];

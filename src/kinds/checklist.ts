@@ -117,10 +117,9 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     const zh: string[] = [];
     const en: string[] = [];
     if (typeof values === 'boolean') {
-      // No conditions: the judgement itself; with conditions only false is accepted (judged on the wording).
+      // No conditions: the judgement itself; with conditions the schema lets only false through (judged on the wording).
       met = values;
       if (conditions.length > 0) {
-        met = false;
         zh.push('经评定未达到条文要求（未记录测量值）');
         en.push("judged not met on the criterion's wording (no measurement recorded)");
       }
