@@ -22,6 +22,7 @@ import { codeHooks } from './kinds/fast.js';
 import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
+import { isRecord } from './is-record.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
 import type { ScoreTotals } from './result.js';
 import { safeScoreTotals } from './totals.js';
@@ -236,14 +237,13 @@ function documentOf(value: unknown): { doc?: EvidenceDocument; issues: Issue[] }
   for (const key of Object.keys(v)) {
     if (!['rubric', 'community', 'evidence'].includes(key)) issues.push(issue('unknown-key', [key], `unknown key "${key}": a line has rubric, community and evidence`, { found: key }));
   }
-  const isMap = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
   if (v.evidence === undefined) issues.push(issue('missing-key', ['evidence'], '"evidence" is required', { expected: 'a mapping' }));
-  else if (!isMap(v.evidence)) issues.push(issue('invalid-type', ['evidence'], `expected a mapping, found ${describe(v.evidence)}`, { expected: 'a mapping', found: describe(v.evidence) }));
-  if (v.community !== undefined && !isMap(v.community)) issues.push(issue('invalid-type', ['community'], `expected a mapping, found ${describe(v.community)}`, { expected: 'a mapping', found: describe(v.community) }));
+  else if (!isRecord(v.evidence)) issues.push(issue('invalid-type', ['evidence'], `expected a mapping, found ${describe(v.evidence)}`, { expected: 'a mapping', found: describe(v.evidence) }));
+  if (v.community !== undefined && !isRecord(v.community)) issues.push(issue('invalid-type', ['community'], `expected a mapping, found ${describe(v.community)}`, { expected: 'a mapping', found: describe(v.community) }));
   if (v.rubric !== undefined && typeof v.rubric !== 'string') issues.push(issue('invalid-type', ['rubric'], `expected a string, found ${describe(v.rubric)}`, { expected: 'a string', found: describe(v.rubric) }));
   const doc: EvidenceDocument = {
-    evidence: isMap(v.evidence) ? (v.evidence as Record<string, unknown>) : {},
-    ...(isMap(v.community) ? { community: v.community as Record<string, unknown> } : {}),
+    evidence: isRecord(v.evidence) ? (v.evidence as Record<string, unknown>) : {},
+    ...(isRecord(v.community) ? { community: v.community as Record<string, unknown> } : {}),
     ...(typeof v.rubric === 'string' ? { rubric: v.rubric } : {}),
   };
   return { doc, issues };

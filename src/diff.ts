@@ -5,6 +5,7 @@ import { safeScore } from './evaluate.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
 import type { Issue } from './issues.js';
+import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
 import { rangeToString } from './range.js';
 import type { ScoreResult, SectionTrace } from './result.js';
@@ -113,7 +114,7 @@ function pathText(segs: Seg[]): string {
   return out;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Dec) && !isRange(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => isRecord(v) && !(v instanceof Dec) && !isRange(v);
 
 /** A leaf's comparison key: equal keys mean equal meaning (1.50 = 1.5, ">= 92" = "[92, inf)"). */
 function leafKey(v: unknown): string {

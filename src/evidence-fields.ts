@@ -18,6 +18,7 @@
 import type { CompiledRubric } from './compile.js';
 import { Dec } from './decimal.js';
 import { RubricError, issue, type IssueCode, type PathSegment } from './issues.js';
+import { isRecord } from './is-record.js';
 import type { BonusItem } from './kinds/bonus.js';
 import type { ChecklistItem } from './kinds/checklist.js';
 import type { CountItem } from './kinds/count.js';
@@ -204,7 +205,6 @@ export interface FieldCodec {
 
 export const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 const fmt = (d: Dec): string => d.toString();
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const yamlId = (id: string): string => JSON.stringify(id);
 const yamlKey = (k: string): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(k) ? k : JSON.stringify(k));
 const choiceText = (choices: readonly Choice[]): string => choices.map((c) => (c.zh ? `${c.id} ${c.zh}` : c.id)).join('／');
@@ -433,11 +433,11 @@ class ObjectCodec extends Base {
       return;
     }
     if (this.sole && only) {
-      const v = isObject(value) ? value[only.id] : value;
+      const v = isRecord(value) ? value[only.id] : value;
       out.set(this.prefix, writeCell(v, only.cell));
       return;
     }
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       problems.push(`${this.item.id}: expected a mapping of ${this.fields.map((f) => f.id).join(', ')}`);
       return;
     }
@@ -501,7 +501,7 @@ class RateCodec extends Base {
     return value;
   }
   encode(value: unknown, out: Map<string, string>): void {
-    if (isObject(value)) {
+    if (isRecord(value)) {
       out.set(`${this.prefix}.count`, writeCell(value.count, this.countCell));
       out.set(`${this.prefix}.of`, writeCell(value.of, this.countCell));
     } else out.set(this.prefix, writeCell(value, this.rateCell));
@@ -586,7 +586,7 @@ class ListCells {
       return;
     }
     list.forEach((entry, i) => {
-      if (!isObject(entry)) {
+      if (!isRecord(entry)) {
         problems.push(`${what}[${i}]: expected a mapping`);
         return;
       }
@@ -730,7 +730,7 @@ class BonusCodec extends Base {
     return value;
   }
   encode(value: unknown, out: Map<string, string>, problems: string[]): void {
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       problems.push(`${this.item.id}: expected { year, honours }`);
       return;
     }
@@ -740,7 +740,7 @@ class BonusCodec extends Base {
     this.list.encode(honours, out, problems, `${this.item.id}.honours`);
   }
   override slotsNeeded(value: unknown, need: Map<string, number>): void {
-    if (isObject(value) && Array.isArray(value.honours)) need.set(this.prefix, Math.max(need.get(this.prefix) ?? 0, value.honours.length));
+    if (isRecord(value) && Array.isArray(value.honours)) need.set(this.prefix, Math.max(need.get(this.prefix) ?? 0, value.honours.length));
   }
   columnsAt(rest: readonly PathSegment[], row: RowCells): string[] {
     if (row.get(this.prefix) !== undefined) return [this.prefix];
@@ -797,14 +797,14 @@ class SumCodec extends Base {
     return any ? value : undefined;
   }
   encode(value: unknown, out: Map<string, string>, problems: string[]): void {
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       problems.push(`${this.item.id}: expected a mapping of its parts`);
       return;
     }
     for (const p of this.parts) if (value[p.item.id] !== undefined) p.encode(value[p.item.id], out, problems);
   }
   override slotsNeeded(value: unknown, need: Map<string, number>): void {
-    if (isObject(value)) for (const p of this.parts) p.slotsNeeded(value[p.item.id], need);
+    if (isRecord(value)) for (const p of this.parts) p.slotsNeeded(value[p.item.id], need);
   }
   columnsAt(rest: readonly PathSegment[], row: RowCells): string[] {
     if (row.get(this.prefix) !== undefined) return [this.prefix];

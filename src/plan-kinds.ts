@@ -10,6 +10,7 @@ import type { RateItem } from './kinds/rate.js';
 import type { StatesItem } from './kinds/states.js';
 import type { TiersItem } from './kinds/tiers.js';
 import { inRange, type Range } from './range.js';
+import { isRecord } from './is-record.js';
 
 /**
  * How the gap planner finds an item's reachable better outcomes, one entry
@@ -89,10 +90,6 @@ export function ceilTo(d: Dec, k: number): Dec {
 
 function ceil(d: Dec): Dec {
   return ceilTo(d, 0);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function bound(range: Range, side: 'min' | 'max'): string {
@@ -177,7 +174,7 @@ const checklist: KindPlanner<ChecklistItem> = {
       return [{ evidence: true, outcome: 'met', from: value === false ? NOT_MET : NONE, to: MET }];
     }
     // false: judged not met on the wording; every figure is then proposed.
-    const values = (isObject(value) ? value : {}) as Record<string, Dec | boolean>;
+    const values = (isRecord(value) ? value : {}) as Record<string, Dec | boolean>;
     const next: Record<string, unknown> = {};
     const zh: string[] = [];
     const en: string[] = [];
@@ -208,7 +205,7 @@ const checklist: KindPlanner<ChecklistItem> = {
     }
     if (!changed) return [];
     const only = conditions.length === 1 ? conditions[0] : undefined;
-    const evidence = only && !isObject(raw) ? next[only.id] : next;
+    const evidence = only && !isRecord(raw) ? next[only.id] : next;
     return [{ evidence, outcome: 'met', from: value === undefined || value === null ? NONE : NOT_MET, to: MET, change: { zh: zh.join('；'), en: en.join('; ') } }];
   },
 };
@@ -227,7 +224,7 @@ const states: KindPlanner<StatesItem> = {
 };
 
 function countOf(raw: unknown): { count: Dec; of: Dec } | undefined {
-  if (!isObject(raw) || !('count' in raw) || !('of' in raw)) return undefined;
+  if (!isRecord(raw) || !('count' in raw) || !('of' in raw)) return undefined;
   const count = Dec.parse(String(raw.count));
   const of = Dec.parse(String(raw.of));
   return count && of ? { count, of } : undefined;
@@ -291,7 +288,7 @@ const tiers: KindPlanner<TiersItem> = {
   outcomes: () => 'points',
   candidates(item, raw, value, ctx) {
     // Without evidence only a tier whose conditions fix every measure can be planned.
-    const values = (isObject(value) ? value : {}) as Record<string, Dec>;
+    const values = (isRecord(value) ? value : {}) as Record<string, Dec>;
     const label = (id: string) => item.measures[id] ?? item.derived?.[id];
     const derivedNow = (id: string, vals: Record<string, Dec>): Dec | undefined => {
       const d = item.derived?.[id];
@@ -354,7 +351,7 @@ const tiers: KindPlanner<TiersItem> = {
       if (changed.length === 0) continue;
       const ids = Object.keys(item.measures);
       const sole = ids.length === 1 && Object.keys(item.derived ?? {}).length === 0 ? ids[0] : undefined;
-      const evidence = sole && !isObject(raw) ? evidenceNumber(next[sole] as Dec) : Object.fromEntries(ids.map((id) => [id, evidenceNumber(next[id] ?? Dec.ZERO)]));
+      const evidence = sole && !isRecord(raw) ? evidenceNumber(next[sole] as Dec) : Object.fromEntries(ids.map((id) => [id, evidenceNumber(next[id] ?? Dec.ZERO)]));
       const change = {
         zh: changed.map((id) => `${item.measures[id]?.zh ?? id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}${item.measures[id]?.unit ?? ''}`).join('；'),
         en: changed.map((id) => `${id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}`).join('; '),
@@ -374,7 +371,7 @@ const tiers: KindPlanner<TiersItem> = {
 const count: KindPlanner<CountItem> = {
   outcomes: () => 'points',
   candidates(item, raw, value) {
-    const values = (isObject(value) ? value : {}) as Record<string, Dec>;
+    const values = (isRecord(value) ? value : {}) as Record<string, Dec>;
     const out: PlanCandidate[] = [];
     for (const c of item.counts) {
       if (c.per.isZero()) continue;
@@ -386,7 +383,7 @@ const count: KindPlanner<CountItem> = {
       for (let k = 1; raw0.add(c.per.mul(Dec.int(k - 1))).lt(item.cap); k++) {
         const m = steps.add(Dec.int(k)).mul(step);
         const next = Object.fromEntries(item.counts.map((o) => [o.id, evidenceNumber(o.id === c.id ? m : (values[o.id] ?? Dec.ZERO))]));
-        const evidence = item.counts.length === 1 && !isObject(raw) ? next[c.id] : next;
+        const evidence = item.counts.length === 1 && !isRecord(raw) ? next[c.id] : next;
         out.push({ evidence, what: { zh: c.zh, en: c.en }, from: withUnit(n.toString(), c.unit), to: withUnit(m.toString(), c.unit) });
       }
     }
@@ -401,9 +398,9 @@ const deduct: KindPlanner<DeductItem> = {
     const keys = [...ds.map((d) => d.id), ...(item.precondition ? [item.precondition.id] : [])];
     const shape = (vals: Record<string, unknown>): unknown => {
       const sole = ds.length === 1 && !ds[0]?.flag && !item.precondition ? ds[0] : undefined;
-      return sole && !isObject(raw) ? vals[sole.id] : Object.fromEntries(keys.map((k) => [k, vals[k]]));
+      return sole && !isRecord(raw) ? vals[sole.id] : Object.fromEntries(keys.map((k) => [k, vals[k]]));
     };
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       // No evidence: the evidence of a community with nothing deducted.
       const vals: Record<string, unknown> = {};
       for (const d of ds) vals[d.id] = d.flag ? false : evidenceNumber(d.shortOf ?? Dec.ZERO);
@@ -502,11 +499,11 @@ const levels: KindPlanner<LevelsItem> = {
 const bonus: KindPlanner<BonusItem> = {
   outcomes: () => 'points',
   candidates(item, raw, value) {
-    const e = isObject(value) ? (value as { year?: number; honours: { matter: string; level: string; year?: number }[] }) : undefined;
+    const e = isRecord(value) ? (value as { year?: number; honours: { matter: string; level: string; year?: number }[] }) : undefined;
     if (!e && item.window) return []; // the assessment year is not known
     const honours = e?.honours ?? [];
-    const rawHonours = isObject(raw) && Array.isArray(raw.honours) ? (raw.honours as unknown[]) : [];
-    const base = isObject(raw) ? raw : {};
+    const rawHonours = isRecord(raw) && Array.isArray(raw.honours) ? (raw.honours as unknown[]) : [];
+    const base = isRecord(raw) ? raw : {};
     const year = e?.year;
     const inWindow = (h: { year?: number }) => !(item.window && year !== undefined && h.year !== undefined && h.year < year - item.window.years + 1);
     const best = new Map<string, BonusItem['levels'][number]>();

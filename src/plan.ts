@@ -4,6 +4,7 @@ import { costOf, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
 import { checkEvidence, score } from './evaluate.js';
 import { RubricError, issue, suggest, type Issue } from './issues.js';
+import { isRecord } from './is-record.js';
 import type { AnyRuleKind, Bilingual, ItemBase, ItemTrace, ScoreContext } from './kinds/define.js';
 import { plain } from './kinds/shared.js';
 import type { Lang } from './explain.js';
@@ -281,8 +282,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
     if (item.kind === 'sum' && !planners.sum) {
       const parts = (item as ItemBase & { parts: ItemBase[]; cap?: Dec }).parts;
       const cap = (item as { cap?: Dec }).cap;
-      const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-      const children = parts.map((p) => buildItem(p, isObj(raw) ? raw[p.id] : undefined, isObj(parsed) ? parsed[p.id] : undefined, [...path, p.id], [p.id, ...ids]));
+      const children = parts.map((p) => buildItem(p, isRecord(raw) ? raw[p.id] : undefined, isRecord(parsed) ? parsed[p.id] : undefined, [...path, p.id], [p.id, ...ids]));
       const raw0 = Dec.sum(parts.map((p) => pointsOf(p.id)));
       return { type: 'inner', subject: [`item:${item.id}`], cur, raw0, value: (r) => round(cap ? Dec.min(cap, r) : r), children };
     }
@@ -454,7 +454,7 @@ export function applyOptions(evidence: Record<string, unknown>, chosen: readonly
     let obj = next;
     for (const key of opt.path.slice(0, -1)) {
       const child = obj[key];
-      const copy = child !== null && typeof child === 'object' && !Array.isArray(child) ? { ...(child as Record<string, unknown>) } : {};
+      const copy = isRecord(child) ? { ...child } : {};
       obj[key] = copy;
       obj = copy;
     }
