@@ -44,9 +44,15 @@ export function explain(result: ScoreResult, options: ExplainOptions = {}): stri
     const pad = '  '.repeat(depth);
     const mark = i.met === undefined ? (i.points === i.max ? '●' : i.points === '0' ? '○' : '◐') : i.met ? '✓' : '✗';
     out.push(`${pad}${mark} ${i.id} ${i.points} / ${i.max}  ${i.title[lang]}`);
-    out.push(`${pad}    ${i.reason[lang]}${i.rounded ? (zh ? `（由 ${i.rounded.from} 四舍五入）` : ` (rounded from ${i.rounded.from})`) : ''}${i.clause ? `  [${i.clause}]` : ''}`);
+    out.push(`${pad}    ${i.reason[lang]}${i.rounded ? roundedNote(i.rounded, i.points, zh) : ''}${i.clause ? `  [${i.clause}]` : ''}`);
     i.parts?.forEach((p) => item(p, depth + 2));
   };
   result.sections.forEach((s) => section(s, 0));
   return out.join('\n');
+}
+
+/** Says what the reason's exact figure was rounded to, and how: the reason itself shows only the exact one. */
+function roundedNote(r: NonNullable<ItemTrace['rounded']>, points: string, zh: boolean): string {
+  const how = r.mode === 'half-even' ? (zh ? '四舍六入五成双' : 'half-even') : zh ? '四舍五入' : 'half-up';
+  return zh ? `，${how}保留 ${r.places} 位小数为 ${points} 分` : `; rounded ${how} to ${r.places} places: ${points}`;
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { compile, explain, parseRubric, score } from '../src/index.js';
+
+/** A linear rate on 7 points, kept to 2 places: 7 × 0.4995 = 3.4965 is rounded. */
+const rubric = (mode: string) =>
+  compile(
+    parseRubric(
+      [
+        'id: explain-demo',
+        'version: "1"',
+        'title: { zh: 说明示例, en: Explain demo }',
+        'source: { name: 示例 }',
+        `rounding: { places: 2, mode: ${mode} }`,
+        'max: 7',
+        'sections:',
+        '  - id: s1',
+        '    title: { zh: 一, en: One }',
+        '    max: 7',
+        '    items:',
+        '      - { id: r, title: { zh: 满意率, en: Satisfaction }, points: 7, kind: rate, mode: linear }',
+      ].join('\n'),
+    ),
+  );
+
+describe('explain: rounded items', () => {
+  it('shows the exact figure, the rounding and the points kept, in both languages', () => {
+    const result = score(rubric('half-up'), { r: 0.4995 });
+    const item = result.sections[0]?.items?.[0];
+    expect(item?.points).toBe('3.5');
+    expect(item?.rounded).toEqual({ from: '3.4965', places: 2, mode: 'half-up' });
+    expect(explain(result, { lang: 'zh' })).toContain('，四舍五入保留 2 位小数为 3.5 分');
+    expect(explain(result, { lang: 'en' })).toContain('; rounded half-up to 2 places: 3.5');
+  });
+
+  it('names half-even rounding as such', () => {
+    // 7 × 0.3575 = 2.5025: half-even keeps 2.5, half-up would give 2.51.
+    const result = score(rubric('half-even'), { r: 0.3575 });
+    expect(result.total).toBe('2.5');
+    expect(explain(result, { lang: 'zh' })).toContain('四舍六入五成双保留 2 位小数为 2.5 分');
+    expect(explain(result, { lang: 'en' })).toContain('rounded half-even to 2 places: 2.5');
+  });
+
+  it('adds nothing to an item scored without rounding', () => {
+    const text = explain(score(rubric('half-up'), { r: 0.5 }), { lang: 'en' });
+    expect(text).not.toContain('rounded');
+  });
+});
