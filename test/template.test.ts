@@ -244,6 +244,17 @@ describe('template --format yaml', () => {
     const six = yamlTemplate(await rubric(repo('rubrics/six-type.yaml')));
     expect(six).toMatch(/"g2-5": ~ {3}# ← 楼道亮灯率：数值（%.*），标准 >= 90%/);
   });
+
+  it('says in its header how rates and percentages are written, and how points are rounded', async () => {
+    // A percentage field takes 93 for 93 %, a rate 0.93: the header must not say every rate is 0–1.
+    const kpis = yamlTemplate(await rubric(repo('rubrics/service-quality-kpis.yaml')));
+    expect(kpis).toContain('单位为 % 的填百分数（93 即 93%），不是小数');
+    expect(kpis).toContain('标“比率”的填 0～1 的小数（0.93）');
+    expect(kpis).toContain(`各项得分保留 2 位小数（四舍五入）`);
+    const halfEven = compile({ ...parseRubric(readFileSync(JIANGXI, 'utf8')), rounding: { places: 3, mode: 'half-even' } });
+    expect(halfEven.rubric.rounding).toEqual({ places: 3, mode: 'half-even' });
+    expect(yamlTemplate(halfEven)).toContain('各项得分保留 3 位小数（四舍六入五成双）');
+  });
 });
 
 /* ------------------------------------------------------------------ CSV */
