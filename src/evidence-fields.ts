@@ -857,7 +857,8 @@ function deductCodec(item: DeductItem, prefix: string, ctx: Ctx): FieldCodec {
     zh: d.zh,
     cell: d.flag ? { type: 'boolean' } : { type: 'number', integer: d.integer ?? !d.shortOf, unit: d.unit },
   }));
-  if (item.precondition) fields.push({ id: item.precondition.id, zh: item.precondition.zh, cell: { type: 'boolean' } });
+  // Without the precondition the deductions say nothing, so they may be left blank.
+  if (item.precondition) fields.push({ id: item.precondition.id, zh: item.precondition.zh, cell: { type: 'boolean' }, note: '填 false（否）时，扣分字段可留空' });
   const rule = [
     `满分 ${fmt(item.points)}`,
     ...item.deductions.map((d) =>

@@ -410,10 +410,15 @@ const deduct: KindPlanner<DeductItem> = {
     const vals = value as Record<string, Dec | boolean>;
     const pre = item.precondition;
     const preFails = pre ? vals[pre.id] === false : false;
+    // A deduction left out (its precondition false) is read as deducting nothing.
+    const given = (d: DeductItem['deductions'][number]): Dec => {
+      const v = vals[d.id];
+      return v instanceof Dec ? v : (d.shortOf ?? Dec.ZERO);
+    };
     const stepsOf = ds.map((d) => {
       const v = vals[d.id];
       if (d.flag) return v === true ? 1 : 0;
-      const n = v instanceof Dec ? v : Dec.ZERO;
+      const n = given(d);
       const step = d.step ?? Dec.ONE;
       const counted = d.shortOf ? Dec.max(Dec.ZERO, d.shortOf.sub(n)) : n;
       return Number(counted.div(step).floor().n);
@@ -448,7 +453,6 @@ const deduct: KindPlanner<DeductItem> = {
       ds.forEach((d, i) => {
         const s = stepsOf[i] as number;
         const s2 = combo[i] as number;
-        const v = vals[d.id];
         if (d.flag) {
           next[d.id] = s2 === 1;
           if (s2 !== s) {
@@ -457,7 +461,7 @@ const deduct: KindPlanner<DeductItem> = {
           }
           return;
         }
-        const n = v instanceof Dec ? v : Dec.ZERO;
+        const n = given(d);
         const step = d.step ?? Dec.ONE;
         let n2 = n;
         if (s2 !== s) n2 = d.shortOf ? d.shortOf.sub(step.mul(Dec.int(s2))) : n.sub(step.mul(Dec.int(s - s2)));

@@ -12,6 +12,7 @@ import {
   safeParseEvidence,
   safeScore,
   score,
+  scoreTotals,
   type CompiledRubric,
   type Issue,
   type IssueCode,
@@ -322,6 +323,36 @@ describe('evidence forms', () => {
 });
 
 /* ------------------------------------------------------------------ missing: zero */
+
+describe('a deduct item whose precondition is false', () => {
+  const binjiang = compile(parseRubric(readFileSync(repo('rubrics/binjiang-2023-draft.yaml'), 'utf8')));
+  const patrol = (value: unknown) => ({ 'C3-safety': { 'C3-safety-rules': 'complete', 'C3-safety-training': 'not-held', 'C3-safety-patrol': value } });
+  const points = (value: unknown) => {
+    return allItems(score(binjiang, patrol(value), { missing: 'zero' })).get('C3-safety-patrol')?.points;
+  };
+
+  it('scores otherwise (0.5) with its deductions left out, null or given', () => {
+    expect(points({ regular_patrol: false })).toBe('0.5');
+    expect(points({ regular_patrol: false, hazards_unfixed: null, records_incomplete: null })).toBe('0.5');
+    expect(points({ regular_patrol: false, hazards_unfixed: 2, records_incomplete: true })).toBe('0.5');
+    expect(points({ regular_patrol: true, hazards_unfixed: 1, records_incomplete: false })).toBe('0.5');
+  });
+
+  it('with regular patrols, reports every missing deduction beside the other problems, in one pass', () => {
+    const issues = scoreError(binjiang, patrol({ regular_patrol: true, hazards_unfixed: 'many' }), { missing: 'zero' }).issues.map((i) => ({ code: i.code, path: i.path.join('.') }));
+    expect(issues).toEqual([
+      { code: 'invalid-type', path: 'evidence.C3-safety.C3-safety-patrol.hazards_unfixed' },
+      { code: 'missing-key', path: 'evidence.C3-safety.C3-safety-patrol.records_incomplete' },
+    ]);
+  });
+
+  it('totals agree with the full score on each form', () => {
+    for (const value of [{ regular_patrol: false }, { regular_patrol: false, hazards_unfixed: null, records_incomplete: true }]) {
+      const full = score(binjiang, patrol(value), { missing: 'zero' });
+      expect(scoreTotals(binjiang, patrol(value), { missing: 'zero' }).total).toBe(full.total);
+    }
+  });
+});
 
 describe("missing: 'zero'", () => {
   const r = score(compiled, { ok: true }, { missing: 'zero' });

@@ -190,6 +190,18 @@ describe('the evidence schema of a rubric', () => {
     expect(validate(evidence, { evidence: { '4.5': 0.9 } }).length).toBeGreaterThan(0);
   });
 
+  it('says as the library does when a deduct item’s deductions may be left out (its precondition false)', () => {
+    const binjiang = compile(parseRubric(readFileSync(`${rubricsDir}binjiang-2023-draft.yaml`, 'utf8')));
+    const lenient = evidenceJsonSchema(binjiang, { missing: 'zero' });
+    const patrol = (value: unknown) => ({ evidence: { 'C3-safety': { 'C3-safety-patrol': value } } });
+    const paths = (value: unknown) => validate(lenient, patrol(value)).map((e) => e.path);
+    expect(paths({ regular_patrol: false })).toEqual([]);
+    expect(paths({ regular_patrol: false, hazards_unfixed: null, records_incomplete: null })).toEqual([]);
+    expect(paths({ regular_patrol: true, hazards_unfixed: 0, records_incomplete: false })).toEqual([]);
+    expect(paths({ regular_patrol: true, hazards_unfixed: 0 }).length).toBeGreaterThan(0);
+    expect(paths({ regular_patrol: true, hazards_unfixed: null, records_incomplete: false }).length).toBeGreaterThan(0);
+  });
+
   it.each(bundledRubricFiles)('can be made for every bundled rubric (%s)', (file) => {
     const c = compile(parseRubric(readFileSync(`${rubricsDir}${file}`, 'utf8')));
     const s = evidenceJsonSchema(c);

@@ -535,3 +535,28 @@ describe('shequ-rubric plan', () => {
     expect(r.stderr).toContain('the rubric has no item "9.9"');
   });
 });
+
+describe('plan: a deduct item whose precondition is false, its deductions left out', () => {
+  const patrolRubric = compile(
+    parseRubric(
+      [
+        'id: patrol', 'version: "1"', 'title: { zh: 巡查, en: Patrol }', 'source: { name: 示例 }', 'max: 2',
+        'sections:', '  - id: s', '    title: { zh: 甲, en: A }', '    max: 2', '    items:',
+        '      - id: x', '        title: { zh: 巡查, en: Patrol }', '        points: 2', '        kind: deduct', '        deductions:',
+        '          - { id: hazards, zh: 隐患, en: Hazards, per: 0.5 }',
+        '          - { id: hours, zh: 学时, en: Hours, integer: false, shortOf: 20, step: 10, per: 0.5 }',
+        '          - { id: records_incomplete, zh: 记录不全, en: Records incomplete, flag: true, per: 0.5 }',
+        '        precondition: { id: regular, zh: 定期巡查, en: Regular patrols, otherwise: 0.5 }',
+        'grades:', '  subject: total', '  bands:',
+        '    - { id: full, label: { zh: 满分, en: Full }, range: ">= 2" }',
+        '    - { id: short, label: { zh: 未满, en: Short }, range: "< 2", passing: false }',
+      ].join('\n'),
+    ),
+  );
+
+  it('reads each left-out deduction as deducting nothing (20 hours, not 0), and the plan re-scores to full', () => {
+    const options = planOptions(patrolRubric, { x: { regular: false } }).flatMap((g) => g.options);
+    expect(options.map((o) => [o.from.toString(), o.to.toString(), o.evidence])).toEqual([['0.5', '2', { hazards: 0, hours: 20, records_incomplete: false, regular: true }]]);
+    expect(score(patrolRubric, applyOptions({ x: { regular: false } }, options)).total).toBe('2');
+  });
+});

@@ -31,6 +31,34 @@ type Values = Record<string, Dec | boolean>;
 const numeric = (item: DeductItem) => item.deductions.filter((d) => !d.flag);
 const sole = (item: DeductItem) => (numeric(item).length === 1 && item.deductions.length === 1 && !item.precondition ? item.deductions[0] : undefined);
 
+/**
+ * Evidence for an item with a precondition. When the precondition is false
+ * the item scores `otherwise` and its deductions say nothing (no patrols, so
+ * no patrol records to judge): they may be left out or null. Otherwise each
+ * is required, and every missing one is reported with the other problems.
+ */
+function withPrecondition(item: DeductItem, deductions: Record<string, z.ZodType>, pre: string): z.ZodType<Values> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [id, schema] of Object.entries(deductions)) shape[id] = schema.nullish();
+  shape[pre] = evidenceBoolean;
+  const requireDeductions = (v: unknown, ctx: z.RefinementCtx): void => {
+    if (v === null || typeof v !== 'object' || (v as Record<string, unknown>)[pre] === false) return;
+    for (const d of item.deductions) {
+      if ((v as Record<string, unknown>)[d.id] != null) continue;
+      const expected = d.flag ? 'true or false' : 'a number';
+      ctx.addIssue({ code: 'custom', path: [d.id], message: `"${d.id}" is required unless ${pre} is false`, params: { code: 'missing-key', expected } });
+    }
+  };
+  // For editors (the evidence JSON Schema): the same rule as if / else.
+  const rule = { if: { properties: { [pre]: { const: false } }, required: [pre] }, else: { required: item.deductions.map((d) => d.id), properties: Object.fromEntries(item.deductions.map((d) => [d.id, { not: { type: 'null' } }])) } };
+  // `when`: also on an object with other problems, so that all are reported in one pass.
+  return z
+    .strictObject(shape)
+    .meta(rule)
+    .superRefine(requireDeductions, { when: () => true })
+    .transform((v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x != null)) as Values) as unknown as z.ZodType<Values>;
+}
+
 /** deduct — start from the maximum, subtract per defect or per step short, never below zero. */
 export const deduct = defineRuleKind<DeductItem, Values>({
   name: 'deduct',
@@ -67,7 +95,7 @@ export const deduct = defineRuleKind<DeductItem, Values>({
   evidence(item) {
     const shape: Record<string, z.ZodType> = {};
     for (const d of item.deductions) shape[d.id] = d.flag ? evidenceBoolean : quantity({ integer: d.integer ?? !d.shortOf, unit: d.unit });
-    if (item.precondition) shape[item.precondition.id] = evidenceBoolean;
+    if (item.precondition) return withPrecondition(item, shape, item.precondition.id);
     const object = z.strictObject(shape) as unknown as z.ZodType<Values>;
     const only = sole(item);
     if (!only) return object;

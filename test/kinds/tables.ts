@@ -195,9 +195,17 @@ export const tables: Record<string, KindTable> = {
       { evidence: { regular: true, hazards: 3, records_incomplete: false }, points: '0' },
       // no regular patrol → 0.5, as the draft writes
       { evidence: { regular: false, hazards: 3, records_incomplete: true }, points: '0.5' },
+      // without regular patrols the deductions say nothing: they may be left out, or null (~)
+      { evidence: { regular: false }, points: '0.5' },
+      { evidence: { regular: false, hazards: null, records_incomplete: null }, points: '0.5' },
     ],
     invalid: [
       { evidence: { regular: true, hazards: -1, records_incomplete: false }, code: 'out-of-range', path: ['evidence', 'x', 'hazards'] },
+      { evidence: { regular: true, hazards: 1 }, code: 'missing-key', path: ['evidence', 'x', 'records_incomplete'] },
+      { evidence: { regular: true, hazards: null, records_incomplete: false }, code: 'missing-key', path: ['evidence', 'x', 'hazards'] },
+      // a deduction given is still checked when the precondition is false
+      { evidence: { regular: false, hazards: 2.5 }, code: 'invalid-value', path: ['evidence', 'x', 'hazards'] },
+      { evidence: { hazards: 0, records_incomplete: false }, code: 'missing-key', path: ['evidence', 'x', 'regular'] },
       { evidence: { regular: 'yes', hazards: 0, records_incomplete: false }, code: 'invalid-type', path: ['evidence', 'x', 'regular'] },
       { evidence: 2, code: 'invalid-type', path: ['evidence', 'x'] },
     ],
