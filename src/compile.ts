@@ -3,6 +3,8 @@ import { Dec } from './decimal.js';
 import { rubricDigest } from './digest.js';
 import type { AnyRuleKind, ItemBase } from './kinds/define.js';
 import { schemasFor } from './registry.js';
+import { markCompiled, notParsedRubric } from './api-guards.js';
+import { issue, RubricError, type Issue, type PathSegment } from './issues.js';
 import type { Rubric, Section } from './schema.js';
 
 export type MissingPolicy = 'error' | 'zero';
@@ -41,9 +43,18 @@ export interface CompileOptions {
   jitless?: boolean;
 }
 
+/**
+ * Prepares a validated rubric for scoring. Throws a RubricError for anything
+ * but a validated rubric, and for an item whose kind is not among `kinds`
+ * (a user's kind must be given here as it was to parseRubric).
+ */
 export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledRubric {
-  const { schemas } = schemasFor(options.kinds);
+  const notRubric = notParsedRubric(rubric);
+  if (notRubric) throw new RubricError([notRubric]);
+  const { schemas } = schemasFor(options?.kinds);
   const kinds = schemas.kinds;
+  const unknownKinds = unregisteredKinds(rubric, kinds);
+  if (unknownKinds.length) throw new RubricError(unknownKinds);
   const items = new Map<string, ItemBase>();
   const allItems = new Map<string, ItemBase>();
   const sections = new Map<string, Section>();
@@ -92,7 +103,7 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
     return schema;
   };
   let digest: string | undefined;
-  return {
+  return markCompiled({
     rubric,
     kinds,
     items,
@@ -104,8 +115,30 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
       digest ??= rubricDigest(rubric);
       return digest;
     },
-    jitless: options.jitless === true,
+    jitless: options?.jitless === true,
     maxOf,
     evidenceSchema,
+  });
+}
+
+/** Items (parts included) whose kind compile was not given: scoring them would find no rule. */
+function unregisteredKinds(rubric: Rubric, kinds: ReadonlyMap<string, AnyRuleKind>): Issue[] {
+  const issues: Issue[] = [];
+  const visitItem = (item: ItemBase, path: PathSegment[]) => {
+    if (!kinds.has(item.kind)) {
+      issues.push(
+        issue('unknown-kind', [...path, 'kind'], `the rule kind "${item.kind}" of item "${item.id}" was not given to compile: pass compile the kinds given to parseRubric`, {
+          expected: `one of ${[...kinds.keys()].join(', ')}`,
+          found: JSON.stringify(item.kind),
+        }),
+      );
+    }
+    (item as { parts?: ItemBase[] }).parts?.forEach((part, i) => visitItem(part, [...path, 'parts', i]));
   };
+  const visitSection = (s: Section, path: PathSegment[]) => {
+    s.sections?.forEach((sub, i) => visitSection(sub, [...path, 'sections', i]));
+    s.items?.forEach((item, i) => visitItem(item, [...path, 'items', i]));
+  };
+  rubric.sections.forEach((s, i) => visitSection(s, ['sections', i]));
+  return issues;
 }

@@ -40,6 +40,13 @@ export const ISSUE_CODES = [
   'rubric-mismatch',
   // files
   'file-not-found',
+  // versions
+  'invalid-date',
+  'unknown-rubric',
+  'no-applicable-version',
+  'overlapping-versions',
+  'duplicate-version',
+  'empty-period',
 ] as const;
 
 export type IssueCode = (typeof ISSUE_CODES)[number];
@@ -62,8 +69,15 @@ export interface Issue {
 }
 
 /** The one error class the library throws; it carries every problem found. */
+/**
+ * Marks a RubricError from any copy of the library (its ESM and CommonJS
+ * builds are two copies, and an app may load both): `instanceof` reads the
+ * mark, not the class identity.
+ */
+const RUBRIC_ERROR = Symbol.for('shequ-rubric.RubricError');
+
 export class RubricError extends Error {
-  override readonly name = 'RubricError';
+  override readonly name: string = 'RubricError';
   readonly issues: Issue[];
   /** The texts the issues point into, by file name, for caret excerpts. */
   readonly sources: Record<string, string>;
@@ -72,6 +86,13 @@ export class RubricError extends Error {
     super(summarize(issues));
     this.issues = issues;
     this.sources = sources;
+    Object.defineProperty(this, RUBRIC_ERROR, { value: true });
+  }
+
+  /** Any copy's RubricError is a RubricError; a subclass keeps the usual check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== RubricError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [RUBRIC_ERROR]?: unknown })[RUBRIC_ERROR] === true;
   }
 }
 

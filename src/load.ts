@@ -102,6 +102,8 @@ export function parseRubricJson(text: string, options: LoadOptions = {}): Rubric
 }
 
 function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText }) | undefined {
+  // Anything but text goes to the YAML path, which reports it.
+  if (typeof rawText !== 'string') return undefined;
   const text = withoutBom(rawText);
   if (bytesOver(text, options.maxBytes ?? DEFAULT_MAX_BYTES) !== undefined) return undefined;
   let value: unknown;

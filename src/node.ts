@@ -9,7 +9,7 @@ import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
-import { RubricError, issue } from './issues.js';
+import { RubricError, describe, issue } from './issues.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
@@ -152,6 +152,10 @@ export async function runFixtureFile(path: string, options: Omit<LoadOptions, 'f
 
 /** Fixture files under the given paths (files, or directories searched for *.yaml / *.yml). */
 export async function findFixtureFiles(paths: string[]): Promise<string[]> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    const found = describe(paths);
+    throw new RubricError([issue('invalid-type', [], `expected a list of file or directory paths, found ${found}`, { expected: 'a list of paths', found })]);
+  }
   const found: string[] = [];
   const visit = async (p: string) => {
     const s = await stat(p).catch(() => undefined);

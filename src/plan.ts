@@ -1,4 +1,5 @@
 import { indexTraces } from './trace-index.js';
+import { assertCompiled } from './api-guards.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { costOf, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
@@ -433,6 +434,7 @@ function solve(b: Built, compiled: CompiledRubric, withGates: boolean, costScale
  * points and costs: what the planner chooses from.
  */
 export function planOptions(compiled: CompiledRubric, evidence: unknown, options: PlanOptions = {}): ItemOptions[] {
+  assertCompiled(compiled);
   checkCosts(compiled, options);
   const built = buildTree(compiled, evidence, options);
   return built.leaves.map((l) => ({
@@ -506,6 +508,7 @@ const band = (compiled: CompiledRubric) => compiled.rubric.grades?.bands ?? [];
 
 /** Finds the improvements that take a community to a grade; see PlanOptions. Pure. */
 export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanOptions = {}): Plan {
+  assertCompiled(compiled);
   checkCosts(compiled, options);
   const { rubric } = compiled;
   const built = buildTree(compiled, evidence, options);

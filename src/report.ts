@@ -1,3 +1,4 @@
+import { assertScoreResult } from './api-guards.js';
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
@@ -211,6 +212,7 @@ function mdBar(percent: string | undefined): string {
 }
 
 export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
+  assertScoreResult(result);
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => WORDS[k][lang];
   const e = mdEscape;
@@ -393,6 +395,7 @@ function svgChart(result: ScoreResult, lang: Lang): string {
 }
 
 export function reportHtml(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
+  assertScoreResult(result);
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => htmlEscape(WORDS[k][lang]);
   const x = htmlEscape;

@@ -1,7 +1,7 @@
 import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit, YAMLParseError, type Document, type Node } from 'yaml';
 import { readPlainYaml } from './plain-yaml.js';
 import { scalarValue } from './yaml-scalar.js';
-import { issue, type Issue, type PathSegment } from './issues.js';
+import { describe, issue, type Issue, type PathSegment } from './issues.js';
 
 /**
  * Reads one YAML document into plain data while keeping, for every path,
@@ -89,7 +89,15 @@ export function sourceText(text: string, file: string): SourceText {
   return { file, text, ranges: new Map(), lineCounter: new LineCounter() };
 }
 
+/** What a reader gives for a value that is not text (plain JavaScript callers, a file read as bytes). */
+function notText(value: unknown, options: ReadOptions): ReadResult {
+  const found = describe(value);
+  const problem = issue('invalid-type', [], `expected YAML or JSON text (a string), found ${found}`, { expected: 'a string', found });
+  return { value: undefined, source: sourceText('', options.file ?? '<input>'), issues: [problem] };
+}
+
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
+  if (typeof rawText !== 'string') return notText(rawText, options);
   const text = withoutBom(rawText);
   // Plain block-style text (nearly every rubric and evidence file) is read without yaml's parser; its
   // positions are needed only to place an issue, and are found then (see placedLater).
@@ -118,6 +126,7 @@ function placedLater(text: string, options: ReadOptions): SourceText {
 
 /** readYaml with yaml's parser alone: the value and, for every path, where it was written. */
 export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadResult {
+  if (typeof rawText !== 'string') return notText(rawText, options);
   const file = options.file ?? '<input>';
   const text = withoutBom(rawText);
   const source = sourceText(text, file);
@@ -224,8 +233,10 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
       }
       return convert(target, path, key, depth + 1);
     }
-    const tag = (n as { tag?: string }).tag;
-    if (tag && !STANDARD_TAGS.has(tag)) {
+    const resolved = (n as { tag?: string }).tag;
+    if (resolved && !STANDARD_TAGS.has(resolved)) {
+      // As the author wrote it: yaml resolves !!x to tag:yaml.org,2002:x.
+      const tag = resolved.startsWith(YAML_TAG_PREFIX) ? `!!${resolved.slice(YAML_TAG_PREFIX.length)}` : resolved;
       issues.push(
         issue('forbidden-tag', path, `the tag ${tag} is not allowed: a rubric holds plain data only`, {
           expected: 'plain YAML values',
@@ -323,7 +334,9 @@ export function locate(source: SourceText, path: readonly PathSegment[], atKey =
   return undefined;
 }
 
-const KEY_CODES = new Set(['unknown-key', 'forbidden-key']);
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
+
+const KEY_CODES = new Set(['unknown-key', 'forbidden-key', 'unknown-item']);
 
 /** Adds file, line and column to issues that lack them. */
 export function placeIssues(issues: Issue[], source: SourceText): Issue[] {

@@ -1,6 +1,7 @@
 import type { CompiledRubric } from './compile.js';
 import { rubricDigest } from './digest.js';
 import type { Rubric } from './schema.js';
+import { RubricError, issue } from './issues.js';
 
 /**
  * Versions of a rubric and the dates they apply. A rubric carries `version`
@@ -26,15 +27,18 @@ export type RubricLike = Rubric | CompiledRubric;
 
 export type VersionErrorCode = 'invalid-date' | 'unknown-rubric' | 'no-applicable-version' | 'overlapping-versions' | 'duplicate-version' | 'empty-period';
 
-/** Thrown when no version, or more than one, applies; `versions` names the versions involved. */
-export class VersionError extends Error {
-  override readonly name = 'VersionError';
+/**
+ * Thrown when no version, or more than one, applies; `versions` names the
+ * versions involved. A RubricError, with the one issue in `issues`.
+ */
+export class VersionError extends RubricError {
+  override readonly name: string = 'VersionError';
   constructor(
     readonly code: VersionErrorCode,
     message: string,
     readonly versions: string[] = [],
   ) {
-    super(message);
+    super([issue(code, [], message)]);
   }
 }
 

@@ -58,7 +58,8 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
       });
     case 'invalid_type': {
       const expected = WORDS[zi.expected] ?? zi.expected;
-      if (input === undefined) {
+      // Nothing at a key is a missing key; nothing at all (the whole value) is the wrong type.
+      if (input === undefined && path.length > 0) {
         const last = path[path.length - 1];
         return [issue('missing-key', path, `"${String(last)}" is required`, { expected })];
       }
@@ -106,6 +107,10 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
       return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];
     }
     case 'invalid_value':
+      if (input === undefined && path.length > 0) {
+        const expected = `one of ${zi.values.map((v) => JSON.stringify(v)).join(', ')}`;
+        return [issue('missing-key', path, `"${String(path[path.length - 1])}" is required`, { expected })];
+      }
       return [
         issue('invalid-value', path, `expected one of ${zi.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describe(input)}`, {
           expected: zi.values.map(String).join(', '),
@@ -114,8 +119,21 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
       ];
     case 'too_small':
     case 'too_big': {
-      const code: IssueCode = zi.origin === 'number' || zi.origin === 'bigint' ? 'out-of-range' : 'invalid-value';
-      return [issue(code, path, zi.message, { found: describe(input) })];
+      const numeric = zi.origin === 'number' || zi.origin === 'bigint';
+      const code: IssueCode = numeric ? 'out-of-range' : 'invalid-value';
+      const found = describe(input);
+      const bound = zi.code === 'too_small' ? zi.minimum : zi.maximum;
+      const sign = zi.code === 'too_small' ? (zi.inclusive ? '≥' : '>') : zi.inclusive ? '≤' : '<';
+      const most = zi.code === 'too_small' ? 'at least' : 'at most';
+      // zod's own words ("Too small: expected number to be >=0") rewritten in the library's.
+      const expected = numeric
+        ? `a number ${sign} ${String(bound)}`
+        : zi.origin === 'array' || zi.origin === 'set'
+          ? `${most} ${String(bound)} entries`
+          : zi.origin === 'string'
+            ? `${most} ${String(bound)} characters`
+            : undefined;
+      return [issue(code, path, expected ? `expected ${expected}, found ${found}` : zi.message, { ...(expected ? { expected } : {}), found })];
     }
     case 'custom': {
       const params = (zi.params ?? {}) as { code?: IssueCode; expected?: string; found?: string };

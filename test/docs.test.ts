@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ISSUE_CODES } from '../src/index.js';
+import { ISSUE_CODES, compile, parseRubric, safeParseEvidence, score } from '../src/index.js';
 import { repoRoot } from './support/bundled.js';
 
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
@@ -27,5 +27,20 @@ describe('README', () => {
     const ci = readFileSync(`${repoRoot}.ci/run`, 'utf8');
     expect(ci).toMatch(/^npm ci$/m);
     expect(ci).toMatch(/^npm test$/m);
+  });
+});
+
+describe('the README API example', () => {
+  it('gives the total and grade its comments say, and the full example five stars', () => {
+    const file = `${repoRoot}rubrics/jiangxi-db36-t-1609-2022.yaml`;
+    const compiled = compile(parseRubric(readFileSync(file, 'utf8'), { file }));
+    const result = score(compiled, { '1.1a': true, '3.2a': { workers: 20, certified: 5 }, '4.5': 0.93 }, { missing: 'zero' });
+    expect(readme).toContain(`result.total;  // "${result.total}":`);
+    expect(readme).toContain(`result.grade;  // { id: '${result.grade?.id}', label: { zh: '${result.grade?.label.zh}', en: '${result.grade?.label.en}' }, range: '${result.grade?.range}', passing: ${result.grade?.passing} }`);
+    const strong = safeParseEvidence(readFileSync(`${repoRoot}examples/jiangxi-strong.yaml`, 'utf8'));
+    if (!strong.success) throw strong.error;
+    const full = score(compiled, strong.data.evidence);
+    expect(readme).toContain(`gives \`"${full.total}"\`, five stars`);
+    expect(full.grade?.id).toBe('five-star');
   });
 });

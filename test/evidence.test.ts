@@ -275,7 +275,8 @@ describe('evidence problems are all reported at once', () => {
     expect(at(['evidence', 'hours'])).toMatchObject({ line: lineOf('hours:'), column: colOf('hours:', '.nan') });
     expect(at(['evidence', 'area', 'area'])).toMatchObject({ line: lineOf('area: {'), column: colOf('area: {', 'big') });
     expect(at(['evidence', 'area', 'households'])).toMatchObject({ line: lineOf('area: {'), column: colOf('area: {', '2.5') });
-    expect(at(['evidence', 'okk'])).toMatchObject({ line: lineOf('okk:') });
+    // An unknown item is placed at its key, as an unknown key in a rubric is.
+    expect(at(['evidence', 'okk'])).toMatchObject({ line: lineOf('okk:'), column: colOf('okk:', 'okk') });
     expect(e.sources['bad.yaml']).toBe(text);
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ISSUE_CODES,
@@ -11,7 +12,9 @@ import {
   readYaml,
   safeParseRubric,
   safeParseRubricObject,
+  safeScore,
   score,
+  defineRuleKind,
   type Issue,
   type IssueCode,
   type PathSegment,
@@ -112,6 +115,49 @@ describe('shape problems are reported together, each placed in the text', () => 
     const i = only(errorOf(t), 'invalid-range');
     expect(i.path).toEqual(['gates', 0, 'range']);
     expect(i).toMatchObject(pos(t, '"[90, 80]"'));
+  });
+});
+
+describe('issue codes and words, whatever schema reported them', () => {
+  it('a negative decimal is out-of-range and says what it found', () => {
+    const i = only(errorOf(rubricYaml({ items: [CHECK('a', '-4')] })), 'out-of-range');
+    expect(i).toMatchObject({ path: ['sections', 0, 'items', 0, 'points'], message: 'expected a number ≥ 0, found -4', expected: 'a number ≥ 0', found: '-4' });
+  });
+
+  it('text where a decimal goes is invalid-type, as in evidence', () => {
+    const i = only(errorOf(rubricYaml({ items: [CHECK('a', 'lots')] })), 'invalid-type');
+    expect(i).toMatchObject({ path: ['sections', 0, 'items', 0, 'points'], message: 'expected a number, found "lots"' });
+  });
+
+  it('a required choice left out is a missing key, with the choices', () => {
+    const e = errorOf(rubricYaml({ items: ['      - { id: r, title: { zh: 率, en: Rate }, points: 1, kind: rate }'] }));
+    expect(only(e, 'missing-key')).toMatchObject({ path: ['sections', 0, 'items', 0, 'mode'], message: '"mode" is required', expected: 'one of "linear", "bands"' });
+  });
+
+  it('no rubric at all is the wrong type, not a missing key', () => {
+    const r = safeParseRubricObject(undefined);
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues).toEqual([expect.objectContaining({ code: 'invalid-type', path: [], message: 'expected a mapping, found nothing' })]);
+  });
+
+  it("a user kind's zod bounds are worded as the built-in kinds word theirs", () => {
+    const kind = defineRuleKind({
+      name: 'per-household',
+      doc: { summary: { zh: '按户', en: 'Per household' }, example: '', evidenceExample: '1' },
+      params: () => ({}),
+      maxPoints: (item) => item.points,
+      evidence: () => z.object({ households: z.number().nonnegative(), names: z.array(z.string()).max(2) }),
+      score: (item) => ({ points: item.points, reason: { zh: '按户', en: 'per household' } }),
+    });
+    const rubric = compile(parseRubric(rubricYaml({ items: ['      - { id: h, title: { zh: 户, en: H }, points: 1, kind: per-household }'] }), { kinds: [kind] }), { kinds: [kind] });
+    const r = safeScore(rubric, { h: { households: -1, names: ['a', 'b', 'c'] } });
+    expect(r.success).toBe(false);
+    if (!r.success) {
+      expect(r.error.issues).toEqual([
+        expect.objectContaining({ code: 'out-of-range', path: ['evidence', 'h', 'households'], message: 'expected a number ≥ 0, found -1', expected: 'a number ≥ 0' }),
+        expect.objectContaining({ code: 'invalid-value', path: ['evidence', 'h', 'names'], message: 'expected at most 2 entries, found a list of 3' }),
+      ]);
+    }
   });
 });
 
@@ -306,7 +352,8 @@ describe('YAML attacks are refused and leave Object.prototype untouched', () => 
     const text = rubricYaml().replace('version: "1"', 'version: !!js/function "function () { globalThis.polluted = true }"');
     const i = only(refused(text, 'forbidden-tag'), 'forbidden-tag');
     expect(i.path).toEqual(['version']);
-    expect(i.found).toContain('js/function');
+    // Named as written, not as yaml resolves it (tag:yaml.org,2002:js/function).
+    expect(i).toMatchObject({ found: '!!js/function', message: 'the tag !!js/function is not allowed: a rubric holds plain data only' });
     expect((globalThis as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -132,12 +132,18 @@ const nodeEntry = require('shequ-rubric/node');
 const rubricPath = join(__dirname, 'node_modules/shequ-rubric/rubrics/${rubricFile}');
 const { evidence } = JSON.parse(readFileSync(join(__dirname, 'evidence.json'), 'utf8'));
 const result = core.score(core.compile(core.parseRubric(readFileSync(rubricPath, 'utf8'))), evidence);
-nodeEntry.loadRubricFile(rubricPath).then((loaded) => {
+nodeEntry.loadRubricFile(rubricPath).then(async (loaded) => {
   let codes;
   try { core.parseRubric('id: [', { file: 'bad.yaml' }); } catch (e) { codes = e instanceof nodeEntry.RubricError ? e.issues.map((i) => i.code) : 'not a RubricError'; }
   console.log(JSON.stringify({
     total: result.total, grade: result.grade && result.grade.id, digest: result.rubric.digest, loaded: loaded.id, codes,
     oneRubricError: nodeEntry.RubricError === core.RubricError,
+    // The ESM build is another copy of the class: instanceof holds across copies, both ways.
+    acrossBuilds: await import('shequ-rubric').then((esm) => {
+      const fromCjs = new core.RubricError([]);
+      const fromEsm = new esm.RubricError([]);
+      return [fromCjs instanceof esm.RubricError, fromEsm instanceof core.RubricError, esm.RubricError !== core.RubricError, new Error('x') instanceof esm.RubricError];
+    }),
     version: require('shequ-rubric/package.json').version,
     resolved: [require.resolve('shequ-rubric'), require.resolve('shequ-rubric/node')],
   }));
@@ -147,7 +153,7 @@ nodeEntry.loadRubricFile(rubricPath).then((loaded) => {
     const { stdout } = await sh(node, ['cjs.cjs'], project);
     const out = JSON.parse(stdout);
     const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true, version });
+    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true, acrossBuilds: [true, true, true, false], version });
     expect(out.resolved).toEqual([join(realpathSync(project), 'node_modules/shequ-rubric/dist/index.cjs'), join(realpathSync(project), 'node_modules/shequ-rubric/dist/node.cjs')]);
   });
 

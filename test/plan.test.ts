@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -513,6 +513,11 @@ describe('shequ-rubric plan', () => {
     expect(run('plan', JIANGXI, FOUR_STAR, '--out', file).status).toBe(0);
     const scored = run('score', JIANGXI, file, '--json');
     expect(JSON.parse(scored.stdout).grade.id).toBe('five-star');
+    // An evidence document like the one planned from: its rubric and community kept.
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written.rubric).toBe('jiangxi-db36-t-1609-2022');
+    expect(written.community).toEqual({ name: '示例市东湖区望江社区', id: 'JX-EX-FOUR-STAR' });
+    expect(JSON.parse(scored.stdout).community).toEqual(written.community);
   });
 
   it('exit 1 with the reasons when out of reach; 2 for a wrong target', () => {

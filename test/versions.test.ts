@@ -10,6 +10,7 @@ import {
   parseRubric,
   RubricCollection,
   VersionError,
+  RubricError,
   versionProblems,
   type Rubric,
 } from '../src/index.js';
@@ -115,6 +116,12 @@ describe('applicableVersion', () => {
     expect(e.message).toBe('no version of "demo" applies on 2010-01-01; its versions: 2022 (from 2022-06-23), 2023-draft (undated), 2017 (2017-06-18 until 2022-06-23)');
     expect(e.versions).toEqual(['2022', '2023-draft', '2017']);
     expect(versionError(() => applicableVersion(all, 'other', '2021-01-01')).code).toBe('no-applicable-version');
+  });
+
+  it('is a RubricError, with the one issue carrying its code', () => {
+    const e = versionError(() => applicableVersion(all, 'demo', '2010-01-01'));
+    expect(e).toBeInstanceOf(RubricError);
+    expect(e.issues).toEqual([{ code: 'no-applicable-version', path: [], message: e.message }]);
   });
 
   it('an unknown id is its own error', () => {

@@ -66,8 +66,10 @@ reasons are printed) or problems in the files, 2 usage.`,
   options: { target: { type: 'string' }, costs: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, lang: { type: 'string' }, missing: { type: 'string' } },
   async run(values, files) {
     const language = lang(values.lang);
-    const { plan: p } = await planFromFiles(values, files, 'plan');
-    if (values.out !== undefined && p.evidence) await writeFile(String(values.out), `${JSON.stringify({ evidence: p.evidence }, null, 2)}\n`, 'utf8');
+    const { plan: p, compiled, doc } = await planFromFiles(values, files, 'plan');
+    // The changed evidence as an evidence document: the rubric and community kept, so it scores and batches as the original did.
+    const changed = { rubric: doc.rubric ?? compiled.rubric.id, ...(doc.community !== undefined ? { community: doc.community } : {}), evidence: p.evidence };
+    if (values.out !== undefined && p.evidence) await writeFile(String(values.out), `${JSON.stringify(changed, null, 2)}\n`, 'utf8');
     out(values.json ? JSON.stringify(p, null, 2) : formatPlan(p, { lang: language }));
     return p.status === 'unreachable' ? 1 : 0;
   },

@@ -18,7 +18,7 @@ and prints every problem with file:line:col. Exit 1 when any file has problems.`
       try {
         const rubric = await loadRubricFile(file);
         const compiled = compile(rubric);
-        out(`✓ ${file}: ${rubric.id} ${rubric.version}, ${compiled.allItems.size} items, maximum ${compiled.max.toString()}${compiled.maxWithBonus.gt(compiled.max) ? ` (+ bonus ${compiled.maxWithBonus.sub(compiled.max).toString()})` : ''}`);
+        out(`✓ ${file}: ${rubric.id} ${rubric.version}, ${compiled.items.size} items${compiled.allItems.size > compiled.items.size ? ` (${compiled.allItems.size} with their parts)` : ''}, maximum ${compiled.max.toString()}${compiled.maxWithBonus.gt(compiled.max) ? ` (+ bonus ${compiled.maxWithBonus.sub(compiled.max).toString()})` : ''}`);
       } catch (e) {
         if (!(e instanceof RubricError)) throw e;
         failed = true;

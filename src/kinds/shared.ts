@@ -20,23 +20,28 @@ export const decimal = z.union([z.number(), z.string()]).transform((value, ctx):
     ctx.issues.push({
       code: 'custom',
       input: value,
-      message: `expected a finite decimal number, found ${describe(value)}`,
-      params: { code: 'invalid-value', expected: 'a finite decimal number', found: describe(value) },
+      // Like evidence numbers (quantity): text that is not a number is the wrong type of value.
+      message: `expected a number, found ${describe(value)}`,
+      params: { code: 'invalid-type', expected: 'a finite number', found: describe(value) },
     });
     return z.NEVER;
   }
   return d;
 });
 
-export const nonNegative = decimal.refine((d) => !d.isNegative(), {
-  message: 'expected a number ≥ 0',
-  params: { code: 'out-of-range', expected: 'a number ≥ 0' },
+export const nonNegative = decimal.check((ctx) => {
+  if (ctx.value.isNegative()) outOfRange(ctx, 'a number ≥ 0');
 });
 
-export const positive = decimal.refine((d) => d.gt(Dec.ZERO), {
-  message: 'expected a number > 0',
-  params: { code: 'out-of-range', expected: 'a number > 0' },
+export const positive = decimal.check((ctx) => {
+  if (!ctx.value.gt(Dec.ZERO)) outOfRange(ctx, 'a number > 0');
 });
+
+/** An out-of-range issue naming the value found (a refine's message could not). */
+function outOfRange(ctx: z.core.ParsePayload<Dec>, expected: string): void {
+  const found = ctx.value.toString();
+  ctx.issues.push({ code: 'custom', input: ctx.value, message: `expected ${expected}, found ${found}`, params: { code: 'out-of-range', expected, found } });
+}
 
 export const fraction = decimal.refine((d) => !d.isNegative() && d.lte(Dec.ONE), {
   message: 'expected a fraction in [0, 1]',

@@ -1,0 +1,99 @@
+import { Dec } from './decimal.js';
+import { describe, issue, RubricError, type Issue, type PathSegment } from './issues.js';
+import type { CompiledRubric, MissingPolicy } from './compile.js';
+import type { ScoreResult } from './result.js';
+import type { Rubric, Section } from './schema.js';
+
+/**
+ * Checks on the values callers hand to the API. TypeScript callers get them
+ * right by their types; plain JavaScript callers (or values read as JSON and
+ * typed `any`) may not, and they get a RubricError saying what was expected,
+ * never a TypeError from deep inside.
+ */
+
+/** Every rubric compile() made: scoring takes only these (a WeakSet: exact, cheap, and it holds nothing alive). */
+const compiledRubrics = new WeakSet<object>();
+
+export function markCompiled(compiled: CompiledRubric): CompiledRubric {
+  compiledRubrics.add(compiled);
+  return compiled;
+}
+
+/** An issue when `value` is not what compile() returned. */
+export function notCompiled(value: unknown): Issue | undefined {
+  if (value !== null && typeof value === 'object' && compiledRubrics.has(value)) return undefined;
+  const found = describe(value);
+  return issue('invalid-type', [], `expected a compiled rubric (what compile() returns), found ${found}`, { expected: 'a compiled rubric', found });
+}
+
+/** Throws the RubricError for a value that is not a compiled rubric. */
+export function assertCompiled(value: unknown): asserts value is CompiledRubric {
+  const problem = notCompiled(value);
+  if (problem) throw new RubricError([problem]);
+}
+
+/**
+ * An issue when `value` is not a validated rubric: a raw object (numbers
+ * where the validator gives exact decimals) has not been through
+ * parseRubric, parseRubricJson or safeParseRubricObject.
+ */
+export function notParsedRubric(value: unknown): Issue | undefined {
+  const v = value as Partial<Rubric> | null;
+  const parsed =
+    v !== null &&
+    typeof v === 'object' &&
+    v.max instanceof Dec &&
+    Array.isArray(v.sections) &&
+    v.sections.every((s: Section) => s !== null && typeof s === 'object' && s.max instanceof Dec) &&
+    v.rounding !== null &&
+    typeof v.rounding === 'object';
+  if (parsed) return undefined;
+  const found = describe(value);
+  return issue('invalid-type', [], `expected a validated rubric (from parseRubric, parseRubricJson or safeParseRubricObject), found ${found}`, {
+    expected: 'a validated rubric',
+    found,
+  });
+}
+
+/** Scoring options as given (undefined and null: none), or the issues with them. */
+export function scoreOptions<T extends { missing?: MissingPolicy }>(options: T | null | undefined): { options: T; issues: Issue[] } {
+  if (options === undefined || options === null) return { options: {} as T, issues: [] };
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    const found = describe(options);
+    return { options: {} as T, issues: [issue('invalid-type', ['options'], `expected options as a mapping, found ${found}`, { expected: 'a mapping', found })] };
+  }
+  const missing: unknown = options.missing;
+  if (missing !== undefined && missing !== 'error' && missing !== 'zero') {
+    const found = describe(missing);
+    return { options, issues: [issue('invalid-value', ['options', 'missing'], `expected "error" or "zero", found ${found}`, { expected: '"error" or "zero"', found })] };
+  }
+  return { options, issues: [] };
+}
+
+/** Whether scoreOptions would find nothing wrong; allocates nothing (the totals path runs it per record). */
+export function plainOptions(options: unknown): boolean {
+  if (options === undefined || options === null) return true;
+  if (typeof options !== 'object' || Array.isArray(options)) return false;
+  const missing = (options as { missing?: unknown }).missing;
+  return missing === undefined || missing === 'error' || missing === 'zero';
+}
+
+/** An issue when `value` is not a full result of score() (a totals result has no traces to explain). */
+export function notScoreResult(value: unknown, path: PathSegment[] = []): Issue | undefined {
+  const v = value as { sections?: unknown; total?: unknown } | null;
+  const full =
+    v !== null &&
+    typeof v === 'object' &&
+    typeof v.total === 'string' &&
+    Array.isArray(v.sections) &&
+    v.sections.every((s: { title?: unknown } | null) => s !== null && typeof s === 'object' && s.title !== null && typeof s.title === 'object');
+  if (full) return undefined;
+  const found = describe(value);
+  return issue('invalid-type', path, `expected a full result of score() (scoreTotals gives no traces), found ${found}`, { expected: 'a result of score()', found });
+}
+
+/** Throws the RubricError for a value that is not a full result of score(). */
+export function assertScoreResult(value: unknown): asserts value is ScoreResult {
+  const problem = notScoreResult(value);
+  if (problem) throw new RubricError([problem]);
+}

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import {
+  RubricError,
+  compile,
+  defineRuleKind,
+  explain,
+  exportRubric,
+  parseRubric,
+  parseRubricJson,
+  plan,
+  planOptions,
+  readYaml,
+  reportHtml,
+  reportMarkdown,
+  safeExportRubric,
+  safeParseEvidence,
+  safeParseRubric,
+  safeParseRubricJson,
+  safeScore,
+  safeScoreTotals,
+  score,
+  scoreTotals,
+  type Issue,
+} from '../src/index.js';
+import { runFixtures } from '../src/node.js';
+import { Dec } from '../src/decimal.js';
+import { rubricsDir } from './support/bundled.js';
+
+/*
+ * Plain JavaScript callers may hand the API anything. Whatever they give,
+ * the API answers with a RubricError (safe* functions return it), never a
+ * TypeError from deep inside.
+ */
+
+const kpisText = readFileSync(`${rubricsDir}service-quality-kpis.yaml`, 'utf8');
+const kpis = compile(parseRubric(kpisText));
+const evidence = { coverage: 92, 'response-time': 1.5, satisfaction: 90, completion: 96, utilisation: 85 };
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+function rubricIssues(f: () => unknown): Pick<Issue, 'code' | 'path'>[] {
+  const e = thrown(f);
+  expect(e).toBeInstanceOf(RubricError);
+  return (e as RubricError).issues.map((i) => ({ code: i.code, path: i.path }));
+}
+
+describe('text readers given something that is not text', () => {
+  it.each([null, undefined, 42, [], {}, true])('report invalid-type for %s, and the safe ones return it', (junk) => {
+    const text = junk as unknown as string;
+    for (const safe of [safeParseRubric, safeParseRubricJson, safeExportRubric, safeParseEvidence]) {
+      const r = safe(text);
+      expect(r.success).toBe(false);
+      if (!r.success) expect(r.error.issues.map((i) => i.code)).toEqual(['invalid-type']);
+    }
+    for (const throwing of [parseRubric, parseRubricJson, exportRubric]) expect(rubricIssues(() => throwing(text))).toEqual([{ code: 'invalid-type', path: [] }]);
+    expect(readYaml(text).issues.map((i) => i.message)).toEqual([expect.stringContaining('expected YAML or JSON text (a string)')]);
+  });
+});
+
+describe('compile', () => {
+  it('refuses a raw object (not validated, numbers for decimals) and non-objects', () => {
+    const raw = JSON.parse(readFileSync(`${rubricsDir}../dist/rubrics/service-quality-kpis.json`, 'utf8'));
+    for (const junk of [raw, null, undefined, 7, 'text', []]) expect(rubricIssues(() => compile(junk))).toEqual([{ code: 'invalid-type', path: [] }]);
+  });
+
+  it('refuses an item whose kind it was not given (registered with parseRubric only), naming the item', () => {
+    const perHousehold = defineRuleKind({
+      name: 'per-household',
+      doc: { summary: { zh: '按户', en: 'Per household' }, example: '', evidenceExample: '1' },
+      params: () => ({}),
+      maxPoints: (item) => item.points,
+      evidence: () => z.number(),
+      score: (item, n: number) => ({ points: Dec.min(item.points, Dec.int(n)), reason: { zh: '按户', en: 'per household' } }),
+    });
+    const text = ['id: u', 'version: "1"', 'title: { zh: 甲, en: A }', 'source: { name: 示例 }', 'max: 5', 'sections:', '  - id: s', '    title: { zh: 甲, en: A }', '    max: 5', '    items:', '      - { id: h, title: { zh: 户, en: H }, points: 5, kind: per-household }'].join('\n');
+    const rubric = parseRubric(text, { kinds: [perHousehold] });
+    const e = thrown(() => compile(rubric)) as RubricError;
+    expect(e).toBeInstanceOf(RubricError);
+    expect(e.issues).toEqual([expect.objectContaining({ code: 'unknown-kind', path: ['sections', 0, 'items', 0, 'kind'], message: expect.stringContaining('"h"') })]);
+    expect(score(compile(rubric, { kinds: [perHousehold] }), { h: 3 }).total).toBe('3');
+  });
+});
+
+describe('scoring given something that is not a compiled rubric, or bad options', () => {
+  const uncompiled = [parseRubric(kpisText), { ...kpis }, null, undefined, 'kpis', {}];
+
+  it('score and scoreTotals throw a RubricError; the safe ones return it', () => {
+    for (const c of uncompiled as never[]) {
+      expect(rubricIssues(() => score(c, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+      expect(rubricIssues(() => scoreTotals(c, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+      for (const safe of [safeScore, safeScoreTotals]) {
+        const r = safe(c, evidence);
+        expect(r.success).toBe(false);
+        if (!r.success) expect(r.error.issues.map((i) => i.code)).toEqual(['invalid-type']);
+      }
+    }
+  });
+
+  it('null options are no options; options of the wrong type or a wrong missing policy are reported', () => {
+    expect(score(kpis, evidence, null as never).total).toBe(score(kpis, evidence).total);
+    expect(scoreTotals(kpis, evidence, null as never).total).toBe(score(kpis, evidence).total);
+    expect(rubricIssues(() => score(kpis, evidence, 'zero' as never))).toEqual([{ code: 'invalid-type', path: ['options'] }]);
+    expect(rubricIssues(() => score(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
+    expect(rubricIssues(() => scoreTotals(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
+  });
+
+  it('plan and planOptions refuse anything but a compiled rubric', () => {
+    expect(rubricIssues(() => plan(null as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+    expect(rubricIssues(() => planOptions(parseRubric(kpisText) as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+  });
+});
+
+describe('explain and reports given something that is not a full result', () => {
+  it('a totals result, null or a number give a RubricError', () => {
+    for (const junk of [scoreTotals(kpis, evidence), null, 3]) {
+      expect(rubricIssues(() => explain(junk as never))).toEqual([{ code: 'invalid-type', path: [] }]);
+      expect(rubricIssues(() => reportMarkdown(junk as never, undefined))).toEqual([{ code: 'invalid-type', path: [] }]);
+      expect(rubricIssues(() => reportHtml(junk as never, undefined))).toEqual([{ code: 'invalid-type', path: [] }]);
+    }
+    expect(explain(score(kpis, evidence), null as never)).toContain('coverage');
+  });
+});
+
+describe('runFixtures given something that is not a list of paths', () => {
+  it.each([undefined, 'test/fixtures', [1]])('rejects %s with a RubricError', async (junk) => {
+    await expect(runFixtures(junk as never)).rejects.toBeInstanceOf(RubricError);
+  });
+});
+
+describe('property: any value in any argument gives a result or a RubricError, never another error', () => {
+  const onlyRubricErrors = (f: () => unknown) => {
+    const e = thrown(f);
+    if (e !== undefined && !(e instanceof RubricError)) throw e;
+  };
+  it('score, scoreTotals, explain, plan and the readers', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (a, b) => {
+        onlyRubricErrors(() => score(a as never, b));
+        onlyRubricErrors(() => score(kpis, a, b as never));
+        onlyRubricErrors(() => scoreTotals(kpis, a, b as never));
+        onlyRubricErrors(() => scoreTotals(a as never, b));
+        onlyRubricErrors(() => explain(a as never));
+        onlyRubricErrors(() => plan(a as never, b));
+        onlyRubricErrors(() => compile(a as never));
+        onlyRubricErrors(() => parseRubric(a as never));
+        expect(safeScore(kpis, a, b as never).success === true || safeScore(kpis, a, b as never).success === false).toBe(true);
+        expect(safeParseEvidence(a as never).success).toBe(typeof a === 'string' ? safeParseEvidence(a).success : false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
