@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ISSUE_CODES, compile, parseRubric, safeParseEvidence, score } from '../src/index.js';
 import { repoRoot } from './support/bundled.js';
+import { runCli } from './support/cli.js';
 
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
 const sources = (dir: string): string[] =>
@@ -42,5 +43,15 @@ describe('the README API example', () => {
     const full = score(compiled, strong.data.evidence);
     expect(readme).toContain(`gives \`"${full.total}"\`, five stars`);
     expect(full.grade?.id).toBe('five-star');
+  });
+});
+
+describe('the README command-line example', () => {
+  it('is what validate prints for docs/examples/bad.yaml', () => {
+    const block = readme.match(/```\n\$ shequ-rubric validate docs\/examples\/bad\.yaml\n([\s\S]*?)```/)?.[1];
+    expect(block).toBeDefined();
+    const r = runCli(['validate', 'docs/examples/bad.yaml']);
+    expect(r.status).toBe(1);
+    expect(`${r.stdout}${r.stderr}`).toBe(block);
   });
 });
