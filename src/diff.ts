@@ -5,6 +5,7 @@ import { safeScore } from './evaluate.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
 import type { Issue } from './issues.js';
+import { assertCompiled } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
 import { rangeToString } from './range.js';
@@ -281,6 +282,8 @@ function refOf(c: CompiledRubric): RubricRef {
 
 /** The structural difference between two compiled rubrics. */
 export function diffRubrics(oldC: CompiledRubric, newC: CompiledRubric): RubricDiff {
+  assertCompiled(oldC);
+  assertCompiled(newC);
   const a = oldC.rubric;
   const b = newC.rubric;
   const before = collect(a);
@@ -540,7 +543,7 @@ const signed = (d: Dec): string => (d.gt(Dec.ZERO) ? `+${d.toString()}` : d.toSt
  * under one rubric (or both) is reported with its issues, never thrown.
  */
 export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: readonly EvidenceCase[], options: ImpactOptions = {}, structure: RubricDiff = diffRubrics(oldC, newC)): Impact {
-  const missing = options.missing ?? 'error';
+  const missing = options?.missing ?? 'error';
   const newToOld = new Map<string, string>();
   for (const i of structure.items) if (i.oldId) newToOld.set(i.id, i.oldId);
   const oldToNew = new Map([...newToOld].map(([n, o]) => [o, n]));

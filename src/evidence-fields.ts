@@ -19,6 +19,7 @@ import type { CompiledRubric } from './compile.js';
 import { Dec } from './decimal.js';
 import { RubricError, issue, type IssueCode, type PathSegment } from './issues.js';
 import { isRecord } from './is-record.js';
+import { assertCompiled } from './api-guards.js';
 import type { BonusItem } from './kinds/bonus.js';
 import type { ChecklistItem } from './kinds/checklist.js';
 import type { CountItem } from './kinds/count.js';
@@ -962,6 +963,7 @@ const defaultSlots: SlotCounts = (_prefix, n) => n;
 
 /** The fields of a compiled rubric. Throws a RubricError when two columns would share a key. */
 export function evidenceFields(compiled: CompiledRubric): EvidenceFields {
+  assertCompiled(compiled);
   const codecs = [...compiled.items.values()].map((item) => codecFor(item, item.id, { compiled, titles: [item.title.zh] }));
   const exact = new Map<string, { column: Column; codec: FieldCodec }>();
   const groups = new Map<string, { group: SlotGroup; codec: FieldCodec }>();

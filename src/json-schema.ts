@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertCompiled } from './api-guards.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { childSchema } from './extends.js';
 import type { AnyRuleKind } from './kinds/define.js';
@@ -101,7 +102,8 @@ export interface EvidenceJsonSchemaOptions {
  * described by that item's own evidence schema.
  */
 export function evidenceJsonSchema(compiled: CompiledRubric, options: EvidenceJsonSchemaOptions = {}): JsonSchema {
-  const missing = options.missing ?? 'error';
+  assertCompiled(compiled);
+  const missing = options?.missing ?? 'error';
   const { rubric } = compiled;
   const definitions: Record<string, unknown> = {};
   const properties: Record<string, unknown> = {};

@@ -22,7 +22,7 @@ export interface ReportOptions {
 }
 
 export function report(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
-  return (options.format ?? 'md') === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
+  return (options?.format ?? 'md') === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
 }
 
 /* ---------------------------------------------------------------- words */
@@ -213,6 +213,7 @@ function mdBar(percent: string | undefined): string {
 
 export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
   assertScoreResult(result);
+  options ??= {};
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => WORDS[k][lang];
   const e = mdEscape;
@@ -396,6 +397,7 @@ function svgChart(result: ScoreResult, lang: Lang): string {
 
 export function reportHtml(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
   assertScoreResult(result);
+  options ??= {};
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => htmlEscape(WORDS[k][lang]);
   const x = htmlEscape;

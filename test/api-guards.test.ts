@@ -25,7 +25,8 @@ import {
   scoreTotals,
   type Issue,
 } from '../src/index.js';
-import { runFixtures } from '../src/node.js';
+import { runFixtures, yamlTemplate } from '../src/node.js';
+import { diffImpact, diffRubrics, evidenceJsonSchema, report } from '../src/index.js';
 import { Dec } from '../src/decimal.js';
 import { rubricsDir } from './support/bundled.js';
 
@@ -153,6 +154,11 @@ describe('property: any value in any argument gives a result or a RubricError, n
         onlyRubricErrors(() => plan(a as never, b));
         onlyRubricErrors(() => compile(a as never));
         onlyRubricErrors(() => parseRubric(a as never));
+        onlyRubricErrors(() => diffRubrics(a as never, kpis));
+        onlyRubricErrors(() => diffImpact(kpis, a as never, []));
+        onlyRubricErrors(() => evidenceJsonSchema(a as never));
+        onlyRubricErrors(() => yamlTemplate(a as never));
+        onlyRubricErrors(() => report(a as never, undefined, b as never));
         expect(safeScore(kpis, a, b as never).success === true || safeScore(kpis, a, b as never).success === false).toBe(true);
         expect(safeParseEvidence(a as never).success).toBe(typeof a === 'string' ? safeParseEvidence(a).success : false);
       }),
