@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import {
   RubricError,
   compile,
-  defineRuleKind,
   explain,
   exportRubric,
   parseRubric,
@@ -27,8 +26,8 @@ import {
 } from '../src/index.js';
 import { runFixtures, yamlTemplate } from '../src/node.js';
 import { diffImpact, diffRubrics, evidenceJsonSchema, report } from '../src/index.js';
-import { Dec } from '../src/decimal.js';
 import { rubricsDir } from './support/bundled.js';
+import { perHouseholdKind } from './support/user-kind.js';
 
 /*
  * Plain JavaScript callers may hand the API anything. Whatever they give,
@@ -75,14 +74,7 @@ describe('compile', () => {
   });
 
   it('refuses an item whose kind it was not given (registered with parseRubric only), naming the item', () => {
-    const perHousehold = defineRuleKind({
-      name: 'per-household',
-      doc: { summary: { zh: '按户', en: 'Per household' }, example: '', evidenceExample: '1' },
-      params: () => ({}),
-      maxPoints: (item) => item.points,
-      evidence: () => z.number(),
-      score: (item, n: number) => ({ points: Dec.min(item.points, Dec.int(n)), reason: { zh: '按户', en: 'per household' } }),
-    });
+    const perHousehold = perHouseholdKind(() => z.number());
     const text = ['id: u', 'version: "1"', 'title: { zh: 甲, en: A }', 'source: { name: 示例 }', 'max: 5', 'sections:', '  - id: s', '    title: { zh: 甲, en: A }', '    max: 5', '    items:', '      - { id: h, title: { zh: 户, en: H }, points: 5, kind: per-household }'].join('\n');
     const rubric = parseRubric(text, { kinds: [perHousehold] });
     const e = thrown(() => compile(rubric)) as RubricError;

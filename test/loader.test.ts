@@ -14,12 +14,12 @@ import {
   safeParseRubricObject,
   safeScore,
   score,
-  defineRuleKind,
   type Issue,
   type IssueCode,
   type PathSegment,
 } from '../src/index.js';
 import { CHECK, THREE_MISTAKES, pos, rubricYaml } from './support/rubric-text.js';
+import { perHouseholdKind } from './support/user-kind.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -141,14 +141,7 @@ describe('issue codes and words, whatever schema reported them', () => {
   });
 
   it("a user kind's zod bounds are worded as the built-in kinds word theirs", () => {
-    const kind = defineRuleKind({
-      name: 'per-household',
-      doc: { summary: { zh: '按户', en: 'Per household' }, example: '', evidenceExample: '1' },
-      params: () => ({}),
-      maxPoints: (item) => item.points,
-      evidence: () => z.object({ households: z.number().nonnegative(), names: z.array(z.string()).max(2) }),
-      score: (item) => ({ points: item.points, reason: { zh: '按户', en: 'per household' } }),
-    });
+    const kind = perHouseholdKind(() => z.object({ households: z.number().nonnegative(), names: z.array(z.string()).max(2) }));
     const rubric = compile(parseRubric(rubricYaml({ items: ['      - { id: h, title: { zh: 户, en: H }, points: 1, kind: per-household }'] }), { kinds: [kind] }), { kinds: [kind] });
     const r = safeScore(rubric, { h: { households: -1, names: ['a', 'b', 'c'] } });
     expect(r.success).toBe(false);
