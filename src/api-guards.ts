@@ -1,7 +1,6 @@
 import { Dec } from './decimal.js';
-import { describe, issue, RubricError, type Issue, type PathSegment } from './issues.js';
+import { describe, issue, RubricError, type Issue } from './issues.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
-import type { ScoreResult } from './result.js';
 import type { Rubric, Section } from './schema.js';
 
 /**
@@ -11,17 +10,21 @@ import type { Rubric, Section } from './schema.js';
  * never a TypeError from deep inside.
  */
 
-/** Every rubric compile() made: scoring takes only these (a WeakSet: exact, cheap, and it holds nothing alive). */
-const compiledRubrics = new WeakSet<object>();
+/**
+ * What compile() returns carries this mark: a registered symbol, so a copy
+ * of the library (the CommonJS build beside the ESM one) knows it too, and
+ * an enumerable property, so an object spread of a compiled rubric keeps it.
+ */
+const COMPILED = Symbol.for('shequ-rubric.CompiledRubric');
 
 export function markCompiled(compiled: CompiledRubric): CompiledRubric {
-  compiledRubrics.add(compiled);
+  Object.defineProperty(compiled, COMPILED, { value: true, enumerable: true });
   return compiled;
 }
 
-/** An issue when `value` is not what compile() returned. */
+/** An issue when `value` is not what compile() returned (or a copy of it). */
 export function notCompiled(value: unknown): Issue | undefined {
-  if (value !== null && typeof value === 'object' && compiledRubrics.has(value)) return undefined;
+  if (value !== null && typeof value === 'object' && (value as { [COMPILED]?: unknown })[COMPILED] === true) return undefined;
   const found = describe(value);
   return issue('invalid-type', [], `expected a compiled rubric (what compile() returns), found ${found}`, { expected: 'a compiled rubric', found });
 }
@@ -42,9 +45,9 @@ export function notParsedRubric(value: unknown): Issue | undefined {
   const parsed =
     v !== null &&
     typeof v === 'object' &&
-    v.max instanceof Dec &&
+    isDec(v.max) &&
     Array.isArray(v.sections) &&
-    v.sections.every((s: Section) => s !== null && typeof s === 'object' && s.max instanceof Dec) &&
+    v.sections.every((s: Section) => s !== null && typeof s === 'object' && isDec(s.max)) &&
     v.rounding !== null &&
     typeof v.rounding === 'object';
   if (parsed) return undefined;
@@ -53,6 +56,11 @@ export function notParsedRubric(value: unknown): Issue | undefined {
     expected: 'a validated rubric',
     found,
   });
+}
+
+/** A Dec, from this copy of the library or another (its fields are what the arithmetic reads). */
+function isDec(v: unknown): boolean {
+  return v instanceof Dec || (v !== null && typeof v === 'object' && typeof (v as Dec).n === 'bigint' && typeof (v as Dec).d === 'bigint');
 }
 
 /** Scoring options as given (undefined and null: none), or the issues with them. */
@@ -76,24 +84,4 @@ export function plainOptions(options: unknown): boolean {
   if (typeof options !== 'object' || Array.isArray(options)) return false;
   const missing = (options as { missing?: unknown }).missing;
   return missing === undefined || missing === 'error' || missing === 'zero';
-}
-
-/** An issue when `value` is not a full result of score() (a totals result has no traces to explain). */
-export function notScoreResult(value: unknown, path: PathSegment[] = []): Issue | undefined {
-  const v = value as { sections?: unknown; total?: unknown } | null;
-  const full =
-    v !== null &&
-    typeof v === 'object' &&
-    typeof v.total === 'string' &&
-    Array.isArray(v.sections) &&
-    v.sections.every((s: { title?: unknown } | null) => s !== null && typeof s === 'object' && s.title !== null && typeof s.title === 'object');
-  if (full) return undefined;
-  const found = describe(value);
-  return issue('invalid-type', path, `expected a full result of score() (scoreTotals gives no traces), found ${found}`, { expected: 'a result of score()', found });
-}
-
-/** Throws the RubricError for a value that is not a full result of score(). */
-export function assertScoreResult(value: unknown): asserts value is ScoreResult {
-  const problem = notScoreResult(value);
-  if (problem) throw new RubricError([problem]);
 }

@@ -51,7 +51,8 @@ export interface CompileOptions {
 export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledRubric {
   const notRubric = notParsedRubric(rubric);
   if (notRubric) throw new RubricError([notRubric]);
-  const { schemas } = schemasFor(options?.kinds);
+  const { schemas, issues: kindIssues } = schemasFor(options?.kinds);
+  if (kindIssues.length) throw new RubricError(kindIssues);
   const kinds = schemas.kinds;
   const unknownKinds = unregisteredKinds(rubric, kinds);
   if (unknownKinds.length) throw new RubricError(unknownKinds);

@@ -4,8 +4,8 @@ import { canonicalJson, isRange } from './digest.js';
 import { safeScore } from './evaluate.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
-import { RubricError, type Issue } from './issues.js';
-import { notParsedRubric } from './api-guards.js';
+import type { Issue } from './issues.js';
+import { assertCompiled } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
 import { rangeToString } from './range.js';
@@ -282,9 +282,8 @@ function refOf(c: CompiledRubric): RubricRef {
 
 /** The structural difference between two compiled rubrics. */
 export function diffRubrics(oldC: CompiledRubric, newC: CompiledRubric): RubricDiff {
-  // Structure only: what it reads is each one's validated rubric.
-  const problems = [oldC, newC].map((c) => notParsedRubric((c as { rubric?: unknown } | null)?.rubric)).filter((p) => p !== undefined);
-  if (problems.length) throw new RubricError(problems);
+  assertCompiled(oldC);
+  assertCompiled(newC);
   const a = oldC.rubric;
   const b = newC.rubric;
   const before = collect(a);

@@ -19,6 +19,7 @@ const evidenceDocument = z.strictObject({
 
 /** Reads an evidence file (YAML or JSON); every problem reported with its line and column. */
 export function safeParseEvidence(text: string, options: ReadOptions = {}): SafeResult<EvidenceDocument> & { source: SourceText } {
+  options ??= {};
   const read = readYaml(text, options);
   const sources = { [read.source.file]: read.source.text };
   if (read.issues.length) return { success: false, error: new RubricError(placeIssues(read.issues, read.source), sources), source: read.source };

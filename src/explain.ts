@@ -1,6 +1,6 @@
 import type { ItemTrace } from './kinds/define.js';
 import type { ScoreResult, SectionTrace } from './result.js';
-import { assertScoreResult } from './api-guards.js';
+import { assertRenderable } from './result-shape.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -12,8 +12,8 @@ export interface ExplainOptions {
 
 /** A result as text: the total, grade and gates, then each section and item with its reason. */
 export function explain(result: ScoreResult, options: ExplainOptions = {}): string {
-  assertScoreResult(result);
   options ??= {};
+  assertRenderable(result, { lang: options.lang });
   const lang = options.lang ?? 'zh';
   const zh = lang === 'zh';
   const out: string[] = [];

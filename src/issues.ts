@@ -116,6 +116,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
+  // A file read as bytes (a Buffer, a Uint8Array) instead of text.
+  if (ArrayBuffer.isView(value)) return `${value.byteLength} bytes`;
   if (typeof value === 'object') return 'a mapping';
   return typeof value;
 }

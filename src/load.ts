@@ -19,6 +19,7 @@ export type SafeResult<T> = { success: true; data: T } | { success: false; error
 
 /** Validates a rubric already in memory (from JSON or code). */
 export function safeParseRubricObject(value: unknown, options: LoadOptions = {}): SafeResult<Rubric> {
+  options ??= {};
   const deep = tooDeep(value, MAX_DEPTH);
   if (deep) return { success: false, error: new RubricError([deep]) };
   const { schemas, issues: kindIssues } = schemasFor(options.kinds);
@@ -53,6 +54,7 @@ function parseText(text: string, options: LoadOptions): (SafeResult<Rubric> & { 
  * problem is reported with the file, line and column that caused it.
  */
 export function safeParseRubric(text: string, options: LoadOptions = {}): SafeResult<Rubric> & { source: SourceText } {
+  options ??= {};
   const { value: _value, ...result } = parseText(text, options);
   return result;
 }
@@ -71,6 +73,7 @@ export function parseRubric(text: string, options: LoadOptions = {}): Rubric {
  * or safeParseRubricObject. It validates to the same rubric, with the same digest.
  */
 export function safeExportRubric(text: string, options: LoadOptions = {}): SafeResult<Record<string, unknown>> & { source: SourceText } {
+  options ??= {};
   const { value, ...result } = parseText(text, options);
   if (!result.success) return result;
   return { success: true, data: value as Record<string, unknown>, source: result.source };
@@ -91,6 +94,7 @@ export function exportRubric(text: string, options: LoadOptions = {}): Record<st
  * which reports every problem at line and column: JSON is YAML too.
  */
 export function safeParseRubricJson(text: string, options: LoadOptions = {}): SafeResult<Rubric> & { source: SourceText } {
+  options ??= {};
   return fastJsonRubric(text, options) ?? safeParseRubric(text, options);
 }
 

@@ -435,6 +435,7 @@ function solve(b: Built, compiled: CompiledRubric, withGates: boolean, costScale
  */
 export function planOptions(compiled: CompiledRubric, evidence: unknown, options: PlanOptions = {}): ItemOptions[] {
   assertCompiled(compiled);
+  options ??= {};
   checkCosts(compiled, options);
   const built = buildTree(compiled, evidence, options);
   return built.leaves.map((l) => ({
@@ -509,6 +510,7 @@ const band = (compiled: CompiledRubric) => compiled.rubric.grades?.bands ?? [];
 /** Finds the improvements that take a community to a grade; see PlanOptions. Pure. */
 export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanOptions = {}): Plan {
   assertCompiled(compiled);
+  options ??= {};
   checkCosts(compiled, options);
   const { rubric } = compiled;
   const built = buildTree(compiled, evidence, options);

@@ -1,4 +1,4 @@
-import { assertScoreResult } from './api-guards.js';
+import { assertRenderable } from './result-shape.js';
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
@@ -22,7 +22,9 @@ export interface ReportOptions {
 }
 
 export function report(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
-  return (options?.format ?? 'md') === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
+  options ??= {};
+  assertRenderable(result, { lang: options.lang, format: options.format, plan });
+  return (options.format ?? 'md') === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
 }
 
 /* ---------------------------------------------------------------- words */
@@ -212,8 +214,8 @@ function mdBar(percent: string | undefined): string {
 }
 
 export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
-  assertScoreResult(result);
   options ??= {};
+  assertRenderable(result, { lang: options.lang, plan });
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => WORDS[k][lang];
   const e = mdEscape;
@@ -396,8 +398,8 @@ function svgChart(result: ScoreResult, lang: Lang): string {
 }
 
 export function reportHtml(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
-  assertScoreResult(result);
   options ??= {};
+  assertRenderable(result, { lang: options.lang, plan });
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => htmlEscape(WORDS[k][lang]);
   const x = htmlEscape;

@@ -97,6 +97,7 @@ function notText(value: unknown, options: ReadOptions): ReadResult {
 }
 
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
+  options ??= {};
   if (typeof rawText !== 'string') return notText(rawText, options);
   const text = withoutBom(rawText);
   // Plain block-style text (nearly every rubric and evidence file) is read without yaml's parser; its
@@ -126,6 +127,7 @@ function placedLater(text: string, options: ReadOptions): SourceText {
 
 /** readYaml with yaml's parser alone: the value and, for every path, where it was written. */
 export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadResult {
+  options ??= {};
   if (typeof rawText !== 'string') return notText(rawText, options);
   const file = options.file ?? '<input>';
   const text = withoutBom(rawText);

@@ -24,6 +24,7 @@ export interface YamlTemplateOptions {
  * scores, and what to record with its unit.
  */
 export function yamlTemplate(compiled: CompiledRubric, options: YamlTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): string {
+  options ??= {};
   const { rubric } = compiled;
   const byId = new Map(fields.codecs.map((c) => [c.item.id, c]));
   const out: string[] = [
@@ -35,7 +36,7 @@ export function yamlTemplate(compiled: CompiledRubric, options: YamlTemplateOpti
     '#   · 是／否填 true 或 false；数值只填数字（不带单位）。标“比率”的填 0～1 的小数（0.93）；',
     '#     单位为 % 的填百分数（93 即 93%），不是小数。',
     '#   · 尚未核验的项目：整项的值留作 ~ 即视为缺少证据（评分时报错；加 --missing zero 按 0 分计）。',
-    '#     { … } 里的字段不能单独留 ~：要么都填，要么把整项改回 ~。',
+    '#     { … } 里的字段不能单独留 ~（注明“可留空”的除外）：要么都填，要么把整项改回 ~。',
     '#   · 项目编号带引号（"1.1a"），不要改动。',
     `#   · 各项得分保留 ${rubric.rounding.places} 位小数（${rubric.rounding.mode === 'half-even' ? '四舍六入五成双' : '四舍五入'}）。`,
     `# 评分：shequ-rubric score ${options.rubricFile ?? `<${rubric.id}.yaml>`} <本文件>`,
@@ -88,6 +89,7 @@ export interface CsvTemplateOptions {
  * than id and name are added when the documents have them.
  */
 export function csvTemplate(compiled: CompiledRubric, documents: readonly EvidenceLike[] = [], options: CsvTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): CsvTemplate {
+  options ??= {};
   const need = new Map<string, number>();
   for (const d of documents) for (const c of fields.codecs) c.slotsNeeded(d.evidence[c.item.id], need);
   const slots: SlotCounts = (prefix, n) => Math.max(options.slots ?? n, need.get(prefix) ?? 0);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
+  ISSUE_CODES,
   RubricError,
   compile,
   explain,
@@ -23,6 +24,7 @@ import {
   score,
   scoreTotals,
   type Issue,
+  type PathSegment,
 } from '../src/index.js';
 import { runFixtures, yamlTemplate } from '../src/node.js';
 import { diffImpact, diffRubrics, evidenceJsonSchema, report } from '../src/index.js';
@@ -67,6 +69,12 @@ describe('text readers given something that is not text', () => {
   });
 });
 
+describe('a file read as bytes', () => {
+  it('is named as bytes, not as a mapping', () => {
+    expect(readYaml(new Uint8Array(3) as never).issues.map((i) => i.message)).toEqual(['expected YAML or JSON text (a string), found 3 bytes']);
+  });
+});
+
 describe('compile', () => {
   it('refuses a raw object (not validated, numbers for decimals) and non-objects', () => {
     const raw = JSON.parse(readFileSync(`${rubricsDir}../dist/rubrics/service-quality-kpis.json`, 'utf8'));
@@ -85,7 +93,12 @@ describe('compile', () => {
 });
 
 describe('scoring given something that is not a compiled rubric, or bad options', () => {
-  const uncompiled = [parseRubric(kpisText), { ...kpis }, null, undefined, 'kpis', {}];
+  const uncompiled = [parseRubric(kpisText), null, undefined, 'kpis', {}];
+
+  it('a copy of a compiled rubric (an object spread) still scores', () => {
+    expect(score({ ...kpis }, evidence).total).toBe(score(kpis, evidence).total);
+    expect(scoreTotals({ ...kpis }, evidence).total).toBe(score(kpis, evidence).total);
+  });
 
   it('score and scoreTotals throw a RubricError; the safe ones return it', () => {
     for (const c of uncompiled as never[]) {
@@ -114,12 +127,24 @@ describe('scoring given something that is not a compiled rubric, or bad options'
 });
 
 describe('explain and reports given something that is not a full result', () => {
+  it('a result missing a part the renderers read, a wrong language or a wrong plan give a RubricError saying where', () => {
+    const full = score(kpis, evidence);
+    expect(rubricIssues(() => explain({ ...full, gates: undefined } as never))).toEqual([{ code: 'invalid-type', path: ['gates'] }]);
+    expect(rubricIssues(() => explain(full, { lang: 'EN' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'lang'] }]);
+    expect(rubricIssues(() => reportHtml(full, {} as never))).toEqual([{ code: 'invalid-type', path: ['plan', 'objective'] }]);
+    // A result read back from JSON renders as the result itself does.
+    expect(explain(JSON.parse(JSON.stringify(full)))).toBe(explain(full));
+  });
+
   it('a totals result, null or a number give a RubricError', () => {
-    for (const junk of [scoreTotals(kpis, evidence), null, 3]) {
-      expect(rubricIssues(() => explain(junk as never))).toEqual([{ code: 'invalid-type', path: [] }]);
-      expect(rubricIssues(() => reportMarkdown(junk as never, undefined))).toEqual([{ code: 'invalid-type', path: [] }]);
-      expect(rubricIssues(() => reportHtml(junk as never, undefined))).toEqual([{ code: 'invalid-type', path: [] }]);
+    // A totals result's sections have no titles (nor traces): the first thing the renderers would miss.
+    const cases: [unknown, PathSegment[]][] = [[scoreTotals(kpis, evidence), ['sections', 0, 'title']], [null, []], [3, []]];
+    for (const [junk, path] of cases) {
+      expect(rubricIssues(() => explain(junk as never))).toEqual([{ code: 'invalid-type', path }]);
+      expect(rubricIssues(() => reportMarkdown(junk as never, undefined))).toEqual([{ code: 'invalid-type', path }]);
+      expect(rubricIssues(() => reportHtml(junk as never, undefined))).toEqual([{ code: 'invalid-type', path }]);
     }
+    expect((thrown(() => explain(null as never)) as RubricError).message).toContain('expected a full result of score()');
     expect(explain(score(kpis, evidence), null as never)).toContain('coverage');
   });
 });
@@ -135,7 +160,8 @@ describe('property: any value in any argument gives a result or a RubricError, n
     const e = thrown(f);
     if (e !== undefined && !(e instanceof RubricError)) throw e;
   };
-  it('score, scoreTotals, explain, plan and the readers', () => {
+  const result = score(kpis, evidence);
+  it('score, scoreTotals, explain, reports, plan, compile, templates and the readers, options included', () => {
     fc.assert(
       fc.property(fc.anything(), fc.anything(), (a, b) => {
         onlyRubricErrors(() => score(a as never, b));
@@ -151,8 +177,17 @@ describe('property: any value in any argument gives a result or a RubricError, n
         onlyRubricErrors(() => evidenceJsonSchema(a as never));
         onlyRubricErrors(() => yamlTemplate(a as never));
         onlyRubricErrors(() => report(a as never, undefined, b as never));
-        expect(safeScore(kpis, a, b as never).success === true || safeScore(kpis, a, b as never).success === false).toBe(true);
-        expect(safeParseEvidence(a as never).success).toBe(typeof a === 'string' ? safeParseEvidence(a).success : false);
+        onlyRubricErrors(() => report(result, a as never, b as never));
+        onlyRubricErrors(() => explain(result, a as never));
+        onlyRubricErrors(() => plan(kpis, evidence, a as never));
+        onlyRubricErrors(() => compile(parseRubric(kpisText), a as never));
+        onlyRubricErrors(() => parseRubric(kpisText, a as never));
+        onlyRubricErrors(() => yamlTemplate(kpis, a as never));
+        // The safe functions return, and what they return is a result or known issues.
+        const scored = safeScore(kpis, a, b as never);
+        if (!scored.success) for (const i of scored.error.issues) expect(ISSUE_CODES).toContain(i.code);
+        const read = safeParseEvidence(a as never);
+        if (typeof a !== 'string') expect(read.success ? [] : read.error.issues.map((i) => i.code)).toEqual(['invalid-type']);
       }),
       { numRuns: 300 },
     );

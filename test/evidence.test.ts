@@ -347,6 +347,11 @@ describe('a deduct item whose precondition is false', () => {
     ]);
   });
 
+  it('a list where the mapping goes is one problem, not that plus each deduction missing', () => {
+    const issues = scoreError(binjiang, patrol([]), { missing: 'zero' }).issues.map((i) => ({ code: i.code, path: i.path.join('.') }));
+    expect(issues).toEqual([{ code: 'invalid-type', path: 'evidence.C3-safety.C3-safety-patrol' }]);
+  });
+
   it('totals agree with the full score on each form', () => {
     for (const value of [{ regular_patrol: false }, { regular_patrol: false, hazards_unfixed: null, records_incomplete: true }]) {
       const full = score(binjiang, patrol(value), { missing: 'zero' });

@@ -142,7 +142,14 @@ nodeEntry.loadRubricFile(rubricPath).then(async (loaded) => {
     acrossBuilds: await import('shequ-rubric').then((esm) => {
       const fromCjs = new core.RubricError([]);
       const fromEsm = new esm.RubricError([]);
-      return [fromCjs instanceof esm.RubricError, fromEsm instanceof core.RubricError, esm.RubricError !== core.RubricError, new Error('x') instanceof esm.RubricError];
+      const text = readFileSync(rubricPath, 'utf8');
+      // Rubrics cross too: parsed or compiled by one build, compiled or scored by the other.
+      const crossed = [
+        esm.score(core.compile(core.parseRubric(text)), evidence).total,
+        esm.score(esm.compile(core.parseRubric(text)), evidence).total,
+        core.score(esm.compile(esm.parseRubric(text)), evidence).total,
+      ];
+      return [fromCjs instanceof esm.RubricError, fromEsm instanceof core.RubricError, esm.RubricError !== core.RubricError, new Error('x') instanceof esm.RubricError, ...crossed];
     }),
     version: require('shequ-rubric/package.json').version,
     resolved: [require.resolve('shequ-rubric'), require.resolve('shequ-rubric/node')],
@@ -153,7 +160,7 @@ nodeEntry.loadRubricFile(rubricPath).then(async (loaded) => {
     const { stdout } = await sh(node, ['cjs.cjs'], project);
     const out = JSON.parse(stdout);
     const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true, acrossBuilds: [true, true, true, false], version });
+    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true, acrossBuilds: [true, true, true, false, expected.total, expected.total, expected.total], version });
     expect(out.resolved).toEqual([join(realpathSync(project), 'node_modules/shequ-rubric/dist/index.cjs'), join(realpathSync(project), 'node_modules/shequ-rubric/dist/node.cjs')]);
   });
 

@@ -4,6 +4,7 @@ import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity, uniqueIds } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
+import { isRecord } from '../is-record.js';
 
 const deductionSpec = z.strictObject({
   ...perUnitShape,
@@ -42,9 +43,10 @@ function withPrecondition(item: DeductItem, deductions: Record<string, z.ZodType
   for (const [id, schema] of Object.entries(deductions)) shape[id] = schema.nullish();
   shape[pre] = evidenceBoolean;
   const requireDeductions = (v: unknown, ctx: z.RefinementCtx): void => {
-    if (v === null || typeof v !== 'object' || (v as Record<string, unknown>)[pre] === false) return;
+    // A value that is no mapping at all is reported as such, without its keys besides.
+    if (!isRecord(v) || v[pre] === false) return;
     for (const d of item.deductions) {
-      if ((v as Record<string, unknown>)[d.id] != null) continue;
+      if (v[d.id] != null) continue;
       const expected = d.flag ? 'true or false' : 'a number';
       ctx.addIssue({ code: 'custom', path: [d.id], message: `"${d.id}" is required unless ${pre} is false`, params: { code: 'missing-key', expected } });
     }
@@ -57,6 +59,23 @@ function withPrecondition(item: DeductItem, deductions: Record<string, z.ZodType
     .meta(rule)
     .superRefine(requireDeductions, { when: () => true })
     .transform((v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x != null)) as Values) as unknown as z.ZodType<Values>;
+}
+
+/**
+ * The fast path for evidence that says the precondition failed and gives no
+ * deduction (each left out or null): `otherwise`. Anything else (a deduction
+ * given, whose value the exact path must check) declines.
+ */
+function withoutDeductions(raw: unknown, pre: string, ids: readonly string[], otherwise: number): number | undefined {
+  if (!isRecord(raw) || Object.getPrototypeOf(raw) !== Object.prototype) return undefined;
+  let sawPre = false;
+  for (const k in raw) {
+    // An inherited enumerable key is one the exact path's strict object refuses: decline.
+    if (!Object.prototype.hasOwnProperty.call(raw, k) || !ids.includes(k)) return undefined;
+    if (k === pre) sawPre = raw[k] === false;
+    else if (raw[k] !== null) return undefined;
+  }
+  return sawPre ? otherwise : undefined;
 }
 
 /** deduct — start from the maximum, subtract per defect or per step short, never below zero. */
@@ -118,7 +137,7 @@ export const deduct = defineRuleKind<DeductItem, Values>({
     const pre = item.precondition?.id;
     return (raw) => {
       const o: Record<string, unknown> | undefined = only && typeof raw === 'number' ? { [only.id]: raw } : exactObject(raw, ids);
-      if (!o) return undefined;
+      if (!o) return pre === undefined ? undefined : withoutDeductions(raw, pre, ids, otherwise);
       const regular = pre === undefined ? true : o[pre];
       if (typeof regular !== 'boolean') return undefined;
       let off = 0;
