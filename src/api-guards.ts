@@ -1,6 +1,6 @@
 import { Dec } from './decimal.js';
 import { describe, issue, RubricError, type Issue } from './issues.js';
-import type { CompiledRubric, MissingPolicy } from './compile.js';
+import type { CompiledRubric } from './compile.js';
 import type { Rubric, Section } from './schema.js';
 
 /**
@@ -63,25 +63,18 @@ function isDec(v: unknown): boolean {
   return v instanceof Dec || (v !== null && typeof v === 'object' && typeof (v as Dec).n === 'bigint' && typeof (v as Dec).d === 'bigint');
 }
 
-/** Scoring options as given (undefined and null: none), or the issues with them. */
-export function scoreOptions<T extends { missing?: MissingPolicy }>(options: T | null | undefined): { options: T; issues: Issue[] } {
-  if (options === undefined || options === null) return { options: {} as T, issues: [] };
+/**
+ * The problem with scoring options, if any (undefined and null are no
+ * options). Allocates nothing for good options: the totals path asks per record.
+ */
+export function optionsProblem(options: unknown): Issue | undefined {
+  if (options === undefined || options === null) return undefined;
   if (typeof options !== 'object' || Array.isArray(options)) {
     const found = describe(options);
-    return { options: {} as T, issues: [issue('invalid-type', ['options'], `expected options as a mapping, found ${found}`, { expected: 'a mapping', found })] };
+    return issue('invalid-type', ['options'], `expected options as a mapping, found ${found}`, { expected: 'a mapping', found });
   }
-  const missing: unknown = options.missing;
-  if (missing !== undefined && missing !== 'error' && missing !== 'zero') {
-    const found = describe(missing);
-    return { options, issues: [issue('invalid-value', ['options', 'missing'], `expected "error" or "zero", found ${found}`, { expected: '"error" or "zero"', found })] };
-  }
-  return { options, issues: [] };
-}
-
-/** Whether scoreOptions would find nothing wrong; allocates nothing (the totals path runs it per record). */
-export function plainOptions(options: unknown): boolean {
-  if (options === undefined || options === null) return true;
-  if (typeof options !== 'object' || Array.isArray(options)) return false;
   const missing = (options as { missing?: unknown }).missing;
-  return missing === undefined || missing === 'error' || missing === 'zero';
+  if (missing === undefined || missing === 'error' || missing === 'zero') return undefined;
+  const found = describe(missing);
+  return issue('invalid-value', ['options', 'missing'], `expected "error" or "zero", found ${found}`, { expected: '"error" or "zero"', found });
 }

@@ -242,8 +242,8 @@ function documentOf(value: unknown): { doc?: EvidenceDocument; issues: Issue[] }
   if (v.community !== undefined && !isRecord(v.community)) issues.push(issue('invalid-type', ['community'], `expected a mapping, found ${describe(v.community)}`, { expected: 'a mapping', found: describe(v.community) }));
   if (v.rubric !== undefined && typeof v.rubric !== 'string') issues.push(issue('invalid-type', ['rubric'], `expected a string, found ${describe(v.rubric)}`, { expected: 'a string', found: describe(v.rubric) }));
   const doc: EvidenceDocument = {
-    evidence: isRecord(v.evidence) ? (v.evidence as Record<string, unknown>) : {},
-    ...(isRecord(v.community) ? { community: v.community as Record<string, unknown> } : {}),
+    evidence: isRecord(v.evidence) ? v.evidence : {},
+    ...(isRecord(v.community) ? { community: v.community } : {}),
     ...(typeof v.rubric === 'string' ? { rubric: v.rubric } : {}),
   };
   return { doc, issues };

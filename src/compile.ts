@@ -54,8 +54,6 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
   const { schemas, issues: kindIssues } = schemasFor(options?.kinds);
   if (kindIssues.length) throw new RubricError(kindIssues);
   const kinds = schemas.kinds;
-  const unknownKinds = unregisteredKinds(rubric, kinds);
-  if (unknownKinds.length) throw new RubricError(unknownKinds);
   const items = new Map<string, ItemBase>();
   const allItems = new Map<string, ItemBase>();
   const sections = new Map<string, Section>();
@@ -69,19 +67,23 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
     }
     return m;
   };
-  const addItem = (item: ItemBase) => {
+  // Items (parts included) of a kind compile was not given: scoring them would find no rule.
+  const unknownKinds: Issue[] = [];
+  const addItem = (item: ItemBase, path: PathSegment[]) => {
     allItems.set(item.id, item);
-    (item as { parts?: ItemBase[] }).parts?.forEach(addItem);
+    if (!kinds.has(item.kind)) unknownKinds.push(unregisteredKind(item, path, kinds));
+    (item as { parts?: ItemBase[] }).parts?.forEach((part, i) => addItem(part, [...path, 'parts', i]));
   };
-  const walk = (s: Section) => {
+  const walk = (s: Section, path: PathSegment[]) => {
     sections.set(s.id, s);
-    s.sections?.forEach(walk);
-    for (const item of s.items ?? []) {
+    s.sections?.forEach((sub, i) => walk(sub, [...path, 'sections', i]));
+    s.items?.forEach((item, i) => {
       items.set(item.id, item);
-      addItem(item);
-    }
+      addItem(item, [...path, 'items', i]);
+    });
   };
-  rubric.sections.forEach(walk);
+  rubric.sections.forEach((s, i) => walk(s, ['sections', i]));
+  if (unknownKinds.length) throw new RubricError(unknownKinds);
   let max = Dec.ZERO;
   let bonus = Dec.ZERO;
   for (const s of rubric.sections) {
@@ -122,24 +124,10 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
   });
 }
 
-/** Items (parts included) whose kind compile was not given: scoring them would find no rule. */
-function unregisteredKinds(rubric: Rubric, kinds: ReadonlyMap<string, AnyRuleKind>): Issue[] {
-  const issues: Issue[] = [];
-  const visitItem = (item: ItemBase, path: PathSegment[]) => {
-    if (!kinds.has(item.kind)) {
-      issues.push(
-        issue('unknown-kind', [...path, 'kind'], `the rule kind "${item.kind}" of item "${item.id}" was not given to compile: pass compile the kinds given to parseRubric`, {
-          expected: `one of ${[...kinds.keys()].join(', ')}`,
-          found: JSON.stringify(item.kind),
-        }),
-      );
-    }
-    (item as { parts?: ItemBase[] }).parts?.forEach((part, i) => visitItem(part, [...path, 'parts', i]));
-  };
-  const visitSection = (s: Section, path: PathSegment[]) => {
-    s.sections?.forEach((sub, i) => visitSection(sub, [...path, 'sections', i]));
-    s.items?.forEach((item, i) => visitItem(item, [...path, 'items', i]));
-  };
-  rubric.sections.forEach((s, i) => visitSection(s, ['sections', i]));
-  return issues;
+/** The issue for an item whose kind compile was not given, at the item's `kind`. */
+function unregisteredKind(item: ItemBase, path: PathSegment[], kinds: ReadonlyMap<string, AnyRuleKind>): Issue {
+  return issue('unknown-kind', [...path, 'kind'], `the rule kind "${item.kind}" of item "${item.id}" was not given to compile: pass compile the kinds given to parseRubric`, {
+    expected: `one of ${[...kinds.keys()].join(', ')}`,
+    found: JSON.stringify(item.kind),
+  });
 }

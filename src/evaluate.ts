@@ -10,7 +10,7 @@ import { fromZod, parseReporting } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { memoKey, remember, rubricMemos, traceCopy, type MemoEntry } from './item-memo.js';
 import { KeyOrder } from './key-order.js';
-import { notCompiled, scoreOptions } from './api-guards.js';
+import { notCompiled, optionsProblem } from './api-guards.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -131,9 +131,9 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
 
 /** Scores evidence against a compiled rubric. Pure: no I/O, no clock, no randomness. */
 export function safeScore(compiled: CompiledRubric, evidence: unknown, given: ScoreOptions = {}): SafeResult<ScoreResult> {
-  const notRubric = notCompiled(compiled);
-  const { options, issues: optionIssues } = scoreOptions(given);
-  if (notRubric || optionIssues.length) return { success: false, error: new RubricError([...(notRubric ? [notRubric] : []), ...optionIssues]) };
+  const problems = [notCompiled(compiled), optionsProblem(given)].filter((p) => p !== undefined);
+  if (problems.length) return { success: false, error: new RubricError(problems) };
+  const options = given ?? {};
   const missing = options.missing ?? 'error';
   const deep = tooDeep(evidence, MAX_DEPTH) ?? tooDeep(options.community, MAX_DEPTH);
   if (deep) return { success: false, error: new RubricError([deep]) };

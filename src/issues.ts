@@ -68,7 +68,6 @@ export interface Issue {
   endColumn?: number;
 }
 
-/** The one error class the library throws; it carries every problem found. */
 /**
  * Marks a RubricError from any copy of the library (its ESM and CommonJS
  * builds are two copies, and an app may load both): `instanceof` reads the
@@ -76,6 +75,7 @@ export interface Issue {
  */
 const RUBRIC_ERROR = Symbol.for('shequ-rubric.RubricError');
 
+/** The one error class the library throws; it carries every problem found. */
 export class RubricError extends Error {
   override readonly name: string = 'RubricError';
   readonly issues: Issue[];

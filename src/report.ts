@@ -23,8 +23,10 @@ export interface ReportOptions {
 
 export function report(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
   options ??= {};
-  assertRenderable(result, { lang: options.lang, format: options.format, plan });
-  return (options.format ?? 'md') === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
+  const format = options.format ?? 'md';
+  // The renderer called checks the result, plan and language; a wrong format is reported with them.
+  if (format !== 'md' && format !== 'html') assertRenderable(result, { lang: options.lang, format, plan });
+  return format === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
 }
 
 /* ---------------------------------------------------------------- words */

@@ -6,7 +6,7 @@ import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
 import { codeHooks, FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
-import { notCompiled, plainOptions } from './api-guards.js';
+import { notCompiled, optionsProblem } from './api-guards.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -283,7 +283,7 @@ function planTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreO
 /** Totals only, without a trace: the same numbers as score(). */
 export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
   // A value that is not a compiled rubric, or bad options, go to safeScore, which reports them.
-  const fast = notCompiled(compiled) || !plainOptions(options) ? undefined : planTotals(compiled, evidence, options ?? {});
+  const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
   if (fast) return { success: true, data: fast };
   const full = safeScore(compiled, evidence, options);
   return full.success ? { success: true, data: totalsOf(full.data) } : full;
@@ -291,7 +291,7 @@ export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, opt
 
 /** Like safeScoreTotals, but throws the RubricError. */
 export function scoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): ScoreTotals {
-  const fast = notCompiled(compiled) || !plainOptions(options) ? undefined : planTotals(compiled, evidence, options ?? {});
+  const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
   if (fast) return fast;
   const full = safeScore(compiled, evidence, options);
   if (!full.success) throw full.error;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Dec, toDec } from '../decimal.js';
 import { parseRange, type Range } from '../range.js';
-import { describe, issue, type Issue } from '../issues.js';
+import { describe, issue, type Issue, type IssueCode } from '../issues.js';
 
 /** Schemas shared by the rubric format and the kinds. */
 
@@ -17,30 +17,30 @@ export const idSchema = z
 export const decimal = z.union([z.number(), z.string()]).transform((value, ctx): Dec => {
   const d = toDec(value);
   if (!d) {
-    ctx.issues.push({
-      code: 'custom',
-      input: value,
-      // Like evidence numbers (quantity): text that is not a number is the wrong type of value.
-      message: `expected a number, found ${describe(value)}`,
-      params: { code: 'invalid-type', expected: 'a finite number', found: describe(value) },
-    });
+    // Like evidence numbers (quantity): text that is not a number is the wrong type of value.
+    ctx.issues.push(notANumber(value));
     return z.NEVER;
   }
   return d;
 });
 
+// Checks, not refines: a refine's message cannot name the value found.
 export const nonNegative = decimal.check((ctx) => {
-  if (ctx.value.isNegative()) outOfRange(ctx, 'a number ≥ 0');
+  if (ctx.value.isNegative()) ctx.issues.push(expectedFound('out-of-range', 'a number ≥ 0', ctx.value.toString(), ctx.value));
 });
 
 export const positive = decimal.check((ctx) => {
-  if (!ctx.value.gt(Dec.ZERO)) outOfRange(ctx, 'a number > 0');
+  if (!ctx.value.gt(Dec.ZERO)) ctx.issues.push(expectedFound('out-of-range', 'a number > 0', ctx.value.toString(), ctx.value));
 });
 
-/** An out-of-range issue naming the value found (a refine's message could not). */
-function outOfRange(ctx: z.core.ParsePayload<Dec>, expected: string): void {
-  const found = ctx.value.toString();
-  ctx.issues.push({ code: 'custom', input: ctx.value, message: `expected ${expected}, found ${found}`, params: { code: 'out-of-range', expected, found } });
+/** A custom zod issue in the library's words, "expected …, found …", carrying the library's code. */
+function expectedFound(code: IssueCode, expected: string, found: string, input: unknown, said = expected): z.core.$ZodRawIssue {
+  return { code: 'custom', input, message: `expected ${said}, found ${found}`, params: { code, expected, found } };
+}
+
+/** Text (or a number) that is not a finite decimal. */
+function notANumber(value: unknown): z.core.$ZodRawIssue {
+  return expectedFound('invalid-type', 'a finite number', describe(value), value, 'a number');
 }
 
 export const fraction = decimal.refine((d) => !d.isNegative() && d.lte(Dec.ONE), {
@@ -90,39 +90,19 @@ export function quantity(spec: { integer?: boolean | undefined; max?: Dec | unde
     const d = toDec(value);
     const unit = spec.unit ? ` ${spec.unit}` : '';
     if (!d) {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected a number, found ${describe(value)}`,
-        params: { code: 'invalid-type', expected: 'a finite number', found: describe(value) },
-      });
+      ctx.issues.push(notANumber(value));
       return z.NEVER;
     }
     if (d.isNegative()) {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected a number ≥ 0, found ${d.toString()}`,
-        params: { code: 'out-of-range', expected: 'a number ≥ 0', found: d.toString() },
-      });
+      ctx.issues.push(expectedFound('out-of-range', 'a number ≥ 0', d.toString(), value));
       return z.NEVER;
     }
     if (spec.integer && !d.isInteger()) {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected a whole number, found ${d.toString()}`,
-        params: { code: 'invalid-value', expected: 'a whole number', found: d.toString() },
-      });
+      ctx.issues.push(expectedFound('invalid-value', 'a whole number', d.toString(), value));
       return z.NEVER;
     }
     if (spec.max && d.gt(spec.max)) {
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `expected at most ${spec.max.toString()}${unit}, found ${d.toString()}`,
-        params: { code: 'out-of-range', expected: `at most ${spec.max.toString()}${unit}`, found: d.toString() },
-      });
+      ctx.issues.push(expectedFound('out-of-range', `at most ${spec.max.toString()}${unit}`, d.toString(), value));
       return z.NEVER;
     }
     return d;
