@@ -2,6 +2,8 @@ import { Dec } from './decimal.js';
 import { describe, issue, RubricError, type Issue } from './issues.js';
 import type { CompiledRubric } from './compile.js';
 import type { Rubric, Section } from './schema.js';
+import type { Range } from './range.js';
+import { isRecord } from './is-record.js';
 
 /**
  * Checks on the values callers hand to the API. TypeScript callers get them
@@ -59,7 +61,7 @@ export function notParsedRubric(value: unknown): Issue | undefined {
 }
 
 /** A Dec, from this copy of the library or another (its fields are what the arithmetic reads). */
-function isDec(v: unknown): boolean {
+export function isDec(v: unknown): v is Dec {
   return v instanceof Dec || (v !== null && typeof v === 'object' && typeof (v as Dec).n === 'bigint' && typeof (v as Dec).d === 'bigint');
 }
 
@@ -77,4 +79,46 @@ export function optionsProblem(options: unknown): Issue | undefined {
   if (missing === undefined || missing === 'error' || missing === 'zero') return undefined;
   const found = describe(missing);
   return issue('invalid-value', ['options', 'missing'], `expected "error" or "zero", found ${found}`, { expected: '"error" or "zero"', found });
+}
+
+/**
+ * An issue when an argument is not what a function takes (undefined when it
+ * is), placed at the argument's name: "expected a string, found a mapping".
+ */
+export function argumentIssue(name: string, value: unknown, expected: string, ok: boolean): Issue | undefined {
+  if (ok) return undefined;
+  const found = describe(value);
+  return issue('invalid-type', [name], `expected ${expected}, found ${found}`, { expected, found });
+}
+
+/** Throws one RubricError carrying every problem given; returns when there is none. */
+export function throwProblems(...problems: (Issue | undefined)[]): void {
+  const issues = problems.filter((p): p is Issue => p !== undefined);
+  if (issues.length) throw new RubricError(issues);
+}
+
+/** Throws unless `value` is a string (the common case, without allocating when it is one). */
+export function assertString(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') throwProblems(argumentIssue(name, value, 'a string', false));
+}
+
+/** Options as every entry point reads them: undefined and null are none; anything else must be a mapping. */
+export function optionsIssue(options: unknown, name = 'options'): Issue | undefined {
+  return argumentIssue(name, options, 'options as a mapping', options === undefined || options === null || isRecord(options));
+}
+
+export function isStringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+
+/** A range as parseRange gives it (bounds are Decs, of any copy of the library). */
+export function isRange(v: unknown): v is Range {
+  if (!isRecord(v)) return false;
+  return (
+    (v.min === undefined || isDec(v.min)) &&
+    (v.max === undefined || isDec(v.max)) &&
+    typeof v.minInclusive === 'boolean' &&
+    typeof v.maxInclusive === 'boolean' &&
+    typeof v.text === 'string'
+  );
 }

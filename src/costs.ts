@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Dec } from './decimal.js';
 import { RubricError } from './issues.js';
+import { argumentIssue, isDec, isStringList, throwProblems } from './api-guards.js';
+import { isRecord } from './is-record.js';
 import type { SafeResult } from './load.js';
 import { nonNegative } from './kinds/shared.js';
 import { placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
@@ -95,6 +97,12 @@ export function safeParseCosts(text: string, options: ReadOptions = {}): SafeRes
  * the item is fixed.
  */
 export function costOf(costs: Costs, ids: readonly string[], outcome: string, gain: Dec): Dec | undefined {
+  throwProblems(
+    argumentIssue('costs', costs, 'a costs table (from safeParseCosts)', isRecord(costs) && isRecord(costs.items)),
+    argumentIssue('ids', ids, 'a list of item ids', isStringList(ids)),
+    argumentIssue('outcome', outcome, 'a string', typeof outcome === 'string'),
+    argumentIssue('gain', gain, 'a Dec', isDec(gain)),
+  );
   for (const id of ids) {
     const spec = costs.items[id];
     if (!spec) continue;

@@ -1,11 +1,12 @@
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { Dec } from './decimal.js';
-import { canonicalJson, isRange } from './digest.js';
+import { canonicalJson } from './digest.js';
 import { safeScore } from './evaluate.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
 import type { Issue } from './issues.js';
-import { assertCompiled } from './api-guards.js';
+import { argumentIssue, assertCompiled, isRange, isStringList, throwProblems } from './api-guards.js';
+import { diffIssue, impactIssue, textOptionsIssues } from './result-shape.js';
 import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
 import { rangeToString } from './range.js';
@@ -162,6 +163,8 @@ const segKey = (s: Seg): string => JSON.stringify(s);
 
 /** Field-by-field changes between two values; `skip` names top-level keys left out. */
 export function compareValues(a: unknown, b: unknown, skip: readonly string[] = []): FieldChange[] {
+  throwProblems(argumentIssue('skip', skip, 'a list of key names', skip === undefined || isStringList(skip)));
+  skip ??= [];
   const out: FieldChange[] = [];
   walk(a, b, [], out, new Set(skip));
   return out;
@@ -684,6 +687,8 @@ function changeLines(changes: FieldChange[], indent: string, width: number): str
 
 /** The structural difference as text. */
 export function formatDiff(d: RubricDiff, options: DiffTextOptions = {}): string {
+  throwProblems(diffIssue(d, 'd'), ...textOptionsIssues(options));
+  options ??= {};
   const lang = options.lang ?? 'zh';
   const width = options.width ?? 80;
   const out: string[] = [];
@@ -758,6 +763,8 @@ function firstIssue(s: ScoredSide | FailedSide): string {
 
 /** The impact on the communities as text. */
 export function formatImpact(impact: Impact, options: DiffTextOptions = {}): string {
+  throwProblems(impactIssue(impact, 'impact'), ...textOptionsIssues(options));
+  options ??= {};
   const lang = options.lang ?? 'zh';
   const out: string[] = [];
   const s = impact.summary;

@@ -1,6 +1,7 @@
-import { Dec } from './decimal.js';
-import { rangeToString, type Range } from './range.js';
+import { rangeToString } from './range.js';
 import type { Rubric } from './schema.js';
+import { issue, RubricError, type PathSegment } from './issues.js';
+import { argumentIssue, isDec, isRange, notParsedRubric, throwProblems } from './api-guards.js';
 
 /**
  * A rubric's content digest: SHA-256 of its canonical form. Pure TypeScript
@@ -28,6 +29,7 @@ const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
 /** SHA-256 (FIPS 180-4) of bytes, or of a string's UTF-8 encoding; lower-case hex. */
 export function sha256(input: string | Uint8Array): string {
+  throwProblems(argumentIssue('input', input, 'a string or bytes (a Uint8Array)', typeof input === 'string' || input instanceof Uint8Array));
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const bitLength = bytes.length * 8;
   // Message, a 1 bit, zeros, and the 64-bit length: a whole number of 64-byte blocks.
@@ -89,40 +91,37 @@ export function sha256(input: string | Uint8Array): string {
   return hex;
 }
 
-/** Whether a value is a parsed range (see range.ts). */
-export function isRange(value: unknown): value is Range {
-  if (value === null || typeof value !== 'object') return false;
-  const r = value as Record<string, unknown>;
-  return typeof r.text === 'string' && typeof r.minInclusive === 'boolean' && typeof r.maxInclusive === 'boolean';
-}
-
 /**
  * The canonical JSON of a validated rubric (or any part of one): keys sorted,
  * decimals as exact strings, ranges in canonical interval notation, undefined
- * members left out.
+ * members left out. A value JSON cannot hold (a function, a symbol, an
+ * infinite number) is a RubricError naming where it is.
  */
 export function canonicalJson(value: unknown): string {
-  if (value instanceof Dec) return JSON.stringify(value.toString());
+  return write(value, []);
+}
+
+function write(value: unknown, path: PathSegment[]): string {
+  if (isDec(value)) return JSON.stringify(value.toString());
   if (isRange(value)) return JSON.stringify(rangeToString(value));
   if (value === undefined) return 'null';
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not a finite number`);
-    return JSON.stringify(value);
-  }
+  if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value);
   if (typeof value === 'bigint') return JSON.stringify(value.toString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
+  if (Array.isArray(value)) return `[${value.map((v, i) => write(v, [...path, i])).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record)
       .filter((k) => record[k] !== undefined)
       .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${write(record[k], [...path, k])}`).join(',')}}`;
   }
-  throw new TypeError(`canonicalJson: cannot write a ${typeof value}`);
+  const found = typeof value === 'number' ? String(value) : `a ${typeof value}`;
+  throw new RubricError([issue('invalid-type', path, `canonical JSON holds data only: expected a decimal, text, a list or a mapping, found ${found}`, { expected: 'data JSON can hold', found })]);
 }
 
 /** The rubric's content digest: "sha256:" and the hex SHA-256 of its canonical JSON. */
 export function rubricDigest(rubric: Rubric): string {
+  throwProblems(notParsedRubric(rubric));
   return `sha256:${sha256(canonicalJson(rubric))}`;
 }

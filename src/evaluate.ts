@@ -10,7 +10,7 @@ import { fromZod, parseReporting } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { memoKey, remember, rubricMemos, traceCopy, type MemoEntry } from './item-memo.js';
 import { KeyOrder } from './key-order.js';
-import { notCompiled, optionsProblem } from './api-guards.js';
+import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -56,6 +56,7 @@ interface Parsed {
 
 /** Checks evidence against every item's evidence schema, collecting every problem. */
 export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): { values: Map<string, unknown>; issues: Issue[] } {
+  throwProblems(notCompiled(compiled), optionsProblem({ missing }));
   const { values, issues, layout } = readEvidence(compiled, evidence, missing);
   const byId = new Map<string, unknown>();
   for (let i = 0; i < values.length; i++) if (values[i] !== undefined) byId.set(layout.ids[i] as string, values[i]);

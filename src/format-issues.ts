@@ -1,4 +1,6 @@
 import type { Issue } from './issues.js';
+import { argumentIssue, optionsIssue, throwProblems } from './api-guards.js';
+import { isRecord } from './is-record.js';
 
 export interface FormatOptions {
   /** Source texts by file name, for the excerpt with a caret. */
@@ -14,6 +16,9 @@ export interface FormatOptions {
  * path, what was expected and found, then the source line with a caret.
  */
 export function formatIssues(issues: readonly Issue[], options: FormatOptions = {}): string {
+  const given = Array.isArray(issues) && issues.every(isIssue);
+  throwProblems(argumentIssue('issues', issues, 'a list of issues (each with code, path and message)', given), optionsIssue(options));
+  options ??= {};
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string) => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
   // Each source is split once, however many issues point into it.
@@ -62,6 +67,7 @@ const WINDOW = 100;
 
 /** A path as people read it: sections[0].items[2].points */
 export function formatPath(path: readonly (string | number)[]): string {
+  if (!isPath(path)) throwProblems(argumentIssue('path', path, 'a list of keys and indices', false));
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
@@ -69,4 +75,12 @@ export function formatPath(path: readonly (string | number)[]): string {
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out;
+}
+
+function isPath(v: unknown): v is (string | number)[] {
+  return Array.isArray(v) && v.every((seg) => typeof seg === 'string' || typeof seg === 'number');
+}
+
+function isIssue(v: unknown): boolean {
+  return isRecord(v) && typeof v.code === 'string' && typeof v.message === 'string' && isPath(v.path);
 }

@@ -83,9 +83,11 @@ export class RubricError extends Error {
   readonly sources: Record<string, string>;
 
   constructor(issues: Issue[], sources: Record<string, string> = {}) {
-    super(summarize(issues));
-    this.issues = issues;
-    this.sources = sources;
+    // Built by the library; a caller's own wrong arguments still give an error, not a TypeError.
+    const list = Array.isArray(issues) ? issues : [];
+    super(summarize(list));
+    this.issues = list;
+    this.sources = sources !== null && typeof sources === 'object' ? sources : {};
     Object.defineProperty(this, RUBRIC_ERROR, { value: true });
   }
 
@@ -98,10 +100,11 @@ export class RubricError extends Error {
 
 function summarize(issues: Issue[]): string {
   const first = issues[0];
-  if (!first) return 'no issues';
-  const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : first.path.length ? `${formatPath(first.path)}: ` : '';
+  if (first === null || typeof first !== 'object') return 'no issues';
+  const path = Array.isArray(first.path) && first.path.every((s) => typeof s === 'string' || typeof s === 'number') ? first.path : [];
+  const where = typeof first.file === 'string' && first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : path.length ? `${formatPath(path)}: ` : '';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return `${where}${first.message}${more}`;
+  return `${where}${typeof first.message === 'string' ? first.message : describe(first.message)}${more}`;
 }
 
 export function issue(code: IssueCode, path: PathSegment[], message: string, extra: Partial<Issue> = {}): Issue {

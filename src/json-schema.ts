@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { assertCompiled } from './api-guards.js';
+import { assertCompiled, optionsIssue, throwProblems } from './api-guards.js';
+import { RubricError } from './issues.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { childSchema } from './extends.js';
 import type { AnyRuleKind } from './kinds/define.js';
@@ -33,8 +34,9 @@ export interface RubricJsonSchemaOptions {
 
 /** The JSON Schema of the rubric format (for the built-in kinds, plus the user's kinds if given). */
 export function rubricJsonSchema(options: RubricJsonSchemaOptions = {}): JsonSchema {
-  const { schemas, issues } = schemasFor(options.kinds);
-  if (issues.length) throw new Error(issues.map((i) => i.message).join('; '));
+  throwProblems(optionsIssue(options));
+  const { schemas, issues } = schemasFor((options ?? {}).kinds);
+  if (issues.length) throw new RubricError(issues);
   const metadata = z.registry<Meta>();
   metadata.add(schemas.rubric, {
     title: 'shequ-rubric rubric',

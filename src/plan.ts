@@ -1,5 +1,6 @@
 import { indexTraces } from './trace-index.js';
-import { assertCompiled } from './api-guards.js';
+import { argumentIssue, assertCompiled, isStringList, throwProblems } from './api-guards.js';
+import { planIssue, textOptionsIssues } from './result-shape.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { costOf, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
@@ -452,6 +453,11 @@ export function planOptions(compiled: CompiledRubric, evidence: unknown, options
 
 /** The evidence with the chosen options applied (the original is not changed). */
 export function applyOptions(evidence: Record<string, unknown>, chosen: readonly Pick<PlanOption, 'path' | 'evidence'>[]): Record<string, unknown> {
+  const isOption = (o: unknown) => isRecord(o) && isStringList(o.path) && o.path.length > 0;
+  throwProblems(
+    argumentIssue('evidence', evidence, 'evidence as a mapping', isRecord(evidence)),
+    argumentIssue('chosen', chosen, 'a list of options (each with a path of keys and its evidence)', Array.isArray(chosen) && chosen.every(isOption)),
+  );
   const next: Record<string, unknown> = { ...evidence };
   for (const opt of chosen) {
     let obj = next;
@@ -695,6 +701,8 @@ function toStep(o: PlanOption, withCost: boolean): PlanStep {
 
 /** One improvement in one line: "4.5: 0.88… → ≥ 0.9 (6 → 8)". */
 export function stepLine(s: Omit<PlanStep, 'line'>, lang: Lang): string {
+  const isStep = isRecord(s) && typeof s.item === 'string' && typeof s.from === 'string' && typeof s.to === 'string';
+  throwProblems(argumentIssue('s', s, 'a plan step (item, from, to)', isStep), ...textOptionsIssues({ lang }));
   const zh = lang === 'zh';
   const what = s.what ? `${s.what[lang]} ` : '';
   const hasLabels = s.fromLabel !== undefined && s.toLabel !== undefined;
@@ -710,6 +718,8 @@ export interface FormatPlanOptions {
 
 /** A plan as text. */
 export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
+  throwProblems(planIssue(p, 'p'), ...textOptionsIssues(options));
+  options ??= {};
   const lang = options.lang ?? 'zh';
   const zh = lang === 'zh';
   const out: string[] = [];

@@ -1,4 +1,5 @@
 import { Dec } from './decimal.js';
+import { argumentIssue, assertString, isDec, isRange, throwProblems } from './api-guards.js';
 
 /**
  * A set of numbers written as people write thresholds: ">= 92", "< 80",
@@ -17,7 +18,9 @@ export interface Range {
 const INF = /^\+?(inf|infinity|∞)$/i;
 const NEG_INF = /^-(inf|infinity|∞)$/i;
 
+/** Reads a range; a string result says what is wrong with the text. */
 export function parseRange(input: string): Range | string {
+  assertString('input', input);
   const text = input.trim().replace(/≥/g, '>=').replace(/≤/g, '<=').replace(/，/g, ',');
   const cmp = /^(>=|<=|>|<|=)\s*(.+)$/.exec(text);
   if (cmp) {
@@ -58,6 +61,7 @@ export function parseRange(input: string): Range | string {
 }
 
 export function inRange(x: Dec, r: Range): boolean {
+  if (!isDec(x) || !isRange(r)) throwProblems(argumentIssue('x', x, 'a Dec', isDec(x)), rangeIssue(r));
   if (r.min) {
     const c = x.cmp(r.min);
     if (c < 0 || (c === 0 && !r.minInclusive)) return false;
@@ -71,9 +75,14 @@ export function inRange(x: Dec, r: Range): boolean {
 
 /** The range in canonical interval notation, e.g. "[86, 92)". */
 export function rangeToString(r: Range): string {
+  if (!isRange(r)) throwProblems(rangeIssue(r));
   const lo = r.min ? `${r.minInclusive ? '[' : '('}${r.min.toString()}` : '(-inf';
   const hi = r.max ? `${r.max.toString()}${r.maxInclusive ? ']' : ')'}` : 'inf)';
   return `${lo}, ${hi}`;
+}
+
+function rangeIssue(r: unknown) {
+  return argumentIssue('r', r, 'a range (from parseRange)', isRange(r));
 }
 
 /**

@@ -31,7 +31,7 @@ export function schemasFor(given: readonly AnyRuleKind[] = []): { schemas: Rubri
 }
 
 /** A rule kind as defineRuleKind types it: a name, and the functions scoring calls. */
-function isRuleKind(k: unknown): k is AnyRuleKind {
+export function isRuleKind(k: unknown): k is AnyRuleKind {
   const kind = k as Partial<AnyRuleKind> | null;
   return (
     kind !== null &&

@@ -1,4 +1,5 @@
-import { assertRenderable } from './result-shape.js';
+import { assertRenderable, resultIssue } from './result-shape.js';
+import { argumentIssue, assertString, throwProblems } from './api-guards.js';
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
@@ -87,6 +88,8 @@ const dec = (s: string): Dec => Dec.parse(s) ?? Dec.ZERO;
 
 /** points ÷ max as a percentage: the exact decimal, two places and "…" when it does not terminate. */
 export function percentOf(points: string, max: string): string | undefined {
+  const isDecimal = (v: unknown) => typeof v === 'string' && Dec.parse(v) !== undefined;
+  throwProblems(argumentIssue('points', points, 'a decimal string', isDecimal(points)), argumentIssue('max', max, 'a decimal string', isDecimal(max)));
   const m = dec(max);
   if (m.isZero()) return undefined;
   return dec(points).div(m).mul(Dec.int(100)).toString(2);
@@ -137,6 +140,7 @@ function allSections(sections: SectionTrace[], depth = 0, out: { s: SectionTrace
 
 /** Items not met, or scoring below their maximum (parts listed, not the sums holding them). */
 export function unmetItems(result: ScoreResult): ItemTrace[] {
+  throwProblems(resultIssue(result, 'result'));
   const out: ItemTrace[] = [];
   for (const { s } of allSections(result.sections)) {
     for (const { item } of itemRows(s.items)) {
@@ -205,6 +209,7 @@ function planAfter(plan: Plan, lang: Lang): string | undefined {
 
 /** Text safe in a Markdown table cell: specials escaped, no line breaks. */
 export function mdEscape(text: string): string {
+  assertString('text', text);
   return text.replace(/\r?\n/g, ' ').replace(/([\\`*_[\]<>|#!~&])/g, '\\$1');
 }
 
@@ -302,6 +307,7 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
 
 /** Text safe in HTML element content and attribute values. */
 export function htmlEscape(text: string): string {
+  assertString('text', text);
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

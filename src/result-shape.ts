@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { formatPath } from './format-issues.js';
 import { describe, issue, RubricError, type Issue, type PathSegment } from './issues.js';
+import { optionsIssue } from './api-guards.js';
 
 /**
- * The shapes of a full result and of a plan as `explain` and the reports read
- * them: a result may come back from JSON, so it is checked before it is
- * rendered, and a wrong one is a RubricError naming where it went wrong.
- * Loose objects: fields the renderers do not read may be anything.
+ * The shapes of the library's outputs (a full result, a plan, a rubric diff,
+ * an impact) as the functions that read them back read them: an output may
+ * come back from JSON, so it is checked before it is rendered, and a wrong
+ * one is a RubricError naming where it went wrong. Loose objects: fields the
+ * readers do not read may be anything.
  */
 const text = z.string();
 const bilingual = z.looseObject({ zh: text, en: text });
@@ -70,6 +72,56 @@ const plan = z.looseObject({
   reasons: z.array(z.looseObject({ message: bilingual })),
 });
 
+/** A plan as formatPlan reads it: what the report reads, and the rubric it was made for. */
+const planForText = plan.extend({ rubric: z.looseObject({ id: text, version: text, title: bilingual }) });
+
+const fieldChange = z.looseObject({ path: text, old: text.nullable(), new: text.nullable() });
+const status = z.enum(['added', 'removed', 'changed']);
+const rubricRef = z.looseObject({ id: text, version: text, digest: text, max: text, maxWithBonus: text });
+const rubricDiff = z.looseObject({
+  old: rubricRef,
+  new: rubricRef,
+  identical: z.boolean(),
+  rubric: z.array(fieldChange),
+  items: z.array(
+    z.looseObject({ status, id: text, title: bilingual, kind: text, points: z.looseObject({ old: text.nullable(), new: text.nullable() }), parent: text, changes: z.array(fieldChange) }),
+  ),
+  sections: z.array(z.looseObject({ status, id: text, title: bilingual, changes: z.array(fieldChange) })),
+  maxima: z.array(z.looseObject({ id: text, title: bilingual, depth: z.number(), old: text.nullable(), new: text.nullable() })),
+  gates: z.array(z.looseObject({ status, id: text, changes: z.array(fieldChange) })),
+  grades: z.array(z.looseObject({ status, id: text, changes: z.array(fieldChange) })),
+  counts: z.looseObject({ added: z.number(), removed: z.number(), changed: z.number(), renamed: z.number() }),
+});
+
+const side = z.union([
+  z.looseObject({ total: text, gradeLabel: bilingual.nullable() }),
+  z.looseObject({ issues: z.array(z.looseObject({ code: text, path: z.array(z.union([text, z.number()])), message: text })) }),
+]);
+const impact = z.looseObject({
+  communities: z.array(z.looseObject({ source: text, name: text, old: side, new: side, delta: text.optional() })),
+  summary: z.looseObject({
+    communities: z.number(),
+    largest: z.array(z.looseObject({ name: text, delta: text, old: text, new: text })),
+    causes: z.array(z.looseObject({ id: text, title: bilingual, communities: z.number(), total: text })),
+  }),
+});
+
+export const planIssue = (value: unknown, name: string): Issue | undefined => shapeIssue(planForText, value, 'a plan from plan()', [name]);
+export const diffIssue = (value: unknown, name: string): Issue | undefined => shapeIssue(rubricDiff, value, 'a rubric diff from diffRubrics()', [name]);
+export const impactIssue = (value: unknown, name: string): Issue | undefined => shapeIssue(impact, value, 'an impact from diffImpact()', [name]);
+
+/** The problems with text options (lang: "zh" or "en"); undefined and null are none. */
+export function textOptionsIssues(options: unknown): (Issue | undefined)[] {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== 'object' || Array.isArray(options)) return [optionsIssue(options)];
+  const lang = (options as { lang?: unknown }).lang;
+  return [lang === undefined || LANGS.includes(lang as string) ? undefined : langIssue(lang, ['options', 'lang'])];
+}
+
+function langIssue(lang: unknown, path: PathSegment[]): Issue {
+  return issue('invalid-value', path, `expected "zh" or "en", found ${describe(lang)}`, { expected: '"zh" or "en"', found: describe(lang) });
+}
+
 const LANGS = ['zh', 'en'];
 
 function shapeIssue(schema: z.ZodType, value: unknown, what: string, at: PathSegment[]): Issue | undefined {
@@ -81,6 +133,11 @@ function shapeIssue(schema: z.ZodType, value: unknown, what: string, at: PathSeg
   return issue('invalid-type', path, `expected ${what}${where}`, { expected: what });
 }
 
+/** An issue unless `value` is a full result of score(), at the argument's name. */
+export function resultIssue(value: unknown, name: string): Issue | undefined {
+  return shapeIssue(scoreResult, value, 'a full result of score() (scoreTotals gives no traces)', [name]);
+}
+
 /** Throws a RubricError unless `result` is a full result of score(), and `lang` one the words exist in. */
 export function assertRenderable(result: unknown, options: { lang?: unknown; format?: unknown; plan?: unknown } = {}): void {
   const issues: Issue[] = [];
@@ -90,9 +147,7 @@ export function assertRenderable(result: unknown, options: { lang?: unknown; for
     const notPlan = shapeIssue(plan, options.plan, 'a plan from plan()', ['plan']);
     if (notPlan) issues.push(notPlan);
   }
-  if (options.lang !== undefined && !LANGS.includes(options.lang as string)) {
-    issues.push(issue('invalid-value', ['options', 'lang'], `expected "zh" or "en", found ${describe(options.lang)}`, { expected: '"zh" or "en"' }));
-  }
+  if (options.lang !== undefined && !LANGS.includes(options.lang as string)) issues.push(langIssue(options.lang, ['options', 'lang']));
   if (options.format !== undefined && options.format !== 'md' && options.format !== 'html') {
     issues.push(issue('invalid-value', ['options', 'format'], `expected "md" or "html", found ${describe(options.format)}`, { expected: '"md" or "html"' }));
   }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Dec } from './decimal.js';
 import { issue, type Issue } from './issues.js';
+import { argumentIssue, throwProblems } from './api-guards.js';
+import { isRuleKind } from './registry.js';
 import type { AnyRuleKind, Bilingual, ItemBase, SchemaContext } from './kinds/define.js';
 import { bilingual, decimal, idSchema, nonNegative, rangeSchema } from './kinds/shared.js';
 import type { Range } from './range.js';
@@ -115,6 +117,8 @@ export interface RubricSchemas {
 
 /** Builds the format's schemas for a set of rule kinds. */
 export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
+  const kindsGiven = Array.isArray(kindList) && kindList.every(isRuleKind);
+  throwProblems(argumentIssue('kindList', kindList, 'a list of rule kinds made with defineRuleKind', kindsGiven));
   const kinds = new Map(kindList.map((k) => [k.name, k]));
   const ctx: SchemaContext = { item: z.never() };
   const base = {

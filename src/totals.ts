@@ -6,7 +6,8 @@ import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
 import { codeHooks, FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
-import { notCompiled, optionsProblem } from './api-guards.js';
+import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
+import { resultIssue } from './result-shape.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -286,7 +287,7 @@ export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, opt
   const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
   if (fast) return { success: true, data: fast };
   const full = safeScore(compiled, evidence, options);
-  return full.success ? { success: true, data: totalsOf(full.data) } : full;
+  return full.success ? { success: true, data: totalsOfResult(full.data) } : full;
 }
 
 /** Like safeScoreTotals, but throws the RubricError. */
@@ -295,11 +296,16 @@ export function scoreTotals(compiled: CompiledRubric, evidence: unknown, options
   if (fast) return fast;
   const full = safeScore(compiled, evidence, options);
   if (!full.success) throw full.error;
-  return totalsOf(full.data);
+  return totalsOfResult(full.data);
 }
 
 /** The totals of a full result. */
 export function totalsOf(result: ScoreResult): ScoreTotals {
+  throwProblems(resultIssue(result, 'result'));
+  return totalsOfResult(result);
+}
+
+function totalsOfResult(result: ScoreResult): ScoreTotals {
   const sections: { id: string; points: string }[] = [];
   const walk = (s: SectionTrace) => {
     sections.push({ id: s.id, points: s.points });

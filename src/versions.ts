@@ -1,7 +1,9 @@
 import type { CompiledRubric } from './compile.js';
 import { rubricDigest } from './digest.js';
 import type { Rubric } from './schema.js';
-import { RubricError, issue } from './issues.js';
+import { RubricError, issue, type Issue } from './issues.js';
+import { argumentIssue, assertString, notCompiled, notParsedRubric, throwProblems } from './api-guards.js';
+import { isRecord } from './is-record.js';
 
 /**
  * Versions of a rubric and the dates they apply. A rubric carries `version`
@@ -52,10 +54,31 @@ export interface VersionProblem {
 
 const rubricOf = (r: RubricLike): Rubric => ('allItems' in r ? r.rubric : r);
 
+/** An issue unless `v` is a validated or a compiled rubric. */
+function rubricLikeIssue(name: string, v: unknown): Issue | undefined {
+  const ok = notCompiled(v) === undefined || notParsedRubric(v) === undefined;
+  return argumentIssue(name, v, 'a validated or a compiled rubric', ok);
+}
+
+/**
+ * The rubrics given as a list, read once (a generator can be read only
+ * once); throws naming each entry that is not a rubric, by its place.
+ */
+function rubricList<T>(rubrics: Iterable<T>): T[] {
+  if (rubrics === null || typeof rubrics !== 'object' || !(Symbol.iterator in rubrics)) throwProblems(argumentIssue('rubrics', rubrics, 'a list of rubrics', false));
+  const list = [...rubrics];
+  throwProblems(...list.map((r, i) => {
+    const problem = rubricLikeIssue('rubrics', r);
+    return problem && { ...problem, path: ['rubrics', i] };
+  }));
+  return list;
+}
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Whether a string is a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(date: string): boolean {
+  if (typeof date !== 'string') return false;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return false;
   const year = Number(m[1]);
@@ -67,17 +90,20 @@ export function isCalendarDate(date: string): boolean {
 }
 
 function checkDate(date: string): void {
-  if (typeof date !== 'string' || !isCalendarDate(date)) throw new VersionError('invalid-date', `"${String(date)}" is not a date written YYYY-MM-DD`);
+  if (typeof date === 'string' && !isCalendarDate(date)) throw new VersionError('invalid-date', `"${date}" is not a date written YYYY-MM-DD`);
+  assertString('date', date);
 }
 
 /** The period the rubric applies, or undefined when it is undated. */
 export function effectivePeriod(rubric: RubricLike): EffectivePeriod | undefined {
+  throwProblems(rubricLikeIssue('rubric', rubric));
   const e = rubricOf(rubric).effective;
   return e ? { from: e.from, ...(e.until !== undefined ? { until: e.until } : {}) } : undefined;
 }
 
 /** Whether the rubric applies on the date (YYYY-MM-DD); an undated rubric applies on no date. */
 export function appliesOn(rubric: RubricLike, date: string): boolean {
+  throwProblems(rubricLikeIssue('rubric', rubric));
   checkDate(date);
   const p = effectivePeriod(rubric);
   return p !== undefined && p.from <= date && (p.until === undefined || date < p.until);
@@ -85,6 +111,8 @@ export function appliesOn(rubric: RubricLike, date: string): boolean {
 
 /** The period in words: "from 2022-06-23", "2017-06-18 until 2022-06-23", "undated". */
 export function describePeriod(p: EffectivePeriod | undefined): string {
+  const period = p === undefined || (isRecord(p) && typeof p.from === 'string' && (p.until === undefined || typeof p.until === 'string'));
+  throwProblems(argumentIssue('p', p, 'a period ({ from, until? }, dates as strings) or nothing', period));
   if (!p) return 'undated';
   return p.until === undefined ? `from ${p.from}` : `${p.from} until ${p.until}`;
 }
@@ -104,8 +132,10 @@ function label(r: Rubric): string {
  * applies on that date, or more than one does.
  */
 export function applicableVersion<T extends RubricLike>(rubrics: Iterable<T>, id: string, date: string): T {
+  const given = rubricList(rubrics);
+  assertString('id', id);
   checkDate(date);
-  const versions = [...rubrics].filter((r) => rubricOf(r).id === id);
+  const versions = given.filter((r) => rubricOf(r).id === id);
   if (versions.length === 0) throw new VersionError('unknown-rubric', `no rubric has the id "${id}"`);
   const applying = versions.filter((r) => appliesOn(r, date));
   if (applying.length === 1) return applying[0] as T;
@@ -121,7 +151,7 @@ export function applicableVersion<T extends RubricLike>(rubrics: Iterable<T>, id
 export function versionProblems(rubrics: Iterable<RubricLike>): VersionProblem[] {
   const problems: VersionProblem[] = [];
   const byId = new Map<string, Rubric[]>();
-  for (const r of rubrics) {
+  for (const r of rubricList(rubrics)) {
     const rubric = rubricOf(r);
     const list = byId.get(rubric.id) ?? [];
     list.push(rubric);
@@ -166,11 +196,12 @@ export class RubricCollection<T extends RubricLike = Rubric> {
   readonly #byId = new Map<string, T[]>();
 
   constructor(rubrics: Iterable<T> = []) {
-    for (const r of rubrics) this.add(r);
+    for (const r of rubricList(rubrics ?? [])) this.add(r);
   }
 
   /** Adds a version; throws a VersionError when the id already has that version. */
   add(rubric: T): this {
+    throwProblems(rubricLikeIssue('rubric', rubric));
     const r = rubricOf(rubric);
     const list = this.#byId.get(r.id) ?? [];
     if (list.some((x) => rubricOf(x).version === r.version)) {
