@@ -37,7 +37,11 @@ export interface PlannerContext {
   current: Dec;
   /** The most the item can give. */
   max: Dec;
-  /** The smallest step of points (10^-places of the rubric's rounding). */
+  /**
+   * The step of points to offer outcomes in: the rubric's rounding step
+   * (10^-places), but no finer than a hundredth of a point, so a rubric
+   * keeping 12 places is planned in hundredths, not in 10^12 steps.
+   */
   unit: Dec;
   /** The item's points for a candidate evidence value, scored exactly as `score` would; undefined when invalid. */
   points(evidence: unknown): Dec | undefined;

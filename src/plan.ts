@@ -173,7 +173,25 @@ interface Entry {
   picks: Picks;
 }
 type Picks = null | { opt: PlanOption } | { l: Picks; r: Picks };
-type Table = (Entry | undefined)[];
+/**
+ * The best way to reach each gain, by the gain in units of the search. A map,
+ * not an array: points kept to many places (12 in a rubric that does not round
+ * a repeating mean) make units so fine that a dense table would not fit, while
+ * the gains actually reachable stay few.
+ */
+type Table = Map<number, Entry>;
+
+const table0 = (): Table => new Map([[0, ENTRY0]]);
+
+/** The largest gain in a table (0 for an empty one). */
+function maxGain(t: Table): number {
+  let most = 0;
+  for (const g of t.keys()) if (g > most) most = g;
+  return most;
+}
+
+/** A table's gains, smallest first: the search reads them in a fixed order, whatever the insertion order. */
+const gainsOf = (t: Table): number[] => [...t.keys()].sort((a, b) => a - b);
 
 const ENTRY0: Entry = { cost: 0n, changes: 0, bits: 0n, picks: null };
 
@@ -184,29 +202,18 @@ function better(cost: bigint, changes: number, bits: bigint, b: Entry | undefine
   return bits > b.bits;
 }
 
-function trim(t: Table): Table {
-  let n = t.length;
-  while (n > 1 && !t[n - 1]) n--;
-  t.length = n;
-  return t;
-}
-
 function convolve(A: Table, B: Table): Table {
-  const out: Table = new Array(A.length + B.length - 1);
-  for (let i = 0; i < A.length; i++) {
-    const a = A[i];
-    if (!a) continue;
-    for (let j = 0; j < B.length; j++) {
-      const b = B[j];
-      if (!b) continue;
+  const out: Table = new Map();
+  for (const [i, a] of A) {
+    for (const [j, b] of B) {
       const cost = a.cost + b.cost;
       const changes = a.changes + b.changes;
       const bits = a.bits + b.bits;
-      if (!better(cost, changes, bits, out[i + j])) continue;
-      out[i + j] = { cost, changes, bits, picks: a.picks === null ? b.picks : b.picks === null ? a.picks : { l: a.picks, r: b.picks } };
+      if (!better(cost, changes, bits, out.get(i + j))) continue;
+      out.set(i + j, { cost, changes, bits, picks: a.picks === null ? b.picks : b.picks === null ? a.picks : { l: a.picks, r: b.picks } });
     }
   }
-  return trim(out);
+  return out;
 }
 
 function flatten(p: Picks, out: PlanOption[] = []): PlanOption[] {
@@ -259,6 +266,8 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   };
   rubric.sections.forEach(visitCaps);
   const unit = Dec.of(1n, 10n ** BigInt(P));
+  // Outcomes are offered in steps no finer than hundredths (see PlannerContext.unit); the search itself stays exact.
+  const planStep = P <= PLAN_STEP_PLACES ? unit : Dec.of(1n, 10n ** BigInt(PLAN_STEP_PLACES));
 
   const { items: traces, sections: sectionTraces } = indexTraces(result);
   const pointsOf = (id: string): Dec => Dec.parse(traces.get(id)?.points ?? '0') as Dec;
@@ -308,7 +317,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
       if (!r.success) return undefined;
       return { value: r.data, points: round(kindOf(item).score(item, r.data, scoreCtx).points) };
     };
-    const candidates = planner.candidates(item, raw, parsed, { current: cur, max, unit, points: (ev) => evaluate(ev)?.points });
+    const candidates = planner.candidates(item, raw, parsed, { current: cur, max, unit: planStep, points: (ev) => evaluate(ev)?.points });
     const byGain = new Map<string, PlanOption & { gateOk: boolean }>();
     for (const c of candidates) {
       const e = evaluate(c.evidence);
@@ -386,42 +395,40 @@ function solve(b: Built, compiled: CompiledRubric, withGates: boolean, costScale
   };
   const gate = (table: Table, v0: Dec, subjects: string[], toValue: (v: Dec) => Dec = (v) => v): Table => {
     for (const subject of subjects) {
-      reach.set(subject, { from: toValue(v0), to: toValue(v0.add(unit.mul(Dec.int(table.length - 1)))) });
+      reach.set(subject, { from: toValue(v0), to: toValue(v0.add(unit.mul(Dec.int(maxGain(table))))) });
       if (!withGates) continue;
       for (const g of b.gates.get(subject) ?? []) {
-        for (let i = 0; i < table.length; i++) if (table[i] && !inRange(toValue(v0.add(unit.mul(Dec.int(i)))), g.range)) table[i] = undefined;
+        for (const i of gainsOf(table)) if (!inRange(toValue(v0.add(unit.mul(Dec.int(i)))), g.range)) table.delete(i);
       }
     }
     return table;
   };
   const run = (node: TNode): Table => {
     if (node.type === 'leaf') {
-      const t: Table = new Array(toUnits(node.max.sub(node.cur)) + 1);
-      if (!withGates || node.noChangeOk) t[0] = ENTRY0;
+      const t: Table = new Map();
+      if (!withGates || node.noChangeOk) t.set(0, ENTRY0);
       const bit = 1n << (N - 1n - BigInt(node.order));
       for (const opt of node.options) {
         if (withGates && !opt.gateOk) continue;
         const g = toUnits(opt.gain);
         const cost = costUnits(opt.cost);
-        if (better(cost, 1, bit, t[g])) t[g] = { cost, changes: 1, bits: bit, picks: { opt } };
+        if (better(cost, 1, bit, t.get(g))) t.set(g, { cost, changes: 1, bits: bit, picks: { opt } });
       }
-      return gate(trim(t), node.cur, [`item:${node.item.id}`]);
+      return gate(t, node.cur, [`item:${node.item.id}`]);
     }
-    const raw = node.children.map(run).reduce(convolve, [ENTRY0]);
-    const out: Table = [];
-    for (let i = 0; i < raw.length; i++) {
-      const e = raw[i];
-      if (!e) continue;
+    const raw = node.children.map(run).reduce(convolve, table0());
+    const out: Table = new Map();
+    for (const i of gainsOf(raw)) {
+      const e = raw.get(i) as Entry;
       const g = toUnits(node.value(node.raw0.add(unit.mul(Dec.int(i)))).sub(node.cur));
       if (g < 0) continue;
-      if (better(e.cost, e.changes, e.bits, out[g])) out[g] = e;
+      if (better(e.cost, e.changes, e.bits, out.get(g))) out.set(g, e);
     }
-    if (out.length === 0) out.push(undefined);
-    return gate(trim(out), node.cur, node.subject);
+    return gate(out, node.cur, node.subject);
   };
   const r = b.result;
-  const base = gate(b.top.base.map(run).reduce(convolve, [ENTRY0]), Dec.parse(r.base) as Dec, ['base']);
-  const bonus = gate(b.top.bonus.map(run).reduce(convolve, [ENTRY0]), Dec.parse(r.bonus) as Dec, ['bonus']);
+  const base = gate(b.top.base.map(run).reduce(convolve, table0()), Dec.parse(r.base) as Dec, ['base']);
+  const bonus = gate(b.top.bonus.map(run).reduce(convolve, table0()), Dec.parse(r.bonus) as Dec, ['bonus']);
   const total0 = Dec.parse(r.total) as Dec;
   let total = gate(convolve(base, bonus), total0, ['total']);
   if (!compiled.max.isZero()) total = gate(total, total0, ['ratio'], (v) => v.div(compiled.max));
@@ -511,6 +518,9 @@ function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
   if (issues.length) throw new RubricError(issues);
 }
 
+/** The finest step, in decimal places, in which planners offer outcomes. */
+const PLAN_STEP_PLACES = 2;
+
 const band = (compiled: CompiledRubric) => compiled.rubric.grades?.bands ?? [];
 
 /** Finds the improvements that take a community to a grade; see PlanOptions. Pure. */
@@ -584,9 +594,8 @@ export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanO
   const costScale = 10n ** BigInt(places);
   const solved = solve(built, compiled, true, costScale);
   let best: { g: number; e: Entry } | undefined;
-  for (let g = 0; g < solved.total.length; g++) {
-    const e = solved.total[g];
-    if (!e) continue;
+  for (const g of gainsOf(solved.total)) {
+    const e = solved.total.get(g) as Entry;
     const i = bandIndex(total0.add(unit.mul(Dec.int(g))));
     if (i < 0 || i > t) continue;
     if (!best || e.cost < best.e.cost || (e.cost === best.e.cost && e.changes < best.e.changes)) best = { g, e };
@@ -611,7 +620,7 @@ export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanO
   if (!best) {
     const free = solve(built, compiled, false, costScale);
     const reasons: PlanReason[] = [];
-    const maxTotal = total0.add(unit.mul(Dec.int(free.total.length - 1)));
+    const maxTotal = total0.add(unit.mul(Dec.int(maxGain(free.total))));
     const idx = bandIndex(maxTotal);
     if (idx < 0 || idx > t) {
       reasons.push({

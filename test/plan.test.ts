@@ -565,3 +565,31 @@ describe('plan: a deduct item whose precondition is false, its deductions left o
     expect(score(patrolRubric, applyOptions({ x: { regular: false } }, options)).total).toBe('2');
   });
 });
+
+describe('plan: rubrics that keep 12 places (Binjiang, Zhoushan: no rounding to hundredths)', () => {
+  const binjiang = load('rubrics/binjiang-2023-draft.yaml');
+  const basic = evidenceOf('examples/binjiang-basic.yaml');
+
+  it('plans in hundredths of a point and re-scores to the target, quickly and in little memory', () => {
+    expect(binjiang.rubric.rounding.places).toBe(12);
+    const started = performance.now();
+    const p = plan(binjiang, basic.evidence, { target: 'standard' });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(p.status).toBe('planned');
+    const after = score(binjiang, applySteps(basic.evidence, p.steps));
+    expect(after.grade?.id).toBe('standard');
+    expect(after.total).toBe(p.after?.total);
+    // The satisfaction rate is offered in steps that give whole hundredths of a point or the least above.
+    const rates = planOptions(binjiang, basic.evidence).find((g) => g.item === 'C6-satisfaction')?.options ?? [];
+    expect(rates.length).toBeGreaterThan(0);
+    expect(rates.length).toBeLessThanOrEqual(2_500);
+  });
+
+  it('a repeating class 2 reaches the target by its exact total', () => {
+    const p = plan(zhoushan, gated.evidence, { target: 'good' });
+    expect(p.status).toBe('planned');
+    const after = score(zhoushan, applySteps(gated.evidence, p.steps));
+    expect(after.total).toBe(p.after?.total);
+    expect(after.grade?.id).toBe('good');
+  });
+});

@@ -46,7 +46,7 @@ describe('zhoushan-2017', () => {
     expect(rubric.source.issued).toBe('2017-05-18');
     expect(rubric.source.effective).toBe('2017-06-18');
     expect(rubric.source.status).toBe('in-force');
-    expect(rubric.rounding).toEqual({ places: 2, mode: 'half-up' });
+    expect(rubric.rounding).toEqual({ places: 12, mode: 'half-up' });
   });
 
   it('has class-1 worth 60 and class-2 worth 40, together 100, no bonus section', () => {
