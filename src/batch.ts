@@ -23,6 +23,7 @@ import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
+import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
 import type { ScoreTotals } from './result.js';
 import { safeScoreTotals } from './totals.js';
@@ -105,6 +106,7 @@ function openText(file: string, encoding: string | undefined): Readable {
 
 /** What the input is: a directory, a .csv or a .jsonl / .ndjson file. Throws a RubricError when it is none of these. */
 export async function inputKind(path: string, given?: BatchInput): Promise<BatchInput> {
+  assertString('path', path);
   const s = await stat(path).catch(() => undefined);
   if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${path}`, { file: path })]);
   if (given) return given;
@@ -148,6 +150,7 @@ function scorer(compiled: CompiledRubric, missing: MissingPolicy, trace: boolean
  * whether it was met.
  */
 export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'error'): (evidence: Record<string, unknown>) => ItemPoints[] {
+  throwProblems(notCompiled(compiled), optionsProblem({ missing }));
   const { places } = compiled.rubric.rounding;
   const scale = 10 ** places;
   const scaleDec = Dec.int(scale);
@@ -194,6 +197,11 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
 
 /** An integer count of 10^-places as its exact decimal string ("93.5"). */
 export function fromScaled(x: number, places: number): string {
+  const placesOk = Number.isInteger(places) && places >= 0 && places <= 12;
+  // Checked without allocating: the results writer calls it for every item of every row.
+  if (!Number.isSafeInteger(x) || !placesOk) {
+    throwProblems(argumentIssue('x', x, 'a safe integer', Number.isSafeInteger(x)), argumentIssue('places', places, 'a whole number of places, 0 to 12', placesOk));
+  }
   return Dec.of(BigInt(x), 10n ** BigInt(places)).toString();
 }
 
@@ -334,6 +342,8 @@ function sectionsOf(sections: readonly Section[]): Section[] {
 
 /** The results CSV's columns: keys (first header row) and Chinese labels (second). */
 export function resultColumns(compiled: CompiledRubric, options: ResultOptions = {}): ResultColumn[] {
+  throwProblems(notCompiled(compiled), optionsIssue(options));
+  options ??= {};
   const { rubric } = compiled;
   return [
     { key: 'row', label: '行号／文件' },
@@ -354,8 +364,14 @@ export function resultColumns(compiled: CompiledRubric, options: ResultOptions =
   ];
 }
 
+function isRow(r: unknown): r is BatchRow {
+  return isRecord(r) && (typeof r.row === 'number' || typeof r.row === 'string') && Array.isArray(r.issues) && (r.result === undefined || isRecord(r.result));
+}
+
 /** One problem in a line: where (columns or path), code, message. */
 export function describeIssue(i: BatchIssue): string {
+  const isIssue = isRecord(i) && typeof i.message === 'string' && typeof i.code === 'string' && Array.isArray(i.path) && (i.columns === undefined || isStringList(i.columns));
+  throwProblems(argumentIssue('i', i, 'a row issue (code, path, message)', isIssue));
   const where = i.columns?.length ? i.columns.join(', ') : i.path.length ? formatPath(i.path) : '';
   const pos = i.columns === undefined && i.line !== undefined && i.column !== undefined ? `${i.line}:${i.column} ` : '';
   return `${pos}${where ? `${where}: ` : ''}${i.message} [${i.code}]`;
@@ -363,6 +379,8 @@ export function describeIssue(i: BatchIssue): string {
 
 /** A row of the results as a flat object (JSONL) or cells (CSV). */
 export function resultRecord(compiled: CompiledRubric, row: BatchRow, options: ResultOptions = {}): Record<string, unknown> {
+  throwProblems(notCompiled(compiled), argumentIssue('row', row, 'a row (from scoreRows)', isRow(row)), optionsIssue(options));
+  options ??= {};
   const community = row.community ?? {};
   if (!row.result) {
     return {
@@ -444,6 +462,9 @@ export interface SinkOptions extends ResultOptions {
 }
 
 export async function resultSink(compiled: CompiledRubric, dest: Writable, format: ResultFormat, options: SinkOptions = {}): Promise<ResultSink> {
+  const writable = isRecord(dest) && typeof dest.write === 'function' && typeof dest.end === 'function';
+  throwProblems(notCompiled(compiled), argumentIssue('dest', dest, 'a writable stream', writable), optionsIssue(options));
+  options ??= {};
   const endDest = options.end ?? true;
   const done = async () => {
     if (endDest) {
@@ -549,6 +570,7 @@ export class BatchSummary {
   private readonly places: number;
 
   constructor(readonly compiled: CompiledRubric) {
+    assertCompiled(compiled);
     this.places = compiled.rubric.rounding.places;
     for (const b of compiled.rubric.grades?.bands ?? []) this.grades.set(b.id, { id: b.id, label: b.label, count: 0 });
     for (const g of compiled.rubric.gates ?? []) if (g.otherwise && !this.grades.has(g.otherwise.id)) this.grades.set(g.otherwise.id, { id: g.otherwise.id, label: g.otherwise.label, count: 0 });
@@ -709,6 +731,14 @@ export interface RunOptions extends BatchOptions, SinkOptions {
  * at the header (a RubricError) writes nothing.
  */
 export async function runBatch(compiled: CompiledRubric, input: string, makeSink: ResultSink | (() => Promise<ResultSink>), options: RunOptions = {}): Promise<BatchSummary> {
+  const sinkGiven = typeof makeSink === 'function' || (isRecord(makeSink) && typeof makeSink.write === 'function' && typeof makeSink.end === 'function');
+  throwProblems(
+    notCompiled(compiled),
+    argumentIssue('input', input, 'a path', typeof input === 'string'),
+    argumentIssue('makeSink', makeSink, 'a result sink (write, end) or a function making one', sinkGiven),
+    optionsIssue(options),
+  );
+  options ??= {};
   const summary = new BatchSummary(compiled);
   const rows = scoreRows(compiled, input, options)[Symbol.asyncIterator]();
   let next = await rows.next();

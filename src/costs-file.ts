@@ -3,6 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { safeParseCosts, type Costs } from './costs.js';
+import { assertString } from './api-guards.js';
 import { RubricError, issue, type Issue } from './issues.js';
 import { placeIssues, type SourceText } from './source.js';
 
@@ -15,6 +16,7 @@ export interface CostsFile {
 
 /** Reads and validates a costs file (YAML or JSON); throws a RubricError placed at file:line:col. */
 export async function loadCostsFile(path: string): Promise<CostsFile> {
+  assertString('path', path);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

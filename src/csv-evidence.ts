@@ -9,7 +9,8 @@ import type { Readable } from 'node:stream';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import type { EvidenceDocument } from './evidence.js';
 import { checkEvidence } from './evaluate.js';
-import { COMMUNITY_COLUMNS, evidenceFields, type EvidenceFields, type FieldCodec, type RowCells } from './evidence-fields.js';
+import { COMMUNITY_COLUMNS, evidenceFields, evidenceFieldsIssue, type EvidenceFields, type FieldCodec, type RowCells } from './evidence-fields.js';
+import { argumentIssue, isStringList, notCompiled, optionsIssue, throwProblems } from './api-guards.js';
 import { RubricError, issue, suggest, type Issue, type IssueCode, type PathSegment } from './issues.js';
 
 /** A problem with one row, with the columns it concerns. */
@@ -58,6 +59,13 @@ export class CsvEvidenceReader {
     options: CsvEvidenceOptions = {},
     fields?: EvidenceFields,
   ) {
+    throwProblems(
+      notCompiled(compiled),
+      argumentIssue('header', header, 'a list of column names', isStringList(header)),
+      optionsIssue(options),
+      fields === undefined ? undefined : evidenceFieldsIssue(fields),
+    );
+    options ??= {};
     this.fields = fields ?? evidenceFields(compiled);
     this.file = options.file ?? '<csv>';
     this.header = header.map((h) => h.trim());

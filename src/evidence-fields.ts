@@ -17,9 +17,9 @@
  */
 import type { CompiledRubric } from './compile.js';
 import { Dec } from './decimal.js';
-import { RubricError, issue, type IssueCode, type PathSegment } from './issues.js';
+import { RubricError, issue, type Issue, type IssueCode, type PathSegment } from './issues.js';
 import { isRecord } from './is-record.js';
-import { assertCompiled } from './api-guards.js';
+import { argumentIssue, assertCompiled, assertString, throwProblems } from './api-guards.js';
 import type { BonusItem } from './kinds/bonus.js';
 import type { ChecklistItem } from './kinds/checklist.js';
 import type { CountItem } from './kinds/count.js';
@@ -67,6 +67,7 @@ const FALSE_WORDS = new Set(['false', 'no', 'n', '0', '否', '无', '×', '✗',
 
 /** true / false / 是 / 否 / 1 / 0 (also yes / no, 有 / 无, √ / ×); anything else is returned as written. */
 export function toBoolean(s: string): boolean | string {
+  assertString('s', s);
   const w = s.toLowerCase();
   if (TRUE_WORDS.has(w)) return true;
   if (FALSE_WORDS.has(w)) return false;
@@ -87,6 +88,7 @@ function judgedNo(s: string): boolean {
  * evidence schema to report.
  */
 export function toNumber(s: string, cell?: { rate?: boolean | undefined; unit?: string | undefined }): number | string {
+  assertString('s', s);
   // At most 15 significant digits: a double holds the decimal exactly.
   if (s.length <= 16 && /^\d+(\.\d+)?$/.test(s)) return Number(s);
   let t = s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/．/g, '.').replace(/\s+/g, '');
@@ -109,7 +111,19 @@ export function exactNumber(d: Dec): number | string {
 }
 
 /** A choice by its id (any case), its Chinese or its English name; anything else as written. */
+/** An issue unless `v` is what evidenceFields returns. */
+export function evidenceFieldsIssue(v: unknown): Issue | undefined {
+  return argumentIssue('fields', v, 'evidence fields (from evidenceFields)', isRecord(v) && Array.isArray(v.codecs) && typeof v.columns === 'function');
+}
+
+function isChoiceList(v: unknown): v is Choice[] {
+  return Array.isArray(v) && v.every((c) => isRecord(c) && typeof c.id === 'string');
+}
+
+const choicesIssue = (choices: unknown) => argumentIssue('choices', choices, 'a list of choices (each with an id)', isChoiceList(choices));
+
 export function toChoice(s: string, choices: readonly Choice[]): string {
+  if (typeof s !== 'string' || !isChoiceList(choices)) throwProblems(argumentIssue('s', s, 'a string', typeof s === 'string'), choicesIssue(choices));
   const exact = choices.find((c) => c.id === s);
   if (exact) return exact.id;
   const lower = s.toLowerCase();
@@ -119,6 +133,7 @@ export function toChoice(s: string, choices: readonly Choice[]): string {
 
 /** `city;national` (also "；", ",", "，", "、", "|" or spaces), `[city, national]`, or `无` for none. */
 export function toList(s: string, choices: readonly Choice[]): string[] {
+  if (typeof s !== 'string' || !isChoiceList(choices)) throwProblems(argumentIssue('s', s, 'a string', typeof s === 'string'), choicesIssue(choices));
   if (NONE_WORDS.has(s.toLowerCase())) return [];
   const inner = s.replace(/^\[/, '').replace(/\]$/, '');
   return inner

@@ -10,11 +10,13 @@ import { extname, join } from 'node:path';
 import type { EvidenceCase } from './diff.js';
 import { safeParseEvidence } from './evidence.js';
 import { RubricError, issue, type Issue } from './issues.js';
+import { argumentIssue, assertString, isStringList, throwProblems } from './api-guards.js';
 
 const EVIDENCE_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl'];
 
 /** The evidence files under a path: the path itself, or a directory's *.yaml, *.yml, *.json, *.jsonl (recursively, sorted). */
 export async function findEvidenceFiles(path: string): Promise<string[]> {
+  assertString('path', path);
   const s = await stat(path).catch(() => undefined);
   if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${path}`, { file: path })]);
   if (!s.isDirectory()) return [path];
@@ -30,6 +32,7 @@ export async function findEvidenceFiles(path: string): Promise<string[]> {
 
 /** Parses the lines of a JSONL text: one evidence document per non-blank line. */
 export function parseEvidenceLines(text: string, file: string): EvidenceCase[] {
+  throwProblems(argumentIssue('text', text, 'a string', typeof text === 'string'), argumentIssue('file', file, 'a string', typeof file === 'string'));
   const cases: EvidenceCase[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
     if (!line.trim()) return;
@@ -54,6 +57,7 @@ export function parseEvidenceLines(text: string, file: string): EvidenceCase[] {
 
 /** Reads one evidence file (YAML, JSON, or JSONL) into cases. */
 export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
+  assertString('file', file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -68,6 +72,7 @@ export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
 
 /** Every community's evidence under the given paths, in order. A path that does not exist throws a RubricError. */
 export async function loadEvidenceSet(paths: readonly string[]): Promise<EvidenceCase[]> {
+  throwProblems(argumentIssue('paths', paths, 'a list of file or directory paths', isStringList(paths)));
   const cases: EvidenceCase[] = [];
   for (const p of paths) for (const file of await findEvidenceFiles(p)) cases.push(...(await readEvidenceFile(file)));
   return cases;

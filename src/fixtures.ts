@@ -2,6 +2,9 @@ import { indexTraces } from './trace-index.js';
 import { z } from 'zod';
 import { Dec, toDec } from './decimal.js';
 import { ISSUE_CODES, type Issue } from './issues.js';
+import { argumentIssue, notCompiled, throwProblems } from './api-guards.js';
+import { isRecord } from './is-record.js';
+import { textOptionsIssues } from './result-shape.js';
 import type { ItemTrace } from './kinds/define.js';
 import { safeScore } from './evaluate.js';
 import type { CompiledRubric } from './compile.js';
@@ -64,6 +67,7 @@ export interface CaseResult {
 
 /** Runs one case on evidence already merged from its base file and overrides. */
 export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Record<string, unknown>): CaseResult {
+  throwProblems(notCompiled(compiled), argumentIssue('c', c, 'a fixture case (name, expect)', isRecord(c) && typeof c.name === 'string' && (c.expect === undefined || isRecord(c.expect))));
   const scored = safeScore(compiled, evidence, { missing: c.missing ?? 'error', community: c.community });
   const e = c.expect;
   const mismatches: Mismatch[] = [];
@@ -125,11 +129,19 @@ function sectionItems(s: SectionTrace): ItemTrace[] {
 
 /** The case's evidence: its base file's evidence with the case's items replacing those ids. */
 export function mergeEvidence(base: Record<string, unknown> | undefined, overrides: Record<string, unknown> | undefined): Record<string, unknown> {
+  const evidence = (v: unknown) => v === undefined || v === null || isRecord(v);
+  throwProblems(argumentIssue('base', base, 'evidence as a mapping', evidence(base)), argumentIssue('overrides', overrides, 'evidence as a mapping', evidence(overrides)));
   return { ...(base ?? {}), ...(overrides ?? {}) };
 }
 
 /** A report of case results as text, with the differing values and traces. */
 export function formatCaseResults(file: string, results: CaseResult[], lang: 'zh' | 'en' = 'en'): string {
+  const isResult = (r: unknown) => isRecord(r) && typeof r.name === 'string' && typeof r.passed === 'boolean' && Array.isArray(r.mismatches);
+  throwProblems(
+    argumentIssue('file', file, 'a string', typeof file === 'string'),
+    argumentIssue('results', results, 'a list of case results (from runCase)', Array.isArray(results) && results.every(isResult)),
+    ...textOptionsIssues({ lang }),
+  );
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${r.passed ? '✓' : '✗'} ${file} › ${r.name}`);

@@ -10,6 +10,8 @@ import { compile, type CompiledRubric } from './compile.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, describe, issue } from './issues.js';
+import { argumentIssue, assertString, throwProblems } from './api-guards.js';
+import { isRecord } from './is-record.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
@@ -52,6 +54,7 @@ export {
 export { loadEvidenceSet, readEvidenceFile, findEvidenceFiles, parseEvidenceLines } from './evidence-set.js';
 
 async function readText(path: string): Promise<string> {
+  assertString('path', path);
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
@@ -62,6 +65,8 @@ async function readText(path: string): Promise<string> {
 
 /** Resolves `extends:` as a path relative to the extending file. */
 export const fileResolver: Resolver = (ref, fromFile) => {
+  // Not text: nothing to resolve (the loader reports the reference it could not resolve).
+  if (typeof ref !== 'string' || typeof fromFile !== 'string') return undefined;
   const file = isAbsolute(ref) ? ref : join(dirname(fromFile), ref);
   try {
     return { file, text: readFileSync(file, 'utf8') };
@@ -107,6 +112,11 @@ export async function loadEvidenceFile(path: string): Promise<EvidenceDocument &
  * evidence file. Returns nothing when the evidence is good.
  */
 export function evidenceProblems(compiled: CompiledRubric, doc: EvidenceDocument, text: string, file: string, missing: 'error' | 'zero' = 'error'): RubricError | undefined {
+  throwProblems(
+    argumentIssue('doc', doc, 'an evidence document (from safeParseEvidence)', isRecord(doc)),
+    argumentIssue('text', text, 'a string', typeof text === 'string'),
+    argumentIssue('file', file, 'a string', typeof file === 'string'),
+  );
   const issues = checkEvidence(compiled, doc.evidence, missing).issues;
   const fits = [compiled.rubric.id, ...(compiled.rubric.lineage ?? [])];
   if (doc.rubric !== undefined && !fits.includes(doc.rubric)) {

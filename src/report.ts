@@ -88,11 +88,11 @@ const dec = (s: string): Dec => Dec.parse(s) ?? Dec.ZERO;
 
 /** points ÷ max as a percentage: the exact decimal, two places and "…" when it does not terminate. */
 export function percentOf(points: string, max: string): string | undefined {
-  const isDecimal = (v: unknown) => typeof v === 'string' && Dec.parse(v) !== undefined;
-  throwProblems(argumentIssue('points', points, 'a decimal string', isDecimal(points)), argumentIssue('max', max, 'a decimal string', isDecimal(max)));
-  const m = dec(max);
-  if (m.isZero()) return undefined;
-  return dec(points).div(m).mul(Dec.int(100)).toString(2);
+  const m = typeof max === 'string' ? Dec.parse(max) : undefined;
+  const p = typeof points === 'string' ? Dec.parse(points) : undefined;
+  if (!m || !p) throwProblems(argumentIssue('points', points, 'a decimal string', p !== undefined), argumentIssue('max', max, 'a decimal string', m !== undefined));
+  if ((m as Dec).isZero()) return undefined;
+  return (p as Dec).div(m as Dec).mul(Dec.int(100)).toString(2);
 }
 
 function communityOf(result: ScoreResult): { name?: string; id?: string } {

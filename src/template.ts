@@ -6,7 +6,9 @@
  */
 import type { CompiledRubric } from './compile.js';
 import { Dec } from './decimal.js';
-import { evidenceFields, oneLine, type Column, type EvidenceFields, type SlotCounts } from './evidence-fields.js';
+import { argumentIssue, throwProblems } from './api-guards.js';
+import { isRecord } from './is-record.js';
+import { evidenceFields, evidenceFieldsIssue, oneLine, type Column, type EvidenceFields, type SlotCounts } from './evidence-fields.js';
 import type { Section } from './schema.js';
 
 export { evidenceFields, type Column, type EvidenceFields, type SlotCounts } from './evidence-fields.js';
@@ -24,6 +26,7 @@ export interface YamlTemplateOptions {
  * scores, and what to record with its unit.
  */
 export function yamlTemplate(compiled: CompiledRubric, options: YamlTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): string {
+  throwProblems(evidenceFieldsIssue(fields));
   options ??= {};
   const { rubric } = compiled;
   const byId = new Map(fields.codecs.map((c) => [c.item.id, c]));
@@ -65,6 +68,10 @@ export interface EvidenceLike {
   evidence: Record<string, unknown>;
 }
 
+function isEvidenceLike(d: unknown): d is EvidenceLike {
+  return isRecord(d) && isRecord(d.evidence) && (d.community === undefined || isRecord(d.community));
+}
+
 export interface CsvTemplate {
   /** The template's columns, in order. */
   columns: Column[];
@@ -89,6 +96,8 @@ export interface CsvTemplateOptions {
  * than id and name are added when the documents have them.
  */
 export function csvTemplate(compiled: CompiledRubric, documents: readonly EvidenceLike[] = [], options: CsvTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): CsvTemplate {
+  throwProblems(evidenceFieldsIssue(fields), argumentIssue('documents', documents, 'a list of evidence documents', documents === undefined || (Array.isArray(documents) && documents.every(isEvidenceLike))));
+  documents ??= [];
   options ??= {};
   const need = new Map<string, number>();
   for (const d of documents) for (const c of fields.codecs) c.slotsNeeded(d.evidence[c.item.id], need);
@@ -112,6 +121,7 @@ export function csvTemplate(compiled: CompiledRubric, documents: readonly Eviden
 
 /** The cells (by column key) of one evidence document; problems for values that do not fit the rubric's shape. */
 export function encodeEvidence(fields: EvidenceFields, doc: EvidenceLike): { cells: Map<string, string>; problems: string[] } {
+  throwProblems(evidenceFieldsIssue(fields), argumentIssue('doc', doc, 'an evidence document ({ evidence, community? })', isEvidenceLike(doc)));
   const cells = new Map<string, string>();
   const problems: string[] = [];
   for (const [k, v] of Object.entries(doc.community ?? {})) {

@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import {
   ISSUE_CODES,
   RubricError,
+  canonicalJson,
+  costOf,
+  isCalendarDate,
+  parseRange,
   compile,
   explain,
   exportRubric,
@@ -191,5 +195,54 @@ describe('property: any value in any argument gives a result or a RubricError, n
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('every exported function and class, given a wrong value in any argument, answers with a RubricError', () => {
+  // Not strings: a random string could name a real directory for the file functions to walk.
+  const junk: unknown[] = [undefined, null, 0, -1, Number.NaN, 2 ** 60, true, Symbol('s'), () => 1, {}, [], [1], [{}], { sections: 3 }, { issues: 1, path: 2 }, new Map(), Object.create(null)];
+  const isClass = (f: unknown) => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
+
+  it.each([
+    ['the core entry', '../src/index.js'],
+    ['the Node entry', '../src/node.js'],
+  ])('%s', async (_name, entry) => {
+    const api = (await import(entry)) as Record<string, unknown>;
+    const functions = Object.entries(api).filter(([, f]) => typeof f === 'function');
+    expect(functions.length).toBeGreaterThan(entry.endsWith('index.js') ? 55 : 85);
+    const escaped: string[] = [];
+    for (const [name, f] of functions) {
+      const call = (args: unknown[]) => (isClass(f) ? new (f as new (...a: unknown[]) => unknown)(...args) : (f as (...a: unknown[]) => unknown)(...args));
+      for (let arity = 1; arity <= 4; arity++) {
+        for (const value of junk) {
+          // The wrong value in the last place (the others left out), and in every place.
+          for (const args of [[...Array<unknown>(arity - 1).fill(undefined), value], Array<unknown>(arity).fill(value)]) {
+            let error: unknown;
+            try {
+              const r = call(args);
+              if (r instanceof Promise) await r.catch((e: unknown) => (error = e));
+            } catch (e) {
+              error = e;
+            }
+            if (error !== undefined && !(error instanceof RubricError)) escaped.push(`${name}(${args.map((a) => (typeof a === 'symbol' ? 'symbol' : JSON.stringify(a) ?? typeof a)).join(', ')}): ${String(error)}`);
+          }
+        }
+      }
+    }
+    expect(escaped).toEqual([]);
+  });
+
+  it('names the argument, what was expected and what was found', () => {
+    expect(rubricIssues(() => parseRange(42 as never))).toEqual([{ code: 'invalid-type', path: ['input'] }]);
+    const e = thrown(() => costOf({} as never, 'a' as never, 1 as never, 2 as never)) as RubricError;
+    expect(e.issues.map((i) => [i.path[0], i.expected, i.found])).toEqual([
+      ['costs', 'a costs table (from safeParseCosts)', 'a mapping'],
+      ['ids', 'a list of item ids', '"a"'],
+      ['outcome', 'a string', '1'],
+      ['gain', 'a Dec', '2'],
+    ]);
+    expect(rubricIssues(() => canonicalJson({ a: [1, () => 1] }))).toEqual([{ code: 'invalid-type', path: ['a', 1] }]);
+    expect(isCalendarDate(20240101 as never)).toBe(false);
+    expect(new RubricError(undefined as never).issues).toEqual([]);
   });
 });
