@@ -4,7 +4,6 @@ import { Dec, toDec } from './decimal.js';
 import { ISSUE_CODES, type Issue } from './issues.js';
 import { argumentIssue, notCompiled, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
-import { textOptionsIssues } from './result-shape.js';
 import type { ItemTrace } from './kinds/define.js';
 import { safeScore } from './evaluate.js';
 import type { CompiledRubric } from './compile.js';
@@ -140,7 +139,7 @@ export function formatCaseResults(file: string, results: CaseResult[], lang: 'zh
   throwProblems(
     argumentIssue('file', file, 'a string', typeof file === 'string'),
     argumentIssue('results', results, 'a list of case results (from runCase)', Array.isArray(results) && results.every(isResult)),
-    ...textOptionsIssues({ lang }),
+    argumentIssue('lang', lang, '"zh" or "en"', lang === 'zh' || lang === 'en'),
   );
   const lines: string[] = [];
   for (const r of results) {

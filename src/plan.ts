@@ -711,7 +711,7 @@ function toStep(o: PlanOption, withCost: boolean): PlanStep {
 /** One improvement in one line: "4.5: 0.88… → ≥ 0.9 (6 → 8)". */
 export function stepLine(s: Omit<PlanStep, 'line'>, lang: Lang): string {
   const isStep = isRecord(s) && typeof s.item === 'string' && typeof s.from === 'string' && typeof s.to === 'string';
-  throwProblems(argumentIssue('s', s, 'a plan step (item, from, to)', isStep), ...textOptionsIssues({ lang }));
+  throwProblems(argumentIssue('s', s, 'a plan step (item, from, to)', isStep), argumentIssue('lang', lang, '"zh" or "en"', lang === 'zh' || lang === 'en'));
   const zh = lang === 'zh';
   const what = s.what ? `${s.what[lang]} ` : '';
   const hasLabels = s.fromLabel !== undefined && s.toLabel !== undefined;
