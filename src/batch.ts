@@ -554,11 +554,22 @@ interface ItemStat {
 const CARRY = 2 ** 52;
 
 /**
- * Counts per grade, the distribution of totals and each item's average, in
- * memory bounded by the rubric, not by the rows: totals are kept as a
- * histogram of distinct values (a total has at most the rubric's rounding
- * places, so there are few), quartiles are read from it exactly; sums are
- * integers of 10^-places.
+ * A derived statistic (a quartile, a mean) as people read it: exact when it
+ * has at most two places, else "≈" and two places; the JSON keeps it exact.
+ * Totals kept to 12 places would otherwise give means of 18.
+ */
+function statistic(exact: string): string {
+  const d = Dec.parse(exact.replace('…', '')) as Dec;
+  const places = d.places();
+  return !exact.endsWith('…') && places !== undefined && places <= 2 ? exact : `≈ ${d.toFixed(2)}`;
+}
+
+/**
+ * Counts per grade, the distribution of totals and each item's average:
+ * totals are kept as a histogram of distinct values, quartiles are read from
+ * it exactly; sums are integers of 10^-places. Memory is bounded by the
+ * distinct totals: few for a rubric keeping hundredths (DB36: at most
+ * 10 501), up to one per row for one keeping 12 places (Zhoushan, Binjiang).
  */
 export class BatchSummary {
   rows = 0;
@@ -682,19 +693,18 @@ export class BatchSummary {
     }
     const t = d.totals;
     if (t) {
-      const mean = Dec.parse(t.mean.replace('…', ''));
-      const meanText = mean && (mean.places() ?? 99) <= 2 && !t.mean.endsWith('…') ? t.mean : `≈ ${t.mean2}`;
+      const [q1, median, q3, mean] = [t.q1, t.median, t.q3, t.mean].map(statistic);
       out.push(
         zh
-          ? `总分：最低 ${t.min} · 下四分位 ${t.q1} · 中位数 ${t.median} · 上四分位 ${t.q3} · 最高 ${t.max} · 平均 ${meanText}`
-          : `Totals: min ${t.min} · Q1 ${t.q1} · median ${t.median} · Q3 ${t.q3} · max ${t.max} · mean ${meanText}`,
+          ? `总分：最低 ${t.min} · 下四分位 ${q1} · 中位数 ${median} · 上四分位 ${q3} · 最高 ${t.max} · 平均 ${mean}`
+          : `Totals: min ${t.min} · Q1 ${q1} · median ${median} · Q3 ${q3} · max ${t.max} · mean ${mean}`,
       );
     }
     if (d.weakest.length) {
       out.push(zh ? '得分率最低的条目：' : 'Weakest items (lowest average share of the maximum):');
       const rows = d.weakest.map((w) => {
         const share = `${(Dec.parse(w.share.replace('…', '')) as Dec).mul(Dec.int(100)).toFixed(2)}%`;
-        const avg = w.average.endsWith('…') ? `≈ ${(Dec.parse(w.average.replace('…', '')) as Dec).toFixed(2)}` : w.average;
+        const avg = statistic(w.average);
         const detail = w.max === '0' ? (zh ? '达到率' : 'met') : `${zh ? '平均' : 'average'} ${avg} / ${w.max}`;
         return [w.id, share, detail, clip(w.title[lang], 30)] as const;
       });

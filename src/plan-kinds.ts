@@ -43,6 +43,8 @@ export interface PlannerContext {
    * keeping 12 places is planned in hundredths, not in 10^12 steps.
    */
   unit: Dec;
+  /** 10^-places of the rubric's rounding: the points a kind gives are kept to this. */
+  roundingUnit: Dec;
   /** The item's points for a candidate evidence value, scored exactly as `score` would; undefined when invalid. */
   points(evidence: unknown): Dec | undefined;
 }
@@ -275,8 +277,11 @@ const rate: KindPlanner<RateItem> = {
     // The rate needed for each step of points, to a resolution fine enough that every step is reachable.
     let k = 0;
     while (item.points.mul(pow10(k)).gt(ctx.unit)) k++;
-    const half = ctx.unit.div(Dec.int(2));
-    for (let p = ctx.current.add(ctx.unit); p.lte(ctx.max); p = p.add(ctx.unit)) {
+    // The least rate whose points, as the rubric rounds them, reach p: p less half a rounding step.
+    const half = ctx.roundingUnit.div(Dec.int(2));
+    // Whole steps: from a current 22.995, the next outcome in hundredths is 23, not 23.005.
+    const first = ctx.current.div(ctx.unit).floor().add(Dec.ONE).mul(ctx.unit);
+    for (let p = first; p.lte(ctx.max); p = p.add(ctx.unit)) {
       let x = ceilTo(Dec.max(Dec.ZERO, p.sub(half)).div(item.points), k);
       if (x.gt(Dec.ONE)) x = Dec.ONE;
       const got = ctx.points(evidenceNumber(x));

@@ -268,6 +268,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   const unit = Dec.of(1n, 10n ** BigInt(P));
   // Outcomes are offered in steps no finer than hundredths (see PlannerContext.unit); the search itself stays exact.
   const planStep = P <= PLAN_STEP_PLACES ? unit : Dec.of(1n, 10n ** BigInt(PLAN_STEP_PLACES));
+  const roundingUnit = Dec.of(1n, 10n ** BigInt(places));
 
   const { items: traces, sections: sectionTraces } = indexTraces(result);
   const pointsOf = (id: string): Dec => Dec.parse(traces.get(id)?.points ?? '0') as Dec;
@@ -317,7 +318,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
       if (!r.success) return undefined;
       return { value: r.data, points: round(kindOf(item).score(item, r.data, scoreCtx).points) };
     };
-    const candidates = planner.candidates(item, raw, parsed, { current: cur, max, unit: planStep, points: (ev) => evaluate(ev)?.points });
+    const candidates = planner.candidates(item, raw, parsed, { current: cur, max, unit: planStep, roundingUnit, points: (ev) => evaluate(ev)?.points });
     const byGain = new Map<string, PlanOption & { gateOk: boolean }>();
     for (const c of candidates) {
       const e = evaluate(c.evidence);

@@ -75,8 +75,8 @@ const WORDS = {
   bonusSection: { zh: '加分项', en: 'bonus' },
   notRated: { zh: '未评级', en: 'not rated' },
   footer: {
-    zh: '由 shequ-rubric 生成。所有分值均为精确小数；非有限小数以“…”结尾（保留两位）。',
-    en: 'Made by shequ-rubric. Every value is an exact decimal; a non-terminating one ends in "…" (two places shown).',
+    zh: '由 shequ-rubric 生成。所有分值均为精确小数；百分比超过两位小数时保留两位（四舍五入），以“…”结尾。',
+    en: 'Made by shequ-rubric. Every score is an exact decimal; a percentage with more than two places is shown to two (rounded half-up), followed by "…".',
   },
 } satisfies Record<string, Bilingual>;
 
@@ -86,13 +86,15 @@ type Word = keyof typeof WORDS;
 
 const dec = (s: string): Dec => Dec.parse(s) ?? Dec.ZERO;
 
-/** points ÷ max as a percentage: the exact decimal, two places and "…" when it does not terminate. */
+/** points ÷ max as a percentage: the exact decimal when it has at most two places, else two places (half-up) and "…". */
 export function percentOf(points: string, max: string): string | undefined {
   const m = typeof max === 'string' ? Dec.parse(max) : undefined;
   const p = typeof points === 'string' ? Dec.parse(points) : undefined;
   if (!m || !p) throwProblems(argumentIssue('points', points, 'a decimal string', p !== undefined), argumentIssue('max', max, 'a decimal string', m !== undefined));
   if ((m as Dec).isZero()) return undefined;
-  return (p as Dec).div(m as Dec).mul(Dec.int(100)).toString(2);
+  const percent = (p as Dec).div(m as Dec).mul(Dec.int(100));
+  const places = percent.places();
+  return places !== undefined && places <= 2 ? percent.toString() : `${percent.toFixed(2)}…`;
 }
 
 function communityOf(result: ScoreResult): { name?: string; id?: string } {

@@ -360,6 +360,11 @@ describe('batch summary', () => {
     for (const t of ['1', '1', '2']) thirds.add(rowOf(t, 'poor'));
     expect(thirds.toJSON().totals).toMatchObject({ mean: '1.333333333333…', mean2: '1.33' });
     expect(thirds.format('zh')).toContain('平均 ≈ 1.33');
+    // Quartiles with more than two places (totals kept to many places) read as "≈" and two places; the JSON keeps them exact.
+    const fine = new BatchSummary(smallCompiled);
+    for (const t of ['1.125', '2', '3', '4.375']) fine.add(rowOf(t, 'poor'));
+    expect(fine.toJSON().totals).toMatchObject({ q1: '1.78125', median: '2.5', q3: '3.34375' });
+    expect(fine.format('en')).toContain('Totals: min 1.125 · Q1 ≈ 1.78 · median 2.5 · Q3 ≈ 3.34 · max 4.375 · mean ≈ 2.63');
     expect(s.format('en', 2)).toMatch(/Weakest items.*\n {2}sat {2}0\.00% {2}average 0 \/ 4 +满意度|Satisfaction/);
   });
 

@@ -585,6 +585,15 @@ describe('plan: rubrics that keep 12 places (Binjiang, Zhoushan: no rounding to 
     expect(rates.length).toBeLessThanOrEqual(2_500);
   });
 
+  it('offers a rate in whole hundredths of a point: 22.995 → 23 (0.92), not 23.0025', () => {
+    const demonstration = evidenceOf('examples/binjiang-demonstration.yaml');
+    const evidence = { ...demonstration.evidence, 'C6-satisfaction': 0.9198 };
+    expect(score(binjiang, evidence).grade?.id).toBe('standard');
+    const p = plan(binjiang, evidence);
+    expect(p.steps.map((s) => s.line.en)).toEqual(['C6-satisfaction: 0.9198 → ≥ 0.92 (22.995 → 23)']);
+    expect(p.after?.total).toBe('90');
+  });
+
   it('a repeating class 2 reaches the target by its exact total', () => {
     const p = plan(zhoushan, gated.evidence, { target: 'good' });
     expect(p.status).toBe('planned');

@@ -177,6 +177,9 @@ describe('report: gates, unreachable plans, no plan', () => {
   it('percentages: exact, or two places and … when they do not terminate', () => {
     expect(percentOf('5.5', '7')).toBe('78.57…');
     expect(percentOf('13', '16')).toBe('81.25');
+    // A terminating percentage with more than two places is cut to two as well (12-place points).
+    expect(percentOf('25.066666666667', '40')).toBe('62.67…');
+    expect(percentOf('1', '8')).toBe('12.5');
     expect(percentOf('1', '0')).toBeUndefined();
   });
 });

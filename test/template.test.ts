@@ -250,10 +250,10 @@ describe('template --format yaml', () => {
     const kpis = yamlTemplate(await rubric(repo('rubrics/service-quality-kpis.yaml')));
     expect(kpis).toContain('单位为 % 的填百分数（93 即 93%），不是小数');
     expect(kpis).toContain('标“比率”的填 0～1 的小数（0.93）');
-    expect(kpis).toContain(`各项得分保留 2 位小数（四舍五入）`);
+    expect(kpis).toContain('得分按精确值计算；某项得分超过 2 位小数时，四舍五入保留 2 位。');
     const halfEven = compile({ ...parseRubric(readFileSync(JIANGXI, 'utf8')), rounding: { places: 3, mode: 'half-even' } });
     expect(halfEven.rubric.rounding).toEqual({ places: 3, mode: 'half-even' });
-    expect(yamlTemplate(halfEven)).toContain('各项得分保留 3 位小数（四舍六入五成双）');
+    expect(yamlTemplate(halfEven)).toContain('某项得分超过 3 位小数时，四舍六入五成双保留 3 位。');
   });
 });
 
