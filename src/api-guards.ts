@@ -71,10 +71,8 @@ export function isDec(v: unknown): v is Dec {
  */
 export function optionsProblem(options: unknown): Issue | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    const found = describe(options);
-    return issue('invalid-type', ['options'], `expected options as a mapping, found ${found}`, { expected: 'a mapping', found });
-  }
+  const notMapping = optionsIssue(options);
+  if (notMapping) return notMapping;
   const missing = (options as { missing?: unknown }).missing;
   if (missing === undefined || missing === 'error' || missing === 'zero') return undefined;
   const found = describe(missing);
@@ -103,8 +101,10 @@ export function assertString(name: string, value: unknown): asserts value is str
 }
 
 /** Options as every entry point reads them: undefined and null are none; anything else must be a mapping. */
-export function optionsIssue(options: unknown, name = 'options'): Issue | undefined {
-  return argumentIssue(name, options, 'options as a mapping', options === undefined || options === null || isRecord(options));
+export function optionsIssue(options: unknown): Issue | undefined {
+  if (options === undefined || options === null || isRecord(options)) return undefined;
+  const found = describe(options);
+  return issue('invalid-type', ['options'], `expected options as a mapping, found ${found}`, { expected: 'a mapping', found });
 }
 
 export function isStringList(v: unknown): v is string[] {

@@ -120,10 +120,14 @@ function isChoiceList(v: unknown): v is Choice[] {
   return Array.isArray(v) && v.every((c) => isRecord(c) && typeof c.id === 'string');
 }
 
-const choicesIssue = (choices: unknown) => argumentIssue('choices', choices, 'a list of choices (each with an id)', isChoiceList(choices));
+/** toChoice's and toList's arguments: a cell's text and the choices it may name. */
+function checkChoiceArguments(s: unknown, choices: unknown): void {
+  if (typeof s === 'string' && isChoiceList(choices)) return;
+  throwProblems(argumentIssue('s', s, 'a string', typeof s === 'string'), argumentIssue('choices', choices, 'a list of choices (each with an id)', isChoiceList(choices)));
+}
 
 export function toChoice(s: string, choices: readonly Choice[]): string {
-  if (typeof s !== 'string' || !isChoiceList(choices)) throwProblems(argumentIssue('s', s, 'a string', typeof s === 'string'), choicesIssue(choices));
+  checkChoiceArguments(s, choices);
   const exact = choices.find((c) => c.id === s);
   if (exact) return exact.id;
   const lower = s.toLowerCase();
@@ -133,7 +137,7 @@ export function toChoice(s: string, choices: readonly Choice[]): string {
 
 /** `city;national` (also "；", ",", "，", "、", "|" or spaces), `[city, national]`, or `无` for none. */
 export function toList(s: string, choices: readonly Choice[]): string[] {
-  if (typeof s !== 'string' || !isChoiceList(choices)) throwProblems(argumentIssue('s', s, 'a string', typeof s === 'string'), choicesIssue(choices));
+  checkChoiceArguments(s, choices);
   if (NONE_WORDS.has(s.toLowerCase())) return [];
   const inner = s.replace(/^\[/, '').replace(/\]$/, '');
   return inner
