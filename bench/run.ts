@@ -2,8 +2,7 @@
  * npm run bench — DB36 scored four ways on the same generated records, after
  * checking that all agree on every total: shequ-rubric totals only, with the
  * full trace, a hand-written integer scorer, and json-rules-engine. Also
- * loading + validating + compiling the rubric, and copying finished full
- * results (no scoring), the floor under any fresh trace of their shape.
+ * loading + validating + compiling the rubric.
  *
  * Each way of delivering records (JSON-parsed, built key by key) is timed in
  * a process of its own: V8 tunes property reads to the objects a process has
@@ -18,7 +17,6 @@ import { generateRecords } from './generate.js';
 import { scoreDb36 } from './handwritten-db36.js';
 import { scoreDb36Checked } from './handwritten-db36-checked.js';
 import { buildEngine, scoreWithEngine } from './json-rules-engine-db36.js';
-import { copyResult } from './copy-result.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -92,12 +90,6 @@ async function timeRecords(source: 'json' | 'built') {
   const fullTrace = rate(() => {
     for (const r of records) sink += score(compiled, r).total.length;
   });
-  // The floor under any fresh trace of this shape: copying finished results (of 2 000 records, in turn), no scoring.
-  const finished = records.slice(0, 2_000).map((r) => score(compiled, r));
-  if (JSON.stringify(copyResult(finished[0]!)) !== JSON.stringify(finished[0])) throw new Error('the result copy differs from the result');
-  const copyOnly = rate(() => {
-    for (let i = 0; i < N; i++) sink += copyResult(finished[i % finished.length]!).total.length;
-  });
   let jre: number | undefined;
   if (engine) {
     // Fewer records (the engine is slow), in rounds too: the median round, after a warm-up.
@@ -121,7 +113,6 @@ async function timeRecords(source: 'json' | 'built') {
   console.log(row('shequ-rubric, totals only', totalsOnly.median, base, totalsTarget));
   console.log(row('shequ-rubric, totals only, jitless', totalsJitless.median, base));
   console.log(row('shequ-rubric, full trace', fullTrace.median, base, `target ≥ 0.5 × hand-written: ${fullTrace.median / base >= 0.5 ? 'met' : 'not met'}`));
-  console.log(row('copying a finished full result', copyOnly.median, base, 'no scoring: the floor under a fresh trace'));
   if (jre !== undefined) console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records × ${JRE_ROUNDS})`, jre, base));
   const [fh, ft, fx] = [hand.fastest, totalsOnly.fastest, fullTrace.fastest];
   console.log(

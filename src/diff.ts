@@ -1,7 +1,7 @@
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { Dec } from './decimal.js';
 import { canonicalJson } from './digest.js';
-import { safeScore } from './evaluate.js';
+import { safeScore } from './score.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
 import type { Issue } from './issues.js';

@@ -8,7 +8,8 @@ import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace 
 import type { Section } from './schema.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
-import { memoKey, remember, rubricMemos, traceCopy, type MemoEntry } from './item-memo.js';
+import { memoKey, remember, rubricMemos, type MemoEntry } from './item-memo.js';
+import { freezeTrace } from './frozen-trace.js';
 import { KeyOrder } from './key-order.js';
 import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
 
@@ -130,8 +131,12 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
   return parsed;
 }
 
-/** Scores evidence against a compiled rubric. Pure: no I/O, no clock, no randomness. */
-export function safeScore(compiled: CompiledRubric, evidence: unknown, given: ScoreOptions = {}): SafeResult<ScoreResult> {
+/**
+ * Scores evidence by the exact path alone: every value validated by its
+ * item's schema and scored with Dec. `score` (score.ts) takes the integer
+ * plan first where it can, and this path for everything else.
+ */
+export function safeScoreExactly(compiled: CompiledRubric, evidence: unknown, given: ScoreOptions = {}): SafeResult<ScoreResult> {
   const problems = [notCompiled(compiled), optionsProblem(given)].filter((p) => p !== undefined);
   if (problems.length) return { success: false, error: new RubricError(problems) };
   const options = given ?? {};
@@ -141,13 +146,6 @@ export function safeScore(compiled: CompiledRubric, evidence: unknown, given: Sc
   const parsed = readEvidence(compiled, evidence, missing);
   if (parsed.issues.length) return { success: false, error: new RubricError(parsed.issues) };
   return { success: true, data: evaluate(compiled, parsed, options) };
-}
-
-/** Like safeScore, but throws the RubricError. */
-export function score(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): ScoreResult {
-  const result = safeScore(compiled, evidence, options);
-  if (!result.success) throw result.error;
-  return result.data;
 }
 
 const NO_EVIDENCE = { zh: '无证据，按 0 分计', en: 'no evidence: scored 0' };
@@ -232,9 +230,11 @@ function evaluate(compiled: CompiledRubric, { layout, values, hits, memos, missK
     const hit = hits[at];
     if (hit) {
       itemPoints?.set(item.id, hit.points);
-      return { trace: traceCopy(hit.trace), points: hit.points, int: hit.scaled };
+      return { trace: hit.trace, points: hit.points, int: hit.scaled };
     }
     const r = scoreOneItem(compiled, item, value);
+    // Frozen: a remembered trace is shared by every result that scores the same value.
+    freezeTrace(r.trace);
     if (itemPoints) {
       itemPoints.set(item.id, r.points);
       for (const [id, p] of r.parts) itemPoints.set(id, p);
@@ -396,7 +396,7 @@ function capOf(section: Section, places: number): number | undefined {
 const shares: (string | undefined)[][] = [];
 const MAX_SHARED_TOTAL = 1_000;
 
-function count(met: number, total: number): CriteriaCount {
+export function count(met: number, total: number): CriteriaCount {
   if (total === 0) return { met, total, share: null };
   const byMet = total <= MAX_SHARED_TOTAL ? (shares[total] ??= []) : undefined;
   let share = byMet?.[met];

@@ -5,7 +5,7 @@ import { ISSUE_CODES, type Issue } from './issues.js';
 import { argumentIssue, notCompiled, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import type { ItemTrace } from './kinds/define.js';
-import { safeScore } from './evaluate.js';
+import { safeScore } from './score.js';
 import type { CompiledRubric } from './compile.js';
 import type { ScoreResult, SectionTrace } from './result.js';
 

@@ -9,13 +9,14 @@ export { parseRubric, safeParseRubric, safeParseRubricObject, parseRubricJson, s
 export { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 export { type Resolver, type RubricFile } from './extends.js';
 export { compile, type CompiledRubric, type CompileOptions, type MissingPolicy } from './compile.js';
-export { score, safeScore, checkEvidence, type ScoreOptions } from './evaluate.js';
+export { checkEvidence, type ScoreOptions } from './evaluate.js';
+export { score, safeScore } from './score.js';
 export { scoreTotals, safeScoreTotals, totalsOf } from './totals.js';
 export { explain, type ExplainOptions, type Lang } from './explain.js';
 export { formatIssues, formatPath, type FormatOptions } from './format-issues.js';
 export { buildSchemas, type Rubric, type Section, type Gate, type Band, type RubricSchemas } from './schema.js';
 export { FAST_MAX_ENTRIES, fastCases, type FieldReader } from './kinds/fast.js';
-export { defineRuleKind, type RuleKind, type AnyRuleKind, type ItemBase, type ItemTrace, type Outcome, type Bilingual, type KindDoc, type FastScorer, type FastContext } from './kinds/define.js';
+export { defineRuleKind, type RuleKind, type AnyRuleKind, type ItemBase, type ItemTrace, type Outcome, type Bilingual, type KindDoc, type FastScorer, type FastContext, type FastTrace, type FastTracer } from './kinds/define.js';
 export { builtinKinds } from './kinds/index.js';
 export * as kindSchemas from './kinds/shared.js';
 export type { ScoreResult, ScoreTotals, SectionTrace, GateResult, GradeResult, CriteriaCount } from './result.js';

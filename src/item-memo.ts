@@ -8,7 +8,7 @@ import type { ItemBase, ItemTrace } from './kinds/define.js';
  * criterion met or not, a state A/B/C, a level, a small count), so the full
  * trace reuses an item's parsed evidence, points and trace when that exact
  * value was seen before, instead of validating and scoring it again. A memo
- * never changes a result: a hit gives a copy of what scoring gave.
+ * never changes a result: a hit gives the (frozen) trace scoring gave.
  *
  * Only small values have a key (a primitive, or a flat object of a few
  * primitives); each item remembers at most MEMO_PER_ITEM values, the first
@@ -102,44 +102,9 @@ function quoted(name: string): string {
 }
 
 /**
- * Remembers a scored item, unless its memo is full or its trace has parts
- * (kept whole, not copied). It keeps a copy of the trace, so later changes to
- * the result it was given in reach no other.
+ * Remembers a scored item, unless its memo is full or its trace has parts.
+ * The trace is frozen (frozen-trace.ts): results share it.
  */
 export function remember(memo: ItemMemo, key: string, entry: MemoEntry): void {
-  if (memo.size < MEMO_PER_ITEM && !entry.trace.parts) memo.set(key, { ...entry, trace: traceCopy(entry.trace) });
-}
-
-/**
- * A fresh copy of a remembered trace, so no two results share an object a
- * caller might change; keys in scoreOneItem's order, written out because an
- * object spread of traces of many shapes is slow.
- */
-export function traceCopy(t: ItemTrace): ItemTrace {
-  return {
-    id: t.id,
-    title: t.title,
-    kind: t.kind,
-    points: t.points,
-    max: t.max,
-    met: t.met,
-    evidence: copyPlain(t.evidence),
-    reason: { zh: t.reason.zh, en: t.reason.en },
-    clause: t.clause,
-    category: t.category,
-    method: t.method,
-    note: t.note,
-    detail: t.detail === undefined ? undefined : { ...t.detail },
-    rounded: t.rounded === undefined ? undefined : { ...t.rounded },
-    parts: undefined,
-  };
-}
-
-/** A copy of evidence `plain` already wrote out (keys sorted, lists in order): nothing to sort again. */
-function copyPlain(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyPlain);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v)) out[key] = copyPlain((v as Record<string, unknown>)[key]);
-  return out;
+  if (memo.size < MEMO_PER_ITEM && !entry.trace.parts) memo.set(key, entry);
 }

@@ -2,7 +2,7 @@ import { Dec, safeInteger, scaledInteger, scaledText } from './decimal.js';
 import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
-import { safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
+import { safeScoreExactly as safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
 import { codeHooks, FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
@@ -35,7 +35,7 @@ interface FastSection {
 
 type IntTest = (x: number) => boolean;
 
-interface FastPlan {
+export interface FastPlan {
   scale: number;
   places: number;
   /** Items in rubric order, and sections in rubric order (parents before children). */
@@ -125,7 +125,7 @@ function intTest(range: Range, factor: Dec): IntTest | undefined {
   return (x) => x >= lo && x <= hi;
 }
 
-function planFor(compiled: CompiledRubric): FastPlan | null {
+export function planFor(compiled: CompiledRubric): FastPlan | null {
   const cached = plans.get(compiled);
   if (cached !== undefined) return cached;
   const { rubric } = compiled;
@@ -366,6 +366,44 @@ function totalsFrom(
   }
   const total = base + bonus;
 
+  const verdict = judge(compiled, plan, given, zero, { total, base, bonus }, itemPoints, sectionPoints);
+  if (!verdict) return undefined;
+  const { gates, grade, blocked } = verdict;
+  let sections: { id: string; points: string }[];
+  if (plan.generated) sections = plan.generated.list(sectionPoints, plan.texts, plan.text);
+  else {
+    sections = new Array<{ id: string; points: string }>(flat.length);
+    for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: textOf(plan, sectionPoints[i] as number) };
+  }
+  const totals: ScoreTotals = {
+    rubric: { id: plan.rubricRef.id, version: plan.rubricRef.version, title: plan.rubricRef.title, digest: plan.rubricRef.digest },
+    total: textOf(plan, total),
+    base: textOf(plan, base),
+    bonus: textOf(plan, bonus),
+    max: plan.maxText,
+    maxWithBonus: plan.maxWithBonusText,
+    ratio: ratioTextOf(plan, total),
+    rated: !blocked,
+    grade,
+    gates,
+    sections,
+  };
+  // The community, when given, comes second, as in score's result; one literal shape for the usual case.
+  if (options.community === undefined) return totals;
+  const { rubric, ...rest } = totals;
+  return { rubric, community: plain(options.community), ...rest };
+}
+
+/** The gates and the grade of a record's integer points, or undefined when the exact path must decide. */
+export function judge(
+  compiled: CompiledRubric,
+  plan: FastPlan,
+  given: Record<string, unknown>,
+  zero: boolean,
+  { total, base, bonus }: { total: number; base: number; bonus: number },
+  itemPoints: readonly number[],
+  sectionPoints: readonly number[],
+): { gates: GateResult[]; grade: GradeResult | null; blocked: boolean } | undefined {
   const gates: GateResult[] = [];
   let blocked: (typeof plan.gates)[number]['gate'] | undefined;
   for (const g of plan.gates) {
@@ -405,40 +443,18 @@ function totalsFrom(
       }
     }
   }
-  let sections: { id: string; points: string }[];
-  if (plan.generated) sections = plan.generated.list(sectionPoints, plan.texts, plan.text);
-  else {
-    sections = new Array<{ id: string; points: string }>(flat.length);
-    for (let i = 0; i < flat.length; i++) sections[i] = { id: (flat[i] as FlatSection).id, points: textOf(plan, sectionPoints[i] as number) };
-  }
-  const totals: ScoreTotals = {
-    rubric: { id: plan.rubricRef.id, version: plan.rubricRef.version, title: plan.rubricRef.title, digest: plan.rubricRef.digest },
-    total: textOf(plan, total),
-    base: textOf(plan, base),
-    bonus: textOf(plan, bonus),
-    max: plan.maxText,
-    maxWithBonus: plan.maxWithBonusText,
-    ratio: ratioTextOf(plan, total),
-    rated: !blocked,
-    grade,
-    gates,
-    sections,
-  };
-  // The community, when given, comes second, as in score's result; one literal shape for the usual case.
-  if (options.community === undefined) return totals;
-  const { rubric, ...rest } = totals;
-  return { rubric, community: plain(options.community), ...rest };
+  return { gates, grade, blocked: blocked !== undefined };
 }
 
 /** The decimal text of x / scale; points repeat across records, so each is made once per rubric. */
-function textOf(plan: FastPlan, x: number): string {
+export function textOf(plan: FastPlan, x: number): string {
   const { texts } = plan;
   if (x >= 0 && x < texts.length) return texts[x] ?? (texts[x] = scaledText(x, plan.scale, plan.places));
   return scaledText(x, plan.scale, plan.places);
 }
 
 /** The text of total ÷ max (null when max is 0), made once per total. */
-function ratioTextOf(plan: FastPlan, total: number): string | null {
+export function ratioTextOf(plan: FastPlan, total: number): string | null {
   if (plan.maxScaled === 0) return null;
   const { ratioTexts } = plan;
   if (total >= 0 && total < ratioTexts.length) return ratioTexts[total] ?? (ratioTexts[total] = ratioOf(plan, total));

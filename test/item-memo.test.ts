@@ -101,23 +101,36 @@ describe.each(bundledRubricFiles)('%s', (file) => {
     );
   });
 
-  it('keeps later results apart from changes a caller makes to an earlier one', async () => {
+  it('keeps later results apart from a caller’s changes: item traces are frozen, so a change throws and reaches no result', async () => {
     const compiled = await loadBundled(file);
     fc.assert(
       fc.property(arbitraryRubricEvidence(compiled), (evidence) => {
         const first = score(compiled, evidence);
         const expected = JSON.stringify(first);
-        // Vandalise every item trace of the first result, nested objects included.
+        // Try to vandalise every item trace of the first result, nested objects included: each attempt throws.
         const walk = (s: (typeof first.sections)[number]) => {
           s.sections?.forEach(walk);
           for (const item of s.items ?? []) {
-            item.points = 'changed';
-            item.reason.zh = 'changed';
-            if (item.detail) for (const k of Object.keys(item.detail)) item.detail[k] = 'changed';
-            if (item.evidence !== null && typeof item.evidence === 'object') (item.evidence as Record<string, unknown>).changed = true;
+            expect(() => {
+              item.points = 'changed';
+            }).toThrow(TypeError);
+            expect(() => {
+              item.reason.zh = 'changed';
+            }).toThrow(TypeError);
+            for (const k of Object.keys(item.detail ?? {})) {
+              expect(() => {
+                (item.detail as Record<string, string>)[k] = 'changed';
+              }).toThrow(TypeError);
+            }
+            if (item.evidence !== null && typeof item.evidence === 'object') {
+              expect(() => {
+                (item.evidence as Record<string, unknown>).changed = true;
+              }).toThrow(TypeError);
+            }
           }
         };
         first.sections.forEach(walk);
+        expect(JSON.stringify(first)).toBe(expected);
         expect(JSON.stringify(score(compiled, evidence))).toBe(expected);
       }),
       { numRuns: Math.ceil(runs / 2) },

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { score as scoreEvidence } from '../evaluate.js';
+import { score as scoreEvidence } from '../score.js';
 import { report, type ReportFormat } from '../report.js';
 import { lang, out, UsageError, type Command } from './command.js';
 import { planFromFiles } from './plan.js';

@@ -1,5 +1,5 @@
 import { compile } from '../compile.js';
-import { score as scoreEvidence } from '../evaluate.js';
+import { score as scoreEvidence } from '../score.js';
 import { explain } from '../explain.js';
 import { evidenceProblems, loadEvidenceFile, loadRubricFile } from '../node.js';
 import { lang, missingPolicy, out, UsageError, type Command } from './command.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
 
-import { defineRuleKind, type ItemBase } from './define.js';
+import { defineRuleKind, type Bilingual, type FastContext, type ItemBase } from './define.js';
 import { checkLevels, levelIdSchema, levelSpec, type LevelSpec } from './levels.js';
-import { fmt, nonNegative } from './shared.js';
+import { canonicalOrder, fmt, nonNegative } from './shared.js';
 import { FAST_MAX_ENTRIES } from './fast.js';
 
 /** Whether an object's enumerable keys are its own, and year and honours at most. */
@@ -41,6 +41,73 @@ interface BonusEvidence {
 }
 
 const year = z.number().int().min(1900).max(9999);
+
+/**
+ * The reason: the window, each matter counted (sorted) at its level, the
+ * honours outside the window (sorted), the sum and the points, as texts.
+ */
+function bonusReason(item: BonusItem, assessed: number | undefined, matters: readonly [string, LevelSpec][], outside: readonly string[], raw: string, capped: boolean, points: string): Bilingual {
+  const zh = matters.map(([m, l]) => `${m}（${l.zh} ${fmt(l.points)}）`).join('，') || '无符合条件的表彰';
+  const en = matters.map(([m, l]) => `${m} (${l.en} ${fmt(l.points)})`).join(', ') || 'no qualifying honour';
+  const from = (assessed ?? 0) - (item.window?.years ?? 0) + 1;
+  const windowZh = item.window ? `近 ${item.window.years} 年（${from}–${assessed}）` : '';
+  return {
+    zh: `${windowZh}${zh}${outside.length ? `；不在期限内：${outside.join('，')}` : ''}；合计 ${raw}${capped ? `，封顶 ${fmt(item.cap)}` : ''}，得 ${points} 分`,
+    en: `${item.window ? `last ${item.window.years} years (${from}–${assessed}): ` : ''}${en}${outside.length ? `; outside the window: ${outside.join(', ')}` : ''}; total ${raw}${capped ? ` capped at ${fmt(item.cap)}` : ''}: ${points}`,
+  };
+}
+
+interface FastPlan {
+  cap: number;
+  levelIds: string[];
+  levelPoints: number[];
+  window: number | undefined;
+  /** An honour's points; undefined when the fast path must decline the evidence, -1 outside the window. */
+  pointsOf(h: unknown, assessed: number | undefined): number | undefined;
+}
+
+const isYear = (y: unknown): y is number => typeof y === 'number' && Number.isInteger(y) && y >= 1900 && y <= 9999;
+
+/** The item's levels and cap in integer points, for the fast paths; undefined when they are not plain. */
+function fastPlan(item: BonusItem, ctx: FastContext): FastPlan | undefined {
+  const cap = ctx.scaled(item.cap);
+  // Levels are few: found by comparing ids, not through a map.
+  const levelIds = item.levels.map((l) => l.id);
+  const levelPoints: number[] = [];
+  for (const l of item.levels) {
+    const p = ctx.scaled(l.points);
+    if (p === undefined) return undefined;
+    levelPoints.push(p);
+  }
+  if (cap === undefined) return undefined;
+  const window = item.window?.years;
+  const pointsOf = (h: unknown, assessed: number | undefined): number | undefined => {
+    if (h === null || typeof h !== 'object' || Array.isArray(h) || !honourKeysOnly(h)) return undefined;
+    const { matter, level, year } = h as Record<string, unknown>;
+    if (typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
+    const at = levelIds.indexOf(level);
+    if (at < 0) return undefined;
+    if (year !== undefined && !isYear(year)) return undefined;
+    if (window !== undefined && year === undefined) return undefined;
+    if (assessed !== undefined && year !== undefined && year > assessed) return undefined;
+    if (window !== undefined && (year as number) < (assessed as number) - window + 1) return -1;
+    return levelPoints[at] as number;
+  };
+  return { cap, levelIds, levelPoints, window, pointsOf };
+}
+
+/** The honours and assessment year of evidence the fast paths take (every honour plain), or undefined. */
+function plainEvidence(plan: FastPlan, raw: unknown): { honours: unknown[]; assessed: number | undefined } | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !yearAndHonoursOnly(raw)) return undefined;
+  const e = raw as { year?: unknown; honours?: unknown };
+  const honours = e.honours;
+  if (!Array.isArray(honours) || honours.length > MAX_FAST_HONOURS) return undefined;
+  if (e.year !== undefined && !isYear(e.year)) return undefined;
+  if (plan.window !== undefined && e.year === undefined) return undefined;
+  const assessed = e.year as number | undefined;
+  for (let i = 0; i < honours.length; i++) if (plan.pointsOf(honours[i], assessed) === undefined) return undefined;
+  return { honours, assessed };
+}
 
 /** bonus — a capped sum over distinct matters, each counted once at its highest level, within a window of years. */
 export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
@@ -87,52 +154,24 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       }) as unknown as z.ZodType<BonusEvidence>;
   },
   fast(item, ctx) {
-    const cap = ctx.scaled(item.cap);
-    // Levels are few: found by comparing ids, not through a map.
-    const levelIds = item.levels.map((l) => l.id);
-    const levelPoints: number[] = [];
-    for (const l of item.levels) {
-      const p = ctx.scaled(l.points);
-      if (p === undefined) return undefined;
-      levelPoints.push(p);
-    }
-    if (cap === undefined) return undefined;
-    const window = item.window?.years;
-    const isYear = (y: unknown): y is number => typeof y === 'number' && Number.isInteger(y) && y >= 1900 && y <= 9999;
-    // An honour's points; undefined when the fast path must decline the evidence, -1 outside the window.
-    const pointsOf = (h: unknown, assessed: number | undefined): number | undefined => {
-      if (h === null || typeof h !== 'object' || Array.isArray(h) || !honourKeysOnly(h)) return undefined;
-      const { matter, level, year } = h as Record<string, unknown>;
-      if (typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
-      const at = levelIds.indexOf(level);
-      if (at < 0) return undefined;
-      if (year !== undefined && !isYear(year)) return undefined;
-      if (window !== undefined && year === undefined) return undefined;
-      if (assessed !== undefined && year !== undefined && year > assessed) return undefined;
-      if (window !== undefined && (year as number) < (assessed as number) - window + 1) return -1;
-      return levelPoints[at] as number;
-    };
+    const plan = fastPlan(item, ctx);
+    if (!plan) return undefined;
     return (raw) => {
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !yearAndHonoursOnly(raw)) return undefined;
-      const e = raw as { year?: unknown; honours?: unknown };
-      const honours = e.honours;
-      if (!Array.isArray(honours) || honours.length > MAX_FAST_HONOURS) return undefined;
-      if (e.year !== undefined && !isYear(e.year)) return undefined;
-      if (window !== undefined && e.year === undefined) return undefined;
-      const assessed = e.year as number | undefined;
+      const e = plainEvidence(plan, raw);
+      if (!e) return undefined;
+      const { honours, assessed } = e;
       let total = 0;
       if (honours.length <= FEW_HONOURS) {
         // A few honours: each counts unless another of its matter is worth more, or as much and comes
         // first; compared pairwise, without a map per record.
-        for (let i = 0; i < honours.length; i++) if (pointsOf(honours[i], assessed) === undefined) return undefined;
         for (let i = 0; i < honours.length; i++) {
-          const p = pointsOf(honours[i], assessed) as number;
+          const p = plan.pointsOf(honours[i], assessed) as number;
           if (p < 0) continue;
           const matter = (honours[i] as Honour).matter;
           let best = true;
           for (let j = 0; j < honours.length && best; j++) {
             if (j === i || (honours[j] as Honour).matter !== matter) continue;
-            const q = pointsOf(honours[j], assessed) as number;
+            const q = plan.pointsOf(honours[j], assessed) as number;
             if (q > p || (q === p && j < i)) best = false;
           }
           if (best) total += p;
@@ -140,14 +179,62 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       } else {
         const best = new Map<string, number>();
         for (let i = 0; i < honours.length; i++) {
-          const p = pointsOf(honours[i], assessed);
-          if (p === undefined) return undefined;
+          const p = plan.pointsOf(honours[i], assessed) as number;
           const matter = (honours[i] as Honour).matter;
           if (p >= 0 && p > (best.get(matter) ?? -1)) best.set(matter, p);
         }
         for (const p of best.values()) total += p;
       }
-      return Math.min(total, cap);
+      return Math.min(total, plan.cap);
+    };
+  },
+  fastTrace(item, ctx) {
+    const plan = fastPlan(item, ctx);
+    const unit = ctx.scaled(Dec.ONE);
+    if (!plan || unit === undefined) return undefined;
+    // Totals recur (sums of a few levels' points): each text is made once.
+    const texts = new Map<number, string>();
+    const text = (x: number): string => {
+      let t = texts.get(x);
+      if (t === undefined) {
+        t = fmt(Dec.of(BigInt(x), BigInt(unit)));
+        if (texts.size < 1_024) texts.set(x, t);
+      }
+      return t;
+    };
+    return (raw) => {
+      const e = plainEvidence(plan, raw);
+      if (!e) return undefined;
+      const { honours, assessed } = e;
+      // Each matter once, at the first of its highest levels (by index), as the exact path counts it.
+      const counted: { matter: string; at: number }[] = [];
+      const outside: string[] = [];
+      for (const h of honours as Honour[]) {
+        if ((plan.pointsOf(h, assessed) as number) < 0) {
+          outside.push(`${h.matter} (${h.year})`);
+          continue;
+        }
+        const at = plan.levelIds.indexOf(h.level);
+        const prev = counted.find((c) => c.matter === h.matter);
+        if (!prev) counted.push({ matter: h.matter, at });
+        else if ((plan.levelPoints[at] as number) > (plan.levelPoints[prev.at] as number)) prev.at = at;
+      }
+      let rawPoints = 0;
+      for (const c of counted) rawPoints += plan.levelPoints[c.at] as number;
+      const matters = counted.map((c): [string, LevelSpec] => [c.matter, item.levels[c.at] as LevelSpec]);
+      outside.sort();
+      matters.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const points = Math.min(rawPoints, plan.cap);
+      const uncapped = text(rawPoints);
+      const echoed = canonicalOrder(
+        (honours as Honour[]).map((h) => (h.year === undefined ? { level: h.level, matter: h.matter } : { level: h.level, matter: h.matter, year: h.year })),
+      );
+      return {
+        points,
+        evidence: assessed === undefined ? { honours: echoed } : { honours: echoed, year: assessed },
+        reason: bonusReason(item, assessed, matters, outside, uncapped, rawPoints > plan.cap, text(points)),
+        detail: { matters: String(matters.length), uncapped },
+      };
     };
   },
   score(item, e) {
@@ -166,15 +253,9 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
     const matters = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const raw = Dec.sum(matters.map(([, l]) => l.points));
     const points = Dec.min(raw, item.cap);
-    const zh = matters.map(([m, l]) => `${m}（${l.zh} ${fmt(l.points)}）`).join('，') || '无符合条件的表彰';
-    const en = matters.map(([m, l]) => `${m} (${l.en} ${fmt(l.points)})`).join(', ') || 'no qualifying honour';
-    const windowZh = item.window ? `近 ${item.window.years} 年（${(e.year ?? 0) - item.window.years + 1}–${e.year}）` : '';
     return {
       points,
-      reason: {
-        zh: `${windowZh}${zh}${outside.length ? `；不在期限内：${outside.join('，')}` : ''}；合计 ${fmt(raw)}${raw.gt(item.cap) ? `，封顶 ${fmt(item.cap)}` : ''}，得 ${fmt(points)} 分`,
-        en: `${item.window ? `last ${item.window.years} years (${(e.year ?? 0) - item.window.years + 1}–${e.year}): ` : ''}${en}${outside.length ? `; outside the window: ${outside.join(', ')}` : ''}; total ${fmt(raw)}${raw.gt(item.cap) ? ` capped at ${fmt(item.cap)}` : ''}: ${fmt(points)}`,
-      },
+      reason: bonusReason(item, e.year, matters, outside, fmt(raw), raw.gt(item.cap), fmt(points)),
       detail: { matters: String(matters.length), uncapped: fmt(raw) },
     };
   },

@@ -118,7 +118,29 @@ export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> 
    * bound instead of walking the evidence first.
    */
   fast?(item: Item, ctx: FastContext): FastScorer | undefined;
+  /**
+   * Optional fast path for the full trace, beside `fast`: raw evidence → the
+   * item's points (as `fast` counts them) and the parts of its trace, or
+   * undefined to defer to the exact path. On every input it accepts it must
+   * give exactly the trace `score` gives, byte for byte (property-tested),
+   * and it may accept only what `fast` accepts.
+   */
+  fastTrace?(item: Item, ctx: FastContext): FastTracer | undefined;
 }
+
+/** What a fast tracer gives for one item: what the exact path's trace would hold. */
+export interface FastTrace {
+  /** The points as an integer count of 10^-places (no rounding: a tracer declines points finer than that). */
+  points: number;
+  met?: boolean | undefined;
+  /** The evidence as a trace echoes it: decimals as exact strings, keys sorted, lists in canonical order. */
+  evidence: unknown;
+  reason: Bilingual;
+  detail?: Record<string, string> | undefined;
+}
+
+/** Raw evidence → the item's trace, or undefined to defer to the exact path. */
+export type FastTracer = (raw: unknown) => FastTrace | undefined;
 
 /**
  * Raw evidence → integer points at the rubric's scale, or undefined to defer to the exact path.

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { coverageProblems, inRange, type Range } from '../range.js';
-import { defineRuleKind, type ItemBase } from './define.js';
+import { defineRuleKind, type Bilingual, type FastContext, type ItemBase } from './define.js';
+import { numberText } from './fast-text.js';
 import { decimal, fmt, quantity, rangeSchema } from './shared.js';
 import { plainNumber, rangeTest } from './fast.js';
 
@@ -25,6 +26,31 @@ const counted = z
     else if (v.count.gt(v.of)) ctx.addIssue({ code: 'custom', path: ['count'], message: `count (${fmt(v.count)}) cannot exceed of (${fmt(v.of)})`, params: { code: 'out-of-range', expected: `at most ${fmt(v.of)}`, found: fmt(v.count) } });
   })
   .transform((v) => (v.of.isZero() ? Dec.ZERO : v.count.div(v.of)));
+
+type Band = NonNullable<RateItem['bands']>[number];
+
+/** The bands of a rate item for the fast paths: a test on plain numbers and integer points each; undefined when not plain. */
+function fastBands(item: RateItem, ctx: FastContext): { test: (x: number) => boolean; points: number; band: Band }[] | undefined {
+  if (item.mode !== 'bands') return undefined;
+  const bands: { test: (x: number) => boolean; points: number; band: Band }[] = [];
+  for (const band of item.bands ?? []) {
+    const test = rangeTest(band.range);
+    const points = ctx.scaled(band.points);
+    if (!test || points === undefined) return undefined;
+    bands.push({ test, points, band });
+  }
+  return bands;
+}
+
+/** The reason of a rate scored by bands, from the rate's text and the band it lies in (none: 0). */
+function bandReason(rate: string, band: Band | undefined): Bilingual {
+  if (!band) return { zh: `比率 ${rate}：低于所有分段，得 0 分`, en: `rate ${rate}: in no band: 0` };
+  const points = fmt(band.points);
+  return {
+    zh: `比率 ${rate} 在 ${band.range.text}${band.category ? `（${band.category}）` : ''}，得 ${points} 分`,
+    en: `rate ${rate} in ${band.range.text}${band.category ? ` (${band.category})` : ''}: ${points}`,
+  };
+}
 
 /** rate — a rate in [0, 1] gives points linearly (points × rate) or by bands. */
 export const rate = defineRuleKind<RateItem, Dec>({
@@ -66,14 +92,8 @@ export const rate = defineRuleKind<RateItem, Dec>({
   maxPoints: (item) => (item.mode === 'linear' ? item.points : (item.bands ?? []).reduce((m, b) => Dec.max(m, b.points), Dec.ZERO)),
   evidence: () => z.union([rateValue, counted]) as unknown as z.ZodType<Dec>,
   fast(item, ctx) {
-    if (item.mode !== 'bands') return undefined;
-    const bands: { test: (x: number) => boolean; points: number }[] = [];
-    for (const b of item.bands ?? []) {
-      const test = rangeTest(b.range);
-      const points = ctx.scaled(b.points);
-      if (!test || points === undefined) return undefined;
-      bands.push({ test, points });
-    }
+    const bands = fastBands(item, ctx);
+    if (!bands) return undefined;
     return (raw) => {
       const x = plainNumber(raw, false, 1);
       if (x === undefined) return undefined;
@@ -91,14 +111,18 @@ export const rate = defineRuleKind<RateItem, Dec>({
       };
     }
     const band = (item.bands ?? []).find((b) => inRange(r, b.range));
-    if (!band) return { points: Dec.ZERO, reason: { zh: `比率 ${fmt(r)}：低于所有分段，得 0 分`, en: `rate ${fmt(r)}: in no band: 0` }, detail: { rate: r.toString() } };
-    return {
-      points: band.points,
-      reason: {
-        zh: `比率 ${fmt(r)} 在 ${band.range.text}${band.category ? `（${band.category}）` : ''}，得 ${fmt(band.points)} 分`,
-        en: `rate ${fmt(r)} in ${band.range.text}${band.category ? ` (${band.category})` : ''}: ${fmt(band.points)}`,
-      },
-      detail: { rate: r.toString() },
+    return { points: band ? band.points : Dec.ZERO, reason: bandReason(fmt(r), band), detail: { rate: r.toString() } };
+  },
+  fastTrace(item, ctx) {
+    const bands = fastBands(item, ctx);
+    if (!bands) return undefined;
+    return (raw) => {
+      // A plain rate only (a { count, of } survey may not terminate): its text is the number as written.
+      const x = plainNumber(raw, false, 1);
+      const text = x === undefined ? undefined : numberText(x);
+      if (x === undefined || text === undefined) return undefined;
+      const hit = bands.find((b) => b.test(x));
+      return { points: hit ? hit.points : 0, evidence: text, reason: bandReason(text, hit?.band), detail: { rate: text } };
     };
   },
   measure: (_item, r) => r,

@@ -130,7 +130,7 @@ export function plain(value: unknown): unknown {
 export const fmt = (d: Dec): string => d.toString(4);
 
 /** Elements sorted by their JSON text, each written once (not once per comparison); equal texts keep their order. */
-function canonicalOrder(elements: unknown[]): unknown[] {
+export function canonicalOrder(elements: unknown[]): unknown[] {
   if (elements.length < 2) return elements;
   // JSON.stringify gives undefined for nothing a parsed evidence value holds; compared as strings all the same.
   const keyed = elements.map((v) => ({ text: JSON.stringify(v) as string, v }));

@@ -1,7 +1,9 @@
 import { Dec } from '../decimal.js';
 import { numberLiteral } from '../codegen.js';
-import type { FastContext, FastScorer } from './define.js';
-import { exactDouble, exactObjectBindings, exactObjectSource, plainNumber, rangeBounds, rangeHolds, ratioBounds, ratioHolds, type RangeBounds, type RatioBounds } from './fast.js';
+import type { FastContext, FastScorer, FastTracer } from './define.js';
+import { numberText, ratioText } from './fast-text.js';
+import { tiersReason, wordsOf } from './tiers-words.js';
+import { exactDouble, exactObjectBindings, exactObjectSource, plainNumber, rangeBounds, rangeHolds, ratioBounds, ratioHolds, type FieldReader, type RangeBounds, type RatioBounds } from './fast.js';
 import type { MeasureSpec } from './shared.js';
 import type { TiersItem } from './tiers.js';
 
@@ -26,8 +28,8 @@ interface TiersPlan {
   /** A lone number stands for the only measure. */
   sole: boolean;
   measures: Measure[];
-  /** Highest points first: the first tier that holds is the best one (negative points too); none, 0. */
-  tiers: { points: number; conditions: Condition[] }[];
+  /** Highest points first: the first tier that holds is the best one (negative points too); none, 0. `index` is its place in the item. */
+  tiers: { points: number; conditions: Condition[]; index: number }[];
 }
 
 function planOf(item: TiersItem, ctx: FastContext, sole: boolean): TiersPlan | undefined {
@@ -42,7 +44,7 @@ function planOf(item: TiersItem, ctx: FastContext, sole: boolean): TiersPlan | u
     measures.push({ integer: spec.integer, max, atMost });
   }
   const tiers: TiersPlan['tiers'] = [];
-  for (const tier of item.tiers) {
+  for (const [index, tier] of item.tiers.entries()) {
     const points = ctx.scaled(tier.points);
     if (points === undefined) return undefined;
     const conditions: Condition[] = [];
@@ -61,8 +63,9 @@ function planOf(item: TiersItem, ctx: FastContext, sole: boolean): TiersPlan | u
         conditions.push({ kind: 'range', at: j, bounds });
       }
     }
-    tiers.push({ points, conditions });
+    tiers.push({ points, conditions, index });
   }
+  // A stable sort: of tiers worth the same, the first in the item stays first, as the exact path chooses.
   tiers.sort((a, b) => b.points - a.points);
   return { ids, sole, measures, tiers };
 }
@@ -85,42 +88,108 @@ function holds(c: Condition, v: readonly number[]): boolean | undefined {
   return ratioHolds(c.bounds, n, d);
 }
 
+/** Reads raw evidence into `values` (measures by index), checked as the closures and the generated code check it. */
+function readChecked(plan: TiersPlan, read: FieldReader, raw: unknown, values: unknown[]): values is number[] {
+  if (plan.sole && typeof raw === 'number') values[0] = raw;
+  else if (!read(raw, values)) return false;
+  for (let j = 0; j < plan.measures.length; j++) {
+    const m = plan.measures[j] as Measure;
+    const x = plainNumber(values[j], m.integer, m.max);
+    if (x === undefined) return false;
+    if (m.atMost >= 0 && !(x <= (values[m.atMost] as number))) return false;
+  }
+  return true;
+}
+
+/** The best tier that holds (its place in plan.tiers), -1 for none, or undefined when the exact path must decide. */
+function bestTier(plan: TiersPlan, numbers: readonly number[]): number | undefined {
+  for (let t = 0; t < plan.tiers.length; t++) {
+    let all = true;
+    for (const c of (plan.tiers[t] as TiersPlan['tiers'][number]).conditions) {
+      const h = holds(c, numbers);
+      if (h === undefined) return undefined;
+      if (!h) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return t;
+  }
+  return -1;
+}
+
 function closures(plan: TiersPlan, ctx: FastContext): FastScorer {
-  const { ids, sole, measures, tiers } = plan;
-  const read = ctx.fields(ids);
+  const read = ctx.fields(plan.ids);
   // One array for the values, reused; a call made while it is in use (a getter in the evidence
   // scoring again) gets its own.
-  const scratch: unknown[] = ids.map(() => 0);
+  const scratch: unknown[] = plan.ids.map(() => 0);
   let busy = false;
   return (raw) => {
-    const values = busy ? ids.map(() => 0) : scratch;
+    const values = busy ? plan.ids.map(() => 0) : scratch;
     busy = true;
     try {
-      if (sole && typeof raw === 'number') values[0] = raw;
-      else if (!read(raw, values)) return undefined;
-      for (let j = 0; j < measures.length; j++) {
-        const m = measures[j] as Measure;
-        const x = plainNumber(values[j], m.integer, m.max);
-        if (x === undefined) return undefined;
-        if (m.atMost >= 0 && !(x <= (values[m.atMost] as number))) return undefined;
-      }
-      const numbers = values as number[];
-      for (const tier of tiers) {
-        let all = true;
-        for (const c of tier.conditions) {
-          const h = holds(c, numbers);
-          if (h === undefined) return undefined;
-          if (!h) {
-            all = false;
-            break;
-          }
-        }
-        if (all) return tier.points;
-      }
-      return 0;
+      if (!readChecked(plan, read, raw, values)) return undefined;
+      const t = bestTier(plan, values);
+      return t === undefined ? undefined : t < 0 ? 0 : (plan.tiers[t] as TiersPlan['tiers'][number]).points;
     } finally {
       if (values === scratch) busy = false;
     }
+  };
+}
+
+/**
+ * The fast tracer of a tiers item: the closures' decision, then the texts of
+ * the measures (as written) and of the derived ratios (exact, by long
+ * division), worded by tiersReason as the exact path words them.
+ */
+export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): FastTracer | undefined {
+  const plan = planOf(item, ctx, sole);
+  if (!plan) return undefined;
+  const words = wordsOf(item);
+  const at = new Map(plan.ids.map((id, j) => [id, j]));
+  const derived: { id: string; num: number; den: number; scaleNum: number; scaleDen: number }[] = [];
+  for (const [id, spec] of Object.entries(item.derived ?? {})) {
+    const scale = spec.scale ?? Dec.ONE;
+    const scaleNum = Number(scale.n);
+    const scaleDen = Number(scale.d);
+    if (!Number.isSafeInteger(scaleNum) || !Number.isSafeInteger(scaleDen)) return undefined;
+    derived.push({ id, num: at.get(spec.ratio[0]) as number, den: at.get(spec.ratio[1]) as number, scaleNum, scaleDen });
+  }
+  // The evidence echo has the measures' keys sorted, as `plain` writes it.
+  const echoOrder = [...plan.ids].sort().map((id) => ({ id, j: at.get(id) as number }));
+  const read = ctx.fields(plan.ids);
+  return (raw) => {
+    const values: unknown[] = plan.ids.map(() => 0);
+    if (!readChecked(plan, read, raw, values)) return undefined;
+    const t = bestTier(plan, values);
+    if (t === undefined) return undefined;
+    const texts: (string | undefined)[] = [];
+    for (const x of values) {
+      const text = numberText(x);
+      if (text === undefined) return undefined;
+      texts.push(text);
+    }
+    let detail: Record<string, string> | undefined;
+    for (const d of derived) {
+      detail ??= {};
+      const den = values[d.den] as number;
+      if (den === 0) {
+        texts.push(undefined);
+        detail[d.id] = 'undefined';
+        continue;
+      }
+      const n = (values[d.num] as number) * d.scaleNum;
+      const m = den * d.scaleDen;
+      const short = ratioText(n, m, 4);
+      const full = ratioText(n, m, 12);
+      if (short === undefined || full === undefined) return undefined;
+      texts.push(short);
+      detail[d.id] = full;
+    }
+    const evidence: Record<string, string> = {};
+    for (const { id, j } of echoOrder) evidence[id] = texts[j] as string;
+    const tier = t < 0 ? undefined : (plan.tiers[t] as TiersPlan['tiers'][number]);
+    return { points: tier ? tier.points : 0, evidence, reason: tiersReason(words, texts, tier?.index), detail: detail ?? {} };
   };
 }
 

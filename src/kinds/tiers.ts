@@ -4,7 +4,8 @@ import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
-import { tiersFast } from './tiers-fast.js';
+import { tiersFast, tiersTrace } from './tiers-fast.js';
+import { tiersReason, wordsOf } from './tiers-words.js';
 
 const derivedSpec = z.strictObject({
   zh: z.string().min(1),
@@ -39,37 +40,6 @@ function quantities(item: TiersItem, values: Values): Record<string, Dec | undef
     all[id] = n && d && !d.isZero() ? n.div(d).mul(spec.scale ?? Dec.ONE) : undefined;
   }
   return all;
-}
-
-/** What a tiers item's reasons say that does not depend on the evidence, made once per item. */
-interface TiersWords {
-  /** Label and unit of each measure and derived quantity. */
-  quantities: Map<string, { zh: string; unit: string; unitEn: string; derived: boolean }>;
-  /** Each tier's conditions, and as text ("share >= 10 & …"). */
-  conditions: [string, Range][][];
-  conds: string[];
-  /** Every tier's conditions, for the reason when none is reached. */
-  lowest: string;
-}
-
-const wordsByItem = new WeakMap<TiersItem, TiersWords>();
-
-function wordsOf(item: TiersItem): TiersWords {
-  let w = wordsByItem.get(item);
-  if (!w) {
-    const quantities = new Map<string, { zh: string; unit: string; unitEn: string; derived: boolean }>();
-    for (const id of [...Object.keys(item.measures), ...Object.keys(item.derived ?? {})]) {
-      const measure = item.measures[id];
-      const derived = item.derived?.[id];
-      const spec = measure ?? derived;
-      quantities.set(id, { zh: spec?.zh ?? id, unit: spec?.unit ?? '', unitEn: measure?.unit ?? derived?.unit ?? '', derived: derived !== undefined });
-    }
-    const conditions = item.tiers.map((t) => Object.entries(t.when));
-    const conds = conditions.map((c) => c.map(([id, r]) => `${id} ${r.text}`).join(' & '));
-    w = { quantities, conditions, conds, lowest: conds.join(' | ') };
-    wordsByItem.set(item, w);
-  }
-  return w;
 }
 
 const soleMeasure = (item: TiersItem): string | undefined => {
@@ -152,20 +122,19 @@ export const tiers = defineRuleKind<TiersItem, Values>({
   fast(item, ctx) {
     return tiersFast(item, ctx, soleMeasure(item) !== undefined);
   },
+  fastTrace(item, ctx) {
+    return tiersTrace(item, ctx, soleMeasure(item) !== undefined);
+  },
   score(item, values) {
     const words = wordsOf(item);
     const q = quantities(item, values);
     const detail: Record<string, string> = {};
-    let shown = '';
-    let shownEn = '';
-    for (const [id, v] of Object.entries(q)) {
-      const w = words.quantities.get(id);
-      // Each quantity is written out once, for both languages.
-      const text = v ? fmt(v) : undefined;
-      if (w?.derived) detail[id] = v ? v.toString() : 'undefined';
-      shown += `${shown ? '，' : ''}${w?.zh ?? id} ${text ?? '—'}${w?.unit ?? ''}`;
-      shownEn += `${shownEn ? ', ' : ''}${id} ${text ?? 'undefined'}${w?.unitEn ?? ''}`;
-    }
+    // Each quantity is written out once, for both languages.
+    const texts = words.ids.map((id, k) => {
+      const v = q[id];
+      if (words.labels[k]?.derived) detail[id] = v ? v.toString() : 'undefined';
+      return v ? fmt(v) : undefined;
+    });
     let best: number | undefined;
     for (let t = 0; t < item.tiers.length; t++) {
       const tier = item.tiers[t] as TiersItem['tiers'][number];
@@ -179,23 +148,7 @@ export const tiers = defineRuleKind<TiersItem, Values>({
       }
       if (holds && (best === undefined || tier.points.gt((item.tiers[best] as TiersItem['tiers'][number]).points))) best = t;
     }
-    if (best === undefined) {
-      return {
-        points: Dec.ZERO,
-        reason: { zh: `${shown}：未达到任何档次，得 0 分`, en: `${shownEn}: no tier reached (${words.lowest}): 0` },
-        detail,
-      };
-    }
-    const tier = item.tiers[best] as TiersItem['tiers'][number];
-    const cond = words.conds[best] as string;
-    return {
-      points: tier.points,
-      reason: {
-        zh: `${shown}：达到「${cond}」${tier.category ? `（${tier.category}）` : ''}，得 ${fmt(tier.points)} 分`,
-        en: `${shownEn}: tier ${cond}${tier.category ? ` (${tier.category})` : ''} reached: ${fmt(tier.points)}`,
-      },
-      detail,
-    };
+    return { points: best === undefined ? Dec.ZERO : (item.tiers[best] as TiersItem['tiers'][number]).points, reason: tiersReason(words, texts, best), detail };
   },
   measure(item, values, field) {
     const id = field ?? soleMeasure(item);

@@ -1,0 +1,60 @@
+import type { Range } from '../range.js';
+import type { Bilingual } from './define.js';
+import { fmt } from './shared.js';
+import type { TiersItem } from './tiers.js';
+
+/**
+ * What a tiers item's reasons say, made once per item, and the reason
+ * itself from the quantities' texts: one wording for the exact path and the
+ * fast tracer.
+ */
+export interface TiersWords {
+  /** The measures, then the derived quantities, in the item's order: as the reason shows them. */
+  ids: string[];
+  labels: { zh: string; unit: string; unitEn: string; derived: boolean }[];
+  /** Each tier's conditions, and as text ("share >= 10 & …"). */
+  conditions: [string, Range][][];
+  conds: string[];
+  /** What follows the quantities when a tier is reached (by tier), and when none is. */
+  reached: Bilingual[];
+  none: Bilingual;
+}
+
+const wordsByItem = new WeakMap<TiersItem, TiersWords>();
+
+export function wordsOf(item: TiersItem): TiersWords {
+  let w = wordsByItem.get(item);
+  if (!w) {
+    const ids = [...Object.keys(item.measures), ...Object.keys(item.derived ?? {})];
+    const labels = ids.map((id) => {
+      const measure = item.measures[id];
+      const derived = item.derived?.[id];
+      const spec = measure ?? derived;
+      return { zh: spec?.zh ?? id, unit: spec?.unit ?? '', unitEn: measure?.unit ?? derived?.unit ?? '', derived: derived !== undefined };
+    });
+    const conditions = item.tiers.map((t) => Object.entries(t.when));
+    const conds = conditions.map((c) => c.map(([id, r]) => `${id} ${r.text}`).join(' & '));
+    const reached = item.tiers.map((tier, t) => ({
+      zh: `：达到「${conds[t]}」${tier.category ? `（${tier.category}）` : ''}，得 ${fmt(tier.points)} 分`,
+      en: `: tier ${conds[t]}${tier.category ? ` (${tier.category})` : ''} reached: ${fmt(tier.points)}`,
+    }));
+    const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.join(' | ')}): 0` };
+    w = { ids, labels, conditions, conds, reached, none };
+    wordsByItem.set(item, w);
+  }
+  return w;
+}
+
+/** The reason: each quantity's text (undefined where a ratio's denominator is 0), then the tier reached (index into the item's tiers) or none. */
+export function tiersReason(words: TiersWords, texts: readonly (string | undefined)[], best: number | undefined): Bilingual {
+  let zh = '';
+  let en = '';
+  for (let k = 0; k < words.ids.length; k++) {
+    const label = words.labels[k] as TiersWords['labels'][number];
+    const text = texts[k];
+    zh += `${k ? '，' : ''}${label.zh} ${text ?? '—'}${label.unit}`;
+    en += `${k ? ', ' : ''}${words.ids[k]} ${text ?? 'undefined'}${label.unitEn}`;
+  }
+  const tail = best === undefined ? words.none : (words.reached[best] as Bilingual);
+  return { zh: zh + tail.zh, en: en + tail.en };
+}
