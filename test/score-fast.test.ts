@@ -5,7 +5,7 @@ import { Dec, scaledInteger, scaledText } from '../src/decimal.js';
 import { codeHooks } from '../src/kinds/fast.js';
 import { safeScoreExactly, scoreOneItem } from '../src/evaluate.js';
 import { generateRecords } from '../bench/generate.js';
-import { numberText, ratioText } from '../src/kinds/fast-text.js';
+import { fewerPlaces, numberText, ratioText } from '../src/kinds/fast-text.js';
 import { fastScore } from '../src/score-fast.js';
 import type { ItemTrace, ScoreResult, SectionTrace } from '../src/index.js';
 import { bundledRubricFiles, loadBundled } from './support/bundled.js';
@@ -158,6 +158,11 @@ describe('fast-text: the texts Dec gives, from plain numbers', () => {
         const text = ratioText(n, d, places);
         if (d <= Number.MAX_SAFE_INTEGER / 10) expect(text).toBeDefined();
         if (text !== undefined) expect(text).toBe(Dec.of(BigInt(n), BigInt(d)).toString(places));
+        // Fewer places from the text at 12, as tracers write a reason (4 places) from a detail (12).
+        const at12 = ratioText(n, d, 12);
+        const fewer = at12 === undefined || places === 0 ? undefined : fewerPlaces(at12, places);
+        if (fewer !== undefined) expect(fewer).toBe(Dec.of(BigInt(n), BigInt(d)).toString(places));
+        if (at12 !== undefined && places > 0 && places < 12 && n < 2 ** 31) expect(fewer).toBeDefined();
       }),
       { numRuns: runs * 20 },
     );

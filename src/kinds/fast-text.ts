@@ -83,3 +83,22 @@ export function ratioText(n: number, d: number, maxPlaces: number): string | und
   while (digits.charCodeAt(end - 1) === 48) end--;
   return `${int}.${digits.slice(0, end)}`;
 }
+
+/**
+ * Dec's text at `places` from its text at more places (what ratioText
+ * gives): the same for a terminating value, which Dec writes whole; for a
+ * repeating one, rounded half-up on the next digit (a repeating value is
+ * never exactly half). Undefined where the digits pass the safe integers.
+ */
+export function fewerPlaces(text: string, places: number): string | undefined {
+  if (!text.endsWith('…')) return text;
+  const dot = text.indexOf('.');
+  if (places < 1 || dot < 0 || dot + 1 + places >= text.length - 1) return undefined;
+  const int = text.slice(0, dot);
+  const digits = text.slice(dot + 1, dot + 1 + places);
+  // '5' is 53: the next digit decides.
+  if (text.charCodeAt(dot + 1 + places) < 53) return `${int}.${digits}…`;
+  if (int.length + places > 15) return undefined;
+  const up = String(Number(int + digits) + 1).padStart(places + 1, '0');
+  return `${up.slice(0, up.length - places)}.${up.slice(up.length - places)}…`;
+}

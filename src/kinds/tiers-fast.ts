@@ -1,7 +1,7 @@
 import { Dec } from '../decimal.js';
 import { numberLiteral } from '../codegen.js';
 import type { FastContext, FastScorer, FastTracer } from './define.js';
-import { numberText, ratioText } from './fast-text.js';
+import { fewerPlaces, numberText, ratioText } from './fast-text.js';
 import { tiersReason, wordsOf } from './tiers-words.js';
 import { exactDouble, exactObjectBindings, exactObjectSource, plainNumber, rangeBounds, rangeHolds, ratioBounds, ratioHolds, type FieldReader, type RangeBounds, type RatioBounds } from './fast.js';
 import type { MeasureSpec } from './shared.js';
@@ -180,8 +180,9 @@ export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): Fa
       }
       const n = (values[d.num] as number) * d.scaleNum;
       const m = den * d.scaleDen;
-      const short = ratioText(n, m, 4);
+      // Detail at Dec's 12 places, the reason at fmt's 4: one division for both.
       const full = ratioText(n, m, 12);
+      const short = full === undefined ? undefined : fewerPlaces(full, 4);
       if (short === undefined || full === undefined) return undefined;
       texts.push(short);
       detail[d.id] = full;
