@@ -23,6 +23,8 @@ export function freezeTrace(trace: ItemTrace): ItemTrace {
 /** Freezes an echoed evidence value (plain JSON: objects, lists, primitives) and everything in it. */
 function freezeValue(v: unknown): void {
   if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  for (const key of Object.keys(v)) freezeValue((v as Record<string, unknown>)[key]);
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) freezeValue(v[i]);
+  // An echo is a plain object of its own keys: for-in lists them without building an array.
+  else for (const key in v) freezeValue((v as Record<string, unknown>)[key]);
   Object.freeze(v);
 }

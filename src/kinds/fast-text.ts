@@ -6,6 +6,7 @@
 
 /** Dec.fromNumber(x).toString(): a finite number as it was written ("0.85"); undefined for exponent forms ("1e-7"). */
 export function numberText(x: number): string | undefined {
+  if (Number.isSafeInteger(x)) return String(x);
   if (!Number.isFinite(x)) return undefined;
   const s = String(x); // "-0" prints as "0", as Dec does
   return s.includes('e') ? undefined : s;

@@ -12,6 +12,9 @@ export interface TiersWords {
   /** The measures, then the derived quantities, in the item's order: as the reason shows them. */
   ids: string[];
   labels: { zh: string; unit: string; unitEn: string; derived: boolean }[];
+  /** What the reason writes before and after each quantity's text, in each language (separator and label, unit). */
+  before: Bilingual[];
+  after: Bilingual[];
   /** Each tier's conditions, and as text ("share >= 10 & …"). */
   conditions: [string, Range][][];
   conds: string[];
@@ -39,7 +42,9 @@ export function wordsOf(item: TiersItem): TiersWords {
       en: `: tier ${conds[t]}${tier.category ? ` (${tier.category})` : ''} reached: ${fmt(tier.points)}`,
     }));
     const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.join(' | ')}): 0` };
-    w = { ids, labels, conditions, conds, reached, none };
+    const before = labels.map((l, k) => ({ zh: `${k ? '，' : ''}${l.zh} `, en: `${k ? ', ' : ''}${ids[k]} ` }));
+    const after = labels.map((l) => ({ zh: l.unit, en: l.unitEn }));
+    w = { ids, labels, before, after, conditions, conds, reached, none };
     wordsByItem.set(item, w);
   }
   return w;
@@ -50,10 +55,11 @@ export function tiersReason(words: TiersWords, texts: readonly (string | undefin
   let zh = '';
   let en = '';
   for (let k = 0; k < words.ids.length; k++) {
-    const label = words.labels[k] as TiersWords['labels'][number];
+    const before = words.before[k] as Bilingual;
+    const after = words.after[k] as Bilingual;
     const text = texts[k];
-    zh += `${k ? '，' : ''}${label.zh} ${text ?? '—'}${label.unit}`;
-    en += `${k ? ', ' : ''}${words.ids[k]} ${text ?? 'undefined'}${label.unitEn}`;
+    zh += before.zh + (text ?? '—') + after.zh;
+    en += before.en + (text ?? 'undefined') + after.en;
   }
   const tail = best === undefined ? words.none : (words.reached[best] as Bilingual);
   return { zh: zh + tail.zh, en: en + tail.en };

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtinKinds, compile, parseRubric, safeParseRubric, safeScore, type ItemTrace } from '../../src/index.js';
+import fc from 'fast-check';
+import { builtinKinds, compile, parseRubric, safeParseRubric, safeScore, type ItemBase, type ItemTrace } from '../../src/index.js';
+import { scaledInteger } from '../../src/decimal.js';
+import { safeScoreExactly } from '../../src/evaluate.js';
+import { codeHooks } from '../../src/kinds/fast.js';
+import { arbitraryEvidence } from '../support/evidence.js';
 import { repoRoot } from '../support/bundled.js';
 import { tables } from './tables.js';
 
@@ -48,6 +53,31 @@ describe('every registered kind', () => {
     const [id] = [...compiled.items.keys()];
     const result = safeScore(compiled, { [id as string]: parse(kind.doc.evidenceExample) });
     expect(result.success, JSON.stringify(!result.success && result.error.issues)).toBe(true);
+  });
+});
+
+describe('every registered kind with a fast tracer', () => {
+  const traced = builtinKinds.filter((k) => k.fastTrace);
+  it.each(traced.map((k) => k.name))('%s traces its table’s evidence and random evidence as the exact path does, with generated code and jitless', (name) => {
+    const table = tables[name] as (typeof tables)[string];
+    for (const jitless of [false, true]) {
+      const compiled = compile(parseRubric(withMax(table.item)), { jitless });
+      const [id] = [...compiled.items.keys()] as [string];
+      const item = compiled.items.get(id) as ItemBase;
+      const tracer = compiled.kinds.get(name)?.fastTrace?.(item, { scaled: (d) => scaledInteger(d, compiled.rubric.rounding.places), fastFor: () => undefined, ...codeHooks(!jitless) });
+      expect(tracer, `${name} gives no tracer for its table's item`).toBeDefined();
+      const values = [...table.valid.map((v) => v.evidence), ...table.invalid.map((v) => v.evidence), ...fc.sample(arbitraryEvidence(item), { seed: 20261207, numRuns: 200 })];
+      let accepted = 0;
+      for (const value of values) {
+        if (tracer?.(value)) accepted++;
+        const exact = safeScoreExactly(compiled, { [id]: value }, {});
+        const fast = safeScore(compiled, { [id]: value });
+        expect(fast.success).toBe(exact.success);
+        if (fast.success && exact.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(exact.data));
+      }
+      // The contract is not met by declining everything.
+      expect(accepted).toBeGreaterThan(values.length / 4);
+    }
   });
 });
 
