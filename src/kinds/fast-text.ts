@@ -20,6 +20,13 @@ const CHUNK_DENOMINATOR = Math.floor(Number.MAX_SAFE_INTEGER / 10 ** CHUNK);
 /** 10^k for k ≤ CHUNK, looked up (a variable power is computed slowly). */
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
+/** ⌊x ÷ d⌋ for safe integers x ≥ 0, d > 0: the quotient of doubles, which may be one off for large x, corrected by its remainder. */
+function floorDiv(x: number, d: number): number {
+  const q = Math.floor(x / d);
+  const r = x - q * d;
+  return r < 0 ? q - 1 : r >= d ? q + 1 : q;
+}
+
 /**
  * Dec.of(n, d).toString(maxPlaces) for safe integers n ≥ 0 and d > 0: the
  * exact decimal when it terminates, else maxPlaces places rounded half-up
@@ -27,16 +34,8 @@ const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
  */
 export function ratioText(n: number, d: number, maxPlaces: number): string | undefined {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || n < 0 || d <= 0 || d > MAX_DENOMINATOR) return undefined;
-  // The quotient of doubles may be one off for large n: corrected by the remainder.
-  let int = Math.floor(n / d);
+  let int = floorDiv(n, d);
   let r = n - int * d;
-  if (r < 0) {
-    int -= 1;
-    r += d;
-  } else if (r >= d) {
-    int += 1;
-    r -= d;
-  }
   if (r === 0) return String(int);
   // n ÷ d terminates when d, without its factors 2 and 5, divides n (no fraction to reduce first).
   let odd = d;
@@ -50,15 +49,8 @@ export function ratioText(n: number, d: number, maxPlaces: number): string | und
   while (terminates ? r !== 0 : places < maxPlaces) {
     const width = d > CHUNK_DENOMINATOR ? 1 : terminates ? CHUNK : Math.min(CHUNK, maxPlaces - places);
     const x = r * (POW10[width] as number);
-    let q = Math.floor(x / d);
+    const q = floorDiv(x, d);
     r = x - q * d;
-    if (r < 0) {
-      q -= 1;
-      r += d;
-    } else if (r >= d) {
-      q += 1;
-      r -= d;
-    }
     chunks.push(q);
     widths.push(width);
     places += width;
