@@ -7,7 +7,7 @@ import { safeScoreExactly, scoreOneItem } from '../src/evaluate.js';
 import { generateRecords } from '../bench/generate.js';
 import { fewerPlaces, numberText, ratioText } from '../src/kinds/fast-text.js';
 import { fastScore } from '../src/score-fast.js';
-import type { ItemTrace, ScoreResult, SectionTrace } from '../src/index.js';
+import type { ItemBase, ItemTrace, ScoreResult, SectionTrace } from '../src/index.js';
 import { bundledRubricFiles, loadBundled } from './support/bundled.js';
 import { arbitraryRubricEvidence } from './support/evidence.js';
 
@@ -140,6 +140,28 @@ describe('the fast tracers', () => {
       }
     }
     expect([...traced].sort()).toEqual(['bonus', 'rate', 'tiers']);
+  });
+});
+
+describe('the bonus tracer', () => {
+  it('orders and words any honours as the exact path does: matters with quotes, spaces, control and astral characters', async () => {
+    const compiled = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
+    const item = compiled.items.get('bonus-honours') as ItemBase;
+    const tracer = compiled.kinds.get('bonus')?.fastTrace?.(item, { scaled: (d) => scaledInteger(d, 2), fastFor: () => undefined, ...codeHooks(true) });
+    const matter = fc.oneof(fc.constantFrom('a', 'a!', 'a ', 'a"', 'a\\', 'ab', '省级', 'a\u0001'), fc.string({ minLength: 1, unit: 'binary' }));
+    const honour = fc.record({ matter, level: fc.constantFrom('provincial', 'national'), year: fc.integer({ min: 2018, max: 2024 }) });
+    fc.assert(
+      fc.property(fc.array(honour, { maxLength: 10 }), (honours) => {
+        const raw = { year: 2024, honours };
+        const fast = tracer?.(raw);
+        expect(fast).toBeDefined();
+        const exact = scoreOneItem(compiled, item, compiled.evidenceSchema(item, 'error').parse(raw)).trace;
+        expect(JSON.stringify({ points: scaledText(fast?.points as number, 100, 2), evidence: fast?.evidence, reason: fast?.reason, detail: fast?.detail })).toBe(
+          JSON.stringify({ points: exact.points, evidence: exact.evidence, reason: exact.reason, detail: exact.detail }),
+        );
+      }),
+      { numRuns: runs * 5 },
+    );
   });
 });
 

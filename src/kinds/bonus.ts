@@ -57,6 +57,12 @@ function bonusReason(item: BonusItem, assessed: number | undefined, matters: rea
   };
 }
 
+/** JSON.stringify of an echoed honour (keys sorted, the year a whole number), written without the generic serializer. */
+function honourJson(h: Honour): string {
+  const head = `{"level":${JSON.stringify(h.level)},"matter":${JSON.stringify(h.matter)}`;
+  return h.year === undefined ? `${head}}` : `${head},"year":${h.year}}`;
+}
+
 interface FastPlan {
   cap: number;
   levelIds: string[];
@@ -228,6 +234,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       const uncapped = text(rawPoints);
       const echoed = canonicalOrder(
         (honours as Honour[]).map((h) => (h.year === undefined ? { level: h.level, matter: h.matter } : { level: h.level, matter: h.matter, year: h.year })),
+        honourJson,
       );
       return {
         points,

@@ -129,11 +129,15 @@ export function plain(value: unknown): unknown {
 /** A decimal in a reason: exact when it terminates, else four places and "…". */
 export const fmt = (d: Dec): string => d.toString(4);
 
-/** Elements sorted by their JSON text, each written once (not once per comparison); equal texts keep their order. */
-export function canonicalOrder(elements: unknown[]): unknown[] {
+/**
+ * Elements sorted by their JSON text, each written once (not once per
+ * comparison); equal texts keep their order. `jsonText` may write it faster
+ * for elements of a known shape, to the same text.
+ */
+export function canonicalOrder<T>(elements: T[], jsonText: (v: T) => string = (v) => JSON.stringify(v) as string): T[] {
   if (elements.length < 2) return elements;
   // JSON.stringify gives undefined for nothing a parsed evidence value holds; compared as strings all the same.
-  const keyed = elements.map((v) => ({ text: JSON.stringify(v) as string, v }));
+  const keyed = elements.map((v) => ({ text: jsonText(v), v }));
   keyed.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return keyed.map((k) => k.v);
 }
