@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { safeScore, score } from '../src/index.js';
+import { compile, parseRubric, safeScore, score } from '../src/index.js';
 import { Dec, scaledInteger, scaledText } from '../src/decimal.js';
 import { codeHooks } from '../src/kinds/fast.js';
 import { safeScoreExactly, scoreOneItem } from '../src/evaluate.js';
@@ -210,5 +210,48 @@ describe('fast-text: the texts Dec gives, from plain numbers', () => {
       }),
       { numRuns: runs * 20 },
     );
+  });
+});
+
+/** One item in a one-section rubric (the section's max is the item's). */
+function oneItemRubric(itemYaml: string, max: string, rounding = ''): string {
+  const item = itemYaml
+    .split('\n')
+    .map((line, i) => (i === 0 ? `      - ${line}` : `        ${line}`))
+    .join('\n');
+  return ['id: t', 'version: "1"', 'title: { zh: 表, en: T }', 'source: { name: test }', rounding, `max: ${max}`, 'sections:', '  - id: s', '    title: { zh: 节, en: S }', `    max: ${max}`, '    items:', item].join('\n');
+}
+
+describe('the fast tracers at the edges of plain numbers', () => {
+  const agree = (text: string, evidence: Record<string, unknown>) => {
+    for (const jitless of [false, true]) {
+      const compiled = compile(parseRubric(text), { jitless });
+      same(safeScore(compiled, evidence), safeScoreExactly(compiled, evidence, {}));
+    }
+  };
+
+  it('a derived ratio of a fractional measure: a double product may be whole where the decimal one is not', () => {
+    // 0.47000000000000003 × 100 is 47 in doubles, 47.000000000000003 exactly; the ratio is in the trace
+    // (detail and reason) even where no tier reached reads it.
+    const item = [
+      'id: x',
+      'title: { zh: 面积, en: Area }',
+      'points: 1',
+      'kind: tiers',
+      'measures:',
+      '  area: { zh: 面积, en: Area }',
+      '  households: { zh: 户数, en: Households, integer: true }',
+      '  rooms: { zh: 房间, en: Rooms }',
+      'derived:',
+      '  per100: { zh: 每百户面积, en: Per 100, ratio: [area, households], scale: 100 }',
+      '  perRoom: { zh: 每间户数, en: Per room, ratio: [households, rooms], scale: 0.01 }',
+      'tiers:',
+      '  - { points: 1, when: { area: ">= 0" } }',
+      '  - { points: 0.5, when: { per100: ">= 30" } }',
+    ].join('\n');
+    const text = oneItemRubric(item, '1');
+    agree(text, { x: { area: 0.47000000000000003, households: 1, rooms: 1 } });
+    agree(text, { x: { area: 0.47000000000000003, households: 2, rooms: 1 } });
+    agree(text, { x: { area: 1, households: 1e12, rooms: 0.47000000000000003 } });
   });
 });

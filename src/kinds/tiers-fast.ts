@@ -178,7 +178,11 @@ export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): Fa
         detail[d.id] = 'undefined';
         continue;
       }
-      const n = (values[d.num] as number) * d.scaleNum;
+      const num = values[d.num] as number;
+      // A ratio of fractional quantities takes the exact path, as in `holds`: a double product such
+      // as 0.47000000000000003 × 100 may round to a whole number the decimal product is not.
+      if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return undefined;
+      const n = num * d.scaleNum;
       const m = den * d.scaleDen;
       // Detail at Dec's 12 places, the reason at fmt's 4: one division for both.
       const full = ratioText(n, m, 12);
