@@ -272,6 +272,13 @@ describe('the fast tracers at the edges of plain numbers', () => {
     agree(text, { x: { area: 1, households: 1e12, rooms: 0.47000000000000003 } });
   });
 
+  it('a bonus whose uncapped sum passes the safe integers (12 places): the sum in the reason is exact', () => {
+    const item = ['id: b', 'title: { zh: 加分, en: Bonus }', 'points: 1', 'kind: bonus', 'cap: 1', 'levels:', '  - { id: x, zh: 甲, en: X, points: "3000.000000000001" }'].join('\n');
+    const text = oneItemRubric(item, '1', 'rounding: { places: 12, mode: half-up }');
+    // 5 × 3000000000000001 (in 10^-12) is 15000000000000005, which a double holds as …004.
+    agree(text, { b: { honours: ['a', 'b', 'c', 'd', 'e'].map((matter) => ({ matter, level: 'x' })) } });
+  });
+
   it('a derived ratio just under a half at the reason’s fourth place: not rounded twice', () => {
     // 10000 / 200000001 = 0.0000499999999975…: the reason (4 places) says 0.0000…, not 0.0001….
     const item = [

@@ -227,6 +227,8 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       }
       let rawPoints = 0;
       for (const c of counted) rawPoints += plan.levelPoints[c.at] as number;
+      // The uncapped sum is written out: past the safe integers its text would not be exact.
+      if (!Number.isSafeInteger(rawPoints)) return undefined;
       const matters = counted.map((c): [string, LevelSpec] => [c.matter, item.levels[c.at] as LevelSpec]);
       outside.sort();
       matters.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
