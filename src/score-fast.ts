@@ -2,6 +2,7 @@ import { scaledInteger } from './decimal.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { count, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { freezeTrace } from './frozen-trace.js';
+import { memoKey } from './item-memo.js';
 import type { AnyRuleKind, FastTracer, ItemBase, ItemTrace } from './kinds/define.js';
 import { codeHooks } from './kinds/fast.js';
 import { plain } from './kinds/shared.js';
@@ -27,7 +28,7 @@ interface Traced {
   points: number;
 }
 
-/** Primitive values remembered per item, at most: the first ones seen. */
+/** Values remembered per item (primitives, and small objects apart), at most: the first ones seen. */
 const MAX_VALUES_PER_ITEM = 256;
 const MAX_STRING = 64;
 
@@ -40,6 +41,8 @@ interface TraceItem {
   tracer: FastTracer | undefined;
   /** Traces of primitive values, by value (true and false in fields of their own: no lookup). */
   byValue: Map<unknown, Traced>;
+  /** Traces of small objects the tracer declined, by their memo key. */
+  byKey: Map<string, Traced>;
   onTrue: Traced | undefined;
   onFalse: Traced | undefined;
   /** The trace of an item given null under missing: zero. */
@@ -85,6 +88,7 @@ function tracePlanOf(compiled: CompiledRubric, plan: FastPlan, policy: MissingPo
       max: compiled.maxOf(item).toString(),
       tracer,
       byValue: new Map(),
+      byKey: new Map(),
       onTrue: undefined,
       onFalse: undefined,
       missing: missingPoints === undefined ? undefined : { trace: freezeTrace(missingTrace.trace), points: missingPoints },
@@ -197,11 +201,17 @@ function traceItem(r: Reading, i: number, raw: unknown): boolean {
       const fast = ti.tracer?.(raw);
       if (fast) traced = { trace: traceOf(ti, fast.points, r.plan, fast.met, fast.evidence, fast.reason, fast.detail), points: fast.points };
       else {
-        if (!r.walked) {
-          if (tooDeep(r.given, MAX_DEPTH)) return false;
-          r.walked = true;
+        // A small object seen before (a flat object of a few primitives, see item-memo.ts) keeps its trace too.
+        const key = keyable ? undefined : memoKey(raw);
+        traced = key === undefined ? undefined : ti.byKey.get(key);
+        if (!traced) {
+          if (!r.walked) {
+            if (tooDeep(r.given, MAX_DEPTH)) return false;
+            r.walked = true;
+          }
+          traced = exactly(r.compiled, r.plan, ti, raw, r.policy);
+          if (traced && key !== undefined && ti.byKey.size < MAX_VALUES_PER_ITEM) ti.byKey.set(key, traced);
         }
-        traced = exactly(r.compiled, r.plan, ti, raw, r.policy);
       }
       if (traced && raw === true) ti.onTrue = traced;
       else if (traced && raw === false) ti.onFalse = traced;
