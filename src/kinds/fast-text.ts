@@ -76,27 +76,3 @@ export function ratioText(n: number, d: number, maxPlaces: number): string | und
   while (digits.charCodeAt(end - 1) === 48) end--;
   return `${int}.${digits.slice(0, end)}`;
 }
-
-/**
- * Dec's text at `places` from its text at more places (what ratioText
- * gives): the same for a terminating value, which Dec writes whole; for a
- * repeating one, rounded half-up on the next digit (a repeating value is
- * never exactly half). Undefined where the digits pass the safe integers,
- * and where the longer text may itself have been rounded up to a 5 there.
- */
-export function fewerPlaces(text: string, places: number): string | undefined {
-  if (!text.endsWith('…')) return text;
-  const dot = text.indexOf('.');
-  if (places < 1 || dot < 0 || dot + 1 + places >= text.length - 1) return undefined;
-  const int = text.slice(0, dot);
-  const digits = text.slice(dot + 1, dot + 1 + places);
-  // '5' is 53: the next digit decides.
-  const next = text.charCodeAt(dot + 1 + places);
-  if (next < 53) return `${int}.${digits}…`;
-  // A 5 followed by zeros only may be the longer text's own rounding up (0.12344999999967… is
-  // 0.123450000000… at 12 places, 0.1234… at 4): the digits that would tell are gone.
-  if (next === 53 && /^0*…$/.test(text.slice(dot + 2 + places))) return undefined;
-  if (int.length + places > 15) return undefined;
-  const up = String(Number(int + digits) + 1).padStart(places + 1, '0');
-  return `${up.slice(0, up.length - places)}.${up.slice(up.length - places)}…`;
-}

@@ -1,7 +1,7 @@
 import { Dec } from '../decimal.js';
 import { numberLiteral } from '../codegen.js';
 import type { FastContext, FastScorer, FastTracer } from './define.js';
-import { fewerPlaces, numberText, ratioText } from './fast-text.js';
+import { numberText, ratioText } from './fast-text.js';
 import { tiersReason, wordsOf } from './tiers-words.js';
 import { exactDouble, exactObjectBindings, exactObjectSource, plainNumber, rangeBounds, rangeHolds, ratioBounds, ratioHolds, type FieldReader, type RangeBounds, type RatioBounds } from './fast.js';
 import type { MeasureSpec } from './shared.js';
@@ -184,9 +184,10 @@ export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): Fa
       if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return undefined;
       const n = num * d.scaleNum;
       const m = den * d.scaleDen;
-      // Detail at Dec's 12 places, the reason at fmt's 4: one division for both.
+      // Detail at Dec's 12 places, the reason at fmt's 4: each its own division of the exact ratio
+      // (4 places cut from the 12-place text could round twice).
       const full = ratioText(n, m, 12);
-      const short = full === undefined ? undefined : fewerPlaces(full, 4);
+      const short = full === undefined ? undefined : ratioText(n, m, 4);
       if (short === undefined || full === undefined) return undefined;
       texts.push(short);
       detail[d.id] = full;
