@@ -704,3 +704,29 @@ describe('formatIssues', () => {
     expect(formatPath(['evidence', 'II-11', 0, 'category'])).toBe('evidence.II-11[0].category');
   });
 });
+
+describe('a broken document, with an error from yaml at every token', () => {
+  // One flow mapping, then two thousand more where none may follow: yaml reports a problem per token.
+  const broken = `{"a": 1} ${'{"b": [2, 3]}, '.repeat(2_000)}`;
+  const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+  afterEach(() => {
+    if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
+  });
+
+  it('gives its first hundred problems as yaml-syntax issues, and leaves Error.stackTraceLimit as it found it', () => {
+    Error.stackTraceLimit = 25;
+    const read = readYaml(broken, { file: 'broken.yaml' });
+    expect(read.issues).toHaveLength(100);
+    expect(new Set(read.issues.map((i) => i.code))).toEqual(new Set(['yaml-syntax']));
+    expect(read.issues[0]?.line).toBe(1);
+    // Stack traces are off only while yaml reads (each of its errors would capture one).
+    expect(Error.stackTraceLimit).toBe(25);
+  });
+
+  it('reads the same where Error.stackTraceLimit cannot be changed', () => {
+    const expected = readYaml(broken, { file: 'broken.yaml' }).issues;
+    Object.defineProperty(Error, 'stackTraceLimit', { value: 7, writable: false, configurable: true });
+    expect(readYaml(broken, { file: 'broken.yaml' }).issues).toEqual(expected);
+    expect(Error.stackTraceLimit).toBe(7);
+  });
+});
