@@ -24,7 +24,8 @@ export interface MemoEntry {
 
 export const MEMO_PER_ITEM = 256;
 const MAX_KEYS = 8;
-const MAX_STRING = 64;
+/** The longest string remembered by its value (here, and by the full trace's own memo in score-fast.ts). */
+export const MEMO_MAX_STRING = 64;
 
 type ItemMemo = Map<string, MemoEntry>;
 const memos = new WeakMap<CompiledRubric, Record<MissingPolicy, ItemMemo[] | undefined>>();
@@ -51,7 +52,7 @@ function primitiveKey(v: unknown): string | undefined {
       // Distinct numbers print distinctly, but for -0.
       return Object.is(v, -0) ? 'n-0' : `n${v}`;
     case 'string':
-      return v.length <= MAX_STRING ? `s${JSON.stringify(v)}` : undefined;
+      return v.length <= MEMO_MAX_STRING ? `s${JSON.stringify(v)}` : undefined;
     default:
       return undefined;
   }

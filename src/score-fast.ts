@@ -2,7 +2,7 @@ import { scaledInteger } from './decimal.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { count, scoreOneItem, type ScoreOptions } from './evaluate.js';
 import { freezeTrace } from './frozen-trace.js';
-import { memoKey } from './item-memo.js';
+import { MEMO_MAX_STRING, MEMO_PER_ITEM, memoKey } from './item-memo.js';
 import type { AnyRuleKind, FastTracer, ItemBase, ItemTrace } from './kinds/define.js';
 import { codeHooks } from './kinds/fast.js';
 import { plain } from './kinds/shared.js';
@@ -28,9 +28,6 @@ interface Traced {
   points: number;
 }
 
-/** Values remembered per item (primitives, and small objects apart), at most: the first ones seen. */
-const MAX_VALUES_PER_ITEM = 256;
-const MAX_STRING = 64;
 
 interface TraceItem {
   item: ItemBase;
@@ -39,9 +36,9 @@ interface TraceItem {
   offset: number;
   max: string;
   tracer: FastTracer | undefined;
-  /** Traces of primitive values, by value (true and false in fields of their own: no lookup). */
+  /** Traces of primitive values, by value (true and false in fields of their own: no lookup); at most MEMO_PER_ITEM, the first seen. */
   byValue: Map<unknown, Traced>;
-  /** Traces of small objects the tracer declined, by their memo key. */
+  /** Traces of small objects the tracer declined, by their memo key; at most MEMO_PER_ITEM, the first seen. */
   byKey: Map<string, Traced>;
   onTrue: Traced | undefined;
   onFalse: Traced | undefined;
@@ -115,7 +112,7 @@ function isKeyable(raw: unknown): boolean {
     case 'number':
       return !Object.is(raw, -0);
     case 'string':
-      return raw.length <= MAX_STRING;
+      return raw.length <= MEMO_MAX_STRING;
     default:
       return false;
   }
@@ -210,12 +207,12 @@ function traceItem(r: Reading, i: number, raw: unknown): boolean {
             r.walked = true;
           }
           traced = exactly(r.compiled, r.plan, ti, raw, r.policy);
-          if (traced && key !== undefined && ti.byKey.size < MAX_VALUES_PER_ITEM) ti.byKey.set(key, traced);
+          if (traced && key !== undefined && ti.byKey.size < MEMO_PER_ITEM) ti.byKey.set(key, traced);
         }
       }
       if (traced && raw === true) ti.onTrue = traced;
       else if (traced && raw === false) ti.onFalse = traced;
-      else if (traced && keyable && ti.byValue.size < MAX_VALUES_PER_ITEM) ti.byValue.set(raw, traced);
+      else if (traced && keyable && ti.byValue.size < MEMO_PER_ITEM) ti.byValue.set(raw, traced);
     }
   }
   if (!traced) return false;

@@ -187,8 +187,8 @@ export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): Fa
       // Detail at Dec's 12 places, the reason at fmt's 4: each its own division of the exact ratio
       // (4 places cut from the 12-place text could round twice).
       const full = ratioText(n, m, 12);
-      const short = full === undefined ? undefined : ratioText(n, m, 4);
-      if (short === undefined || full === undefined) return undefined;
+      const short = ratioText(n, m, 4);
+      if (full === undefined || short === undefined) return undefined;
       texts.push(short);
       detail[d.id] = full;
     }
