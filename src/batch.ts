@@ -21,6 +21,7 @@ import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { codeHooks } from './kinds/fast.js';
 import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { formatPath } from './format-issues.js';
+import { hintsOf } from './evidence-hints.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
 import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
@@ -46,6 +47,8 @@ export interface BatchRow {
   result?: RowResult;
   /** Every problem of the row; empty when it scored. */
   issues: BatchIssue[];
+  /** Advice on the row's evidence (see evidenceHints), placed like its problems; absent when there is none. */
+  hints?: BatchIssue[];
 }
 
 /** A row's result: the totals (sections flattened in rubric order) and, when traced, each item's points. */
@@ -225,9 +228,11 @@ async function* csvRows(compiled: CompiledRubric, file: string, missing: Missing
     const row = reader.read(rec.cells, rec.line);
     const scored = score(row.document.evidence, row.document.community);
     const issues: RowIssue[] = reader.merge(row, scored.success ? [] : scored.error.issues);
+    const found = hintsOf(compiled, row.document.evidence);
+    const hints = found.length ? { hints: found.map((h) => (reader as CsvEvidenceReader).place(h, row)) } : {};
     yield issues.length || !scored.success
-      ? { row: rec.line, file, community: row.document.community, issues }
-      : { row: rec.line, file, community: row.document.community, result: scored.data, issues: [] };
+      ? { row: rec.line, file, community: row.document.community, issues, ...hints }
+      : { row: rec.line, file, community: row.document.community, result: scored.data, issues: [], ...hints };
   }
   if (!reader) throw new RubricError([issue('missing-key', [], `${file} has no header row: the first row names the columns (shequ-rubric template --format csv writes one)`, { file })]);
 }
@@ -291,8 +296,10 @@ async function* jsonlRows(compiled: CompiledRubric, file: string, score: Scorer,
     issues.push(...mismatch(compiled, doc));
     const scored = doc ? score(doc.evidence, doc.community) : undefined;
     if (scored && !scored.success) issues.push(...scored.error.issues);
-    if (issues.length || !scored?.success) yield { row: line, file, community: doc?.community, issues: issues.map((i) => ({ ...i, ...at })) };
-    else yield { row: line, file, community: doc?.community, result: scored.data, issues: [] };
+    const found = doc ? hintsOf(compiled, doc.evidence) : [];
+    const hints = found.length ? { hints: found.map((h) => ({ ...h, ...at })) } : {};
+    if (issues.length || !scored?.success) yield { row: line, file, community: doc?.community, issues: issues.map((i) => ({ ...i, ...at })), ...hints };
+    else yield { row: line, file, community: doc?.community, result: scored.data, issues: [], ...hints };
   }
 }
 
@@ -317,8 +324,10 @@ async function* dirRows(compiled: CompiledRubric, path: string, score: Scorer, e
     const issues = mismatch(compiled, doc);
     const scored = score(doc.evidence, doc.community);
     if (!scored.success) issues.push(...scored.error.issues);
-    if (issues.length || !scored.success) yield { row: entry.name, file, community: doc.community, issues: placeIssues(issues, parsed.source) };
-    else yield { row: entry.name, file, community: doc.community, result: scored.data, issues: [] };
+    const found = hintsOf(compiled, doc.evidence);
+    const hints = found.length ? { hints: placeIssues(found, parsed.source) } : {};
+    if (issues.length || !scored.success) yield { row: entry.name, file, community: doc.community, issues: placeIssues(issues, parsed.source), ...hints };
+    else yield { row: entry.name, file, community: doc.community, result: scored.data, issues: [], ...hints };
   }
 }
 
@@ -534,6 +543,8 @@ export interface BatchSummaryData {
   rows: number;
   scored: number;
   failed: number;
+  /** Rows with hints on their evidence (see evidenceHints), whether they scored or not. */
+  hinted: number;
   grades: GradeCount[];
   totals: Distribution | null;
   weakest: WeakItem[];
@@ -575,6 +586,7 @@ export class BatchSummary {
   rows = 0;
   scored = 0;
   failed = 0;
+  hinted = 0;
   private readonly grades = new Map<string, GradeCount>();
   private readonly totals = new Map<string, { value: Dec; count: number }>();
   private readonly items = new Map<string, ItemStat>();
@@ -590,6 +602,7 @@ export class BatchSummary {
 
   add(row: BatchRow): void {
     this.rows++;
+    if (row.hints?.length) this.hinted++;
     const r = row.result;
     if (!r) {
       this.failed++;
@@ -673,6 +686,7 @@ export class BatchSummary {
       rows: this.rows,
       scored: this.scored,
       failed: this.failed,
+      hinted: this.hinted,
       grades: [...this.grades.values()].filter((g) => g.id !== null || g.count > 0),
       totals,
       weakest: shares.map(({ s, points, share }) => ({ id: s.id, title: s.title, average: points.div(Dec.int(s.n)).toString(), max: s.max.toString(), share: share.toString() })),
@@ -685,6 +699,13 @@ export class BatchSummary {
     const zh = lang === 'zh';
     const out: string[] = [];
     out.push(zh ? `共 ${d.rows} 行：已评分 ${d.scored} 行，有问题 ${d.failed} 行` : `${d.rows} rows: ${d.scored} scored, ${d.failed} with problems`);
+    if (d.hinted > 0) {
+      out.push(
+        zh
+          ? `有提示 ${d.hinted} 行：证据可能不是本意（如百分数写成了小数），请看各行的提示`
+          : `${d.hinted} row${d.hinted === 1 ? '' : 's'} with hints: evidence that may not say what was meant (such as a percentage written as a fraction); see each row's hints`,
+      );
+    }
     if (d.grades.length) {
       out.push(zh ? '等级：' : 'Grades:');
       const names = d.grades.map((g) => (g.id === null ? (zh ? '（无等级）' : '(no grade)') : `${g.label?.[lang] ?? g.id}（${g.id}）`));
@@ -731,6 +752,8 @@ const clip = (s: string, n: number) => {
 export interface RunOptions extends BatchOptions, SinkOptions {
   /** Called for every row with problems (to report it). */
   onProblem?(row: BatchRow): void;
+  /** Called for every row with hints (see BatchRow.hints), after onProblem. */
+  onHint?(row: BatchRow): void;
   /** Called after every row (progress). */
   onRow?(summary: BatchSummary): void;
 }
@@ -757,6 +780,7 @@ export async function runBatch(compiled: CompiledRubric, input: string, makeSink
     const row = next.value;
     summary.add(row);
     if (!row.result) options.onProblem?.(row);
+    if (row.hints?.length) options.onHint?.(row);
     await sink.write(row);
     options.onRow?.(summary);
   }

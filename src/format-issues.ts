@@ -14,12 +14,14 @@ export interface FormatOptions {
 /**
  * Prints issues like a compiler: `file:line:col error[code]: message`, the
  * path, what was expected and found, then the source line with a caret.
+ * A hint (severity 'hint') says `hint[code]` instead of `error[code]`.
  */
 export function formatIssues(issues: readonly Issue[], options: FormatOptions = {}): string {
   const given = Array.isArray(issues) && issues.every(isIssue);
   throwProblems(argumentIssue('issues', issues, 'a list of issues (each with code, path and message)', given), optionsIssue(options));
   options ??= {};
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
+  const yellow = (s: string) => (options.color ? `\u001b[33m${s}\u001b[39m` : s);
   const dim = (s: string) => (options.color ? `\u001b[2m${s}\u001b[22m` : s);
   // Each source is split once, however many issues point into it.
   const lineCache = new Map<string, string[]>();
@@ -37,7 +39,8 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
   const shown = issues.slice(0, max);
   const blocks = shown.map((i) => {
     const where = i.file ? `${i.file}${i.line ? `:${i.line}:${i.column ?? 1}` : ''}: ` : '';
-    const lines = [`${where}${red(`error[${i.code}]`)}: ${i.message}`];
+    const mark = i.severity === 'hint' ? yellow : red;
+    const lines = [`${where}${mark(`${i.severity === 'hint' ? 'hint' : 'error'}[${i.code}]`)}: ${i.message}`];
     if (i.path.length) lines.push(dim(`  at ${formatPath(i.path)}`));
     const ef = [i.expected ? `expected ${i.expected}` : '', i.found ? `found ${i.found}` : ''].filter(Boolean).join('; ');
     if (ef) lines.push(dim(`  ${ef}`));
@@ -54,11 +57,11 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
       const width = i.endColumn && i.endColumn > col ? i.endColumn - col : token.length;
       const gutter = String(i.line).length;
       lines.push(`  ${String(i.line)} | ${excerpt}`);
-      lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(offset)}${red('^'.repeat(Math.max(1, Math.min(width, to - col + 1, 80))))}`);
+      lines.push(`  ${' '.repeat(gutter)} | ${' '.repeat(offset)}${mark('^'.repeat(Math.max(1, Math.min(width, to - col + 1, 80))))}`);
     }
     return lines.join('\n');
   });
-  if (issues.length > shown.length) blocks.push(`… and ${issues.length - shown.length} more problems`);
+  if (issues.length > shown.length) blocks.push(`… and ${issues.length - shown.length} more ${shown.every((i) => i.severity === 'hint') ? 'hints' : 'problems'}`);
   return blocks.join('\n\n');
 }
 

@@ -38,6 +38,8 @@ export const ISSUE_CODES = [
   'out-of-range',
   'too-many-in-category',
   'rubric-mismatch',
+  // evidence hints (severity 'hint': advice, never a problem; see evidence-hints.ts)
+  'percent-as-fraction',
   // files
   'file-not-found',
   // versions
@@ -58,6 +60,8 @@ export interface Issue {
   path: PathSegment[];
   /** One sentence, in English, without the position. */
   message: string;
+  /** 'hint' for advice that does not stop scoring (evidenceHints); absent for a problem. */
+  severity?: 'hint';
   expected?: string;
   found?: string;
   /** Set when the issue was read from a file. */

@@ -9,7 +9,8 @@ import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
-import { RubricError, describe, issue } from './issues.js';
+import { RubricError, describe, issue, type Issue } from './issues.js';
+import { evidenceHints } from './evidence-hints.js';
 import { argumentIssue, assertString, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
@@ -125,6 +126,17 @@ export function evidenceProblems(compiled: CompiledRubric, doc: EvidenceDocument
   if (!issues.length) return undefined;
   const read = readYaml(text, { file });
   return new RubricError(placeIssues(issues, read.source), { [file]: text });
+}
+
+/** Hints on an evidence document (see evidenceHints), placed in the evidence file. */
+export function evidenceFileHints(compiled: CompiledRubric, doc: EvidenceDocument, text: string, file: string): Issue[] {
+  throwProblems(
+    argumentIssue('doc', doc, 'an evidence document (from safeParseEvidence)', isRecord(doc)),
+    argumentIssue('text', text, 'a string', typeof text === 'string'),
+    argumentIssue('file', file, 'a string', typeof file === 'string'),
+  );
+  const hints = evidenceHints(compiled, doc.evidence);
+  return hints.length ? placeIssues(hints, readYaml(text, { file }).source) : hints;
 }
 
 export interface FixtureFileResult {

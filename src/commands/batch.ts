@@ -18,6 +18,8 @@ Scores many communities, one at a time (memory stays flat):
 A row with problems does not stop the run: it is reported on stderr with its
 line (CSV / JSONL) or file name and every problem in it, written to the
 results with status "error", and counted. Exit 1 when any row had problems.
+A row with hints (a "%" field given 0.93, probably meant as 93 %) is scored
+as given; its hints are listed on stderr and counted in the summary.
 
 Results, one row per community: row, status, community.id / name, total,
 base, bonus, grade (id and label), passing, rated, gate.<id>, section.<id>
@@ -40,7 +42,7 @@ Options:
 --encoding NAME     character encoding of the input (default utf-8; gbk or gb18030
                     for a CSV saved by Excel as plain "CSV" on Chinese Windows)
 --lang zh|en        language of the summary (default zh)
---quiet             do not list each row's problems (the summary still counts them)`,
+--quiet             do not list each row's problems and hints (the summary still counts them)`,
   options: {
     out: { type: 'string' },
     format: { type: 'string' },
@@ -84,14 +86,26 @@ Options:
       progressShown = false;
     };
     const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
+    /** The row's line (CSV, JSONL) or file, and its community. */
+    const where = (row: BatchRow) => {
+      const c = row.community ?? {};
+      const who = [c.id, c.name].filter((v) => v !== undefined && v !== null).map(String).join(' ');
+      return `${typeof row.row === 'number' ? `${row.file} line ${row.row}` : row.file}${who ? ` (${who.replace(/\s+/g, ' ')})` : ''}`;
+    };
     const report = (row: BatchRow) => {
       if (values.quiet) return;
       clearProgress();
-      const c = row.community ?? {};
-      const who = [c.id, c.name].filter((v) => v !== undefined && v !== null).map(String).join(' ');
-      const where = typeof row.row === 'number' ? `${row.file} line ${row.row}` : row.file;
-      const lines = [`${red('✗')} ${where}${who ? ` (${who.replace(/\s+/g, ' ')})` : ''}: ${row.issues.length} problem${row.issues.length === 1 ? '' : 's'}`];
+      const lines = [`${red('✗')} ${where(row)}: ${row.issues.length} problem${row.issues.length === 1 ? '' : 's'}`];
       for (const i of row.issues) lines.push(`    ${describeIssue(i)}`);
+      err(lines.join('\n'));
+    };
+    const yellow = (s: string) => (color ? `\u001b[33m${s}\u001b[39m` : s);
+    const hint = (row: BatchRow) => {
+      if (values.quiet) return;
+      clearProgress();
+      const hints = row.hints ?? [];
+      const lines = [`${yellow('!')} ${where(row)}: ${hints.length} hint${hints.length === 1 ? '' : 's'}`];
+      for (const i of hints) lines.push(`    ${describeIssue(i)}`);
       err(lines.join('\n'));
     };
     const progress = (s: BatchSummary) => {
@@ -104,7 +118,7 @@ Options:
     };
     const sink = () => resultSink(compiled, outFile ? createWriteStream(outFile) : process.stdout, format, { items: Boolean(values.items), keysOnly: Boolean(values['keys-only']), end: Boolean(outFile) });
     const encoding = values.encoding as string | undefined;
-    const summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace: weakest > 0 || Boolean(values.items), onProblem: report, onRow: progress });
+    const summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace: weakest > 0 || Boolean(values.items), onProblem: report, onHint: hint, onRow: progress });
     clearProgress();
     const text = summary.format(language, weakest);
     if (outFile) out(text);

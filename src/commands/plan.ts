@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { compile, type CompiledRubric } from '../compile.js';
 import { loadCostsFile, type CostsFile } from '../costs-file.js';
 import { RubricError } from '../issues.js';
-import { evidenceProblems, loadEvidenceFile, loadRubricFile } from '../node.js';
+import { loadEvidenceFile, loadRubricFile } from '../node.js';
+import { checkEvidenceFile } from './evidence-check.js';
 import { formatPlan, plan, type Plan } from '../plan.js';
 import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
 
@@ -24,8 +25,7 @@ export async function planFromFiles(values: Record<string, unknown>, files: stri
   const compiled = compile(await loadRubricFile(rubricFile));
   const target = checkTarget(compiled, values.target);
   const doc = await loadEvidenceFile(evidenceFile);
-  const problems = evidenceProblems(compiled, doc, doc.source.text, evidenceFile, missing);
-  if (problems) throw problems;
+  checkEvidenceFile(compiled, doc, missing);
   let costs: CostsFile | undefined;
   if (values.costs !== undefined) costs = await loadCostsFile(String(values.costs));
   try {

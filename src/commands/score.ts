@@ -1,7 +1,8 @@
 import { compile } from '../compile.js';
 import { score as scoreEvidence } from '../score.js';
 import { explain } from '../explain.js';
-import { evidenceProblems, loadEvidenceFile, loadRubricFile } from '../node.js';
+import { loadEvidenceFile, loadRubricFile } from '../node.js';
+import { checkEvidenceFile } from './evidence-check.js';
 import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
 
 export const score: Command = {
@@ -24,8 +25,7 @@ Options:
     const [rubricFile, evidenceFile] = files as [string, string];
     const compiled = compile(await loadRubricFile(rubricFile));
     const doc = await loadEvidenceFile(evidenceFile);
-    const problems = evidenceProblems(compiled, doc, doc.source.text, evidenceFile, missing);
-    if (problems) throw problems;
+    checkEvidenceFile(compiled, doc, missing);
     const result = scoreEvidence(compiled, doc.evidence, { missing: missing, community: doc.community });
     out(values.json ? JSON.stringify(result, null, 2) : explain(result, { lang: language, items: !values.summary }));
     return 0;

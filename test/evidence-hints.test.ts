@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RubricError, compile, evidenceHints, formatIssues, parseRubric, score, type Issue } from '../src/index.js';
+import { placeIssues, readYaml } from '../src/source.js';
+import { evidenceOf, load, read } from './support/bundled.js';
+import { runCli } from './support/cli.js';
+import { pos, rubricYaml } from './support/rubric-text.js';
+import { tempDir } from './support/temp.js';
+
+/**
+ * percent-as-fraction: a "%" field takes numbers of percent (93.1), a rate
+ * item a fraction (0.931). A value in (0, 1] in a "%" field is probably a
+ * fraction: it gets a hint, and scoring is unchanged.
+ */
+const runs = Number(process.env.PROPERTY_RUNS ?? 100);
+const KPIS = 'rubrics/service-quality-kpis.yaml';
+const kpis = load(KPIS);
+const example = evidenceOf('examples/service-quality-kpis.yaml').evidence as Record<string, Record<string, number>>;
+const withValue = (item: string, field: string, value: unknown) => ({ ...example, [item]: { [field]: value } });
+const codes = (hints: Issue[]) => hints.map((h) => `${h.code} ${h.path.join('.')}`);
+
+describe('evidenceHints', () => {
+  it('says nothing about the bundled examples, which give percentages as numbers of percent', () => {
+    for (const [rubric, evidence] of [
+      [KPIS, 'examples/service-quality-kpis.yaml'],
+      ['rubrics/six-type.yaml', 'examples/six-type-community.yaml'],
+      ['rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-strong.yaml'],
+      ['rubrics/zhoushan-2017.yaml', 'examples/zhoushan-good.yaml'],
+      ['rubrics/binjiang-2023-draft.yaml', 'examples/binjiang-demonstration.yaml'],
+    ] as const) {
+      expect(evidenceHints(load(rubric), evidenceOf(evidence).evidence), evidence).toEqual([]);
+    }
+  });
+
+  it('hints at a "%" field given a fraction, with its path, what was found, and severity hint', () => {
+    const hints = evidenceHints(kpis, withValue('coverage', 'coverage_rate', 0.931));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatchObject({ code: 'percent-as-fraction', severity: 'hint', path: ['evidence', 'coverage', 'coverage_rate'], found: '0.931' });
+    expect(hints[0]?.message).toContain('93.1');
+  });
+
+  it('hints at every such field of a record, in rubric order', () => {
+    const evidence = { ...example, utilisation: { utilisation_rate: 0.764 }, coverage: { coverage_rate: 0.931 }, satisfaction: { satisfaction_rate: '0.875' } };
+    expect(codes(evidenceHints(kpis, evidence))).toEqual([
+      'percent-as-fraction evidence.coverage.coverage_rate',
+      'percent-as-fraction evidence.satisfaction.satisfaction_rate',
+      'percent-as-fraction evidence.utilisation.utilisation_rate',
+    ]);
+  });
+
+  it('hints at values in (0, 1] only: 0, 1.5 and 93 are percentages, 1 and 0.0001 probably fractions', () => {
+    const hinted = (v: unknown) => evidenceHints(kpis, withValue('coverage', 'coverage_rate', v)).length > 0;
+    expect([0, 1.5, 93, 100, '0', 'abc', -0.5, true].map(hinted)).toEqual([false, false, false, false, false, false, false, false]);
+    expect([1, 0.0001, 0.5, '0.93', '1e-1'].map(hinted)).toEqual([true, true, true, true, true]);
+  });
+
+  it('leaves fields that are not "%" alone: hours, counts, and rate items, which take fractions', () => {
+    expect(evidenceHints(kpis, withValue('response-time', 'response_hours', 0.5))).toEqual([]);
+    // DB36 4.5 is a rate item: 0.93 is the fraction it asks for; 3.2a counts people.
+    const db36 = load('rubrics/jiangxi-db36-t-1609-2022.yaml');
+    const strong = evidenceOf('examples/jiangxi-strong.yaml').evidence as Record<string, unknown>;
+    expect(evidenceHints(db36, { ...strong, '4.5': 0.93, '3.2a': { workers: 1, certified: 1 } })).toEqual([]);
+  });
+
+  it('hints in evidence that does not validate, and gives nothing for a record that is not a mapping', () => {
+    const evidence = { coverage: { coverage_rate: 0.9, extra: 1 } };
+    expect(codes(evidenceHints(kpis, evidence))).toEqual(['percent-as-fraction evidence.coverage.coverage_rate']);
+    for (const v of [null, 3, 'text', [1], undefined]) expect(evidenceHints(kpis, v)).toEqual([]);
+  });
+
+  it('finds "%" fields in a sole measure given bare and inside a sum\'s part', () => {
+    const compiled = compile(
+      parseRubric(
+        rubricYaml({
+          max: '3',
+          items: [
+            '      - id: cover',
+            '        title: { zh: 覆盖, en: Cover }',
+            '        points: 1',
+            '        kind: tiers',
+            '        measures: { rate: { zh: 覆盖率, en: Coverage, unit: "%", max: 100 } }',
+            '        tiers: [ { points: 1, when: { rate: ">= 90" } } ]',
+            '      - id: both',
+            '        title: { zh: 合计, en: Both }',
+            '        points: 2',
+            '        kind: sum',
+            '        parts:',
+            '          - id: lit',
+            '            title: { zh: 亮灯, en: Lit }',
+            '            points: 2',
+            '            kind: checklist',
+            '            conditions: [ { id: lit_rate, zh: 亮灯率, en: Lighting rate, unit: "%", range: ">= 90" }, { id: staffed, zh: 有人值守, en: Staffed, flag: true } ]',
+          ],
+        }),
+      ),
+    );
+    expect(codes(evidenceHints(compiled, { cover: 0.95, both: { lit: { lit_rate: 0.9, staffed: true } } }))).toEqual([
+      'percent-as-fraction evidence.cover',
+      'percent-as-fraction evidence.both.lit.lit_rate',
+    ]);
+    expect(evidenceHints(compiled, { cover: { rate: 95 }, both: { lit: { lit_rate: 90, staffed: true } } })).toEqual([]);
+  });
+
+  it('never changes a score, and does not depend on key order (property)', () => {
+    const fields = Object.entries(example).map(([item, v]) => [item, Object.keys(v)[0] as string] as const);
+    const value = fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.integer({ min: 0, max: 100 }), fc.constantFrom(0, 1, 0.5, 1.0000001));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: fields.length, maxLength: fields.length }), fc.boolean(), (values, reverse) => {
+        const pairs = fields.map(([item, field], i) => [item, { [field]: values[i] }] as const);
+        const evidence = Object.fromEntries(reverse ? [...pairs].reverse() : pairs);
+        const hints = evidenceHints(kpis, evidence);
+        const isPercentField = (item: string) => item !== 'response-time';
+        const expected = pairs.filter(([item, v]) => isPercentField(item) && (Object.values(v)[0] as number) > 0 && (Object.values(v)[0] as number) <= 1).map(([item]) => item);
+        expect(hints.map((h) => h.path[1]).sort()).toEqual(expected.sort());
+        expect(evidenceHints(kpis, Object.fromEntries(pairs))).toEqual(hints.length ? expect.arrayContaining(hints) : []);
+        // Scoring reads the same evidence whether or not it has hints.
+        expect(JSON.stringify(score(kpis, evidence, { missing: 'zero' }))).toBe(JSON.stringify(score(kpis, Object.fromEntries(pairs), { missing: 'zero' })));
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('refuses a rubric that was not compiled, with a RubricError', () => {
+    expect(() => evidenceHints({} as never, {})).toThrow(RubricError);
+  });
+
+  it('is placed and printed like a problem, as hint[code] with a caret', () => {
+    const text = 'evidence:\n  coverage: { coverage_rate: 0.931 }\n';
+    const read = readYaml(text, { file: 'e.yaml' });
+    const placed = placeIssues(evidenceHints(kpis, (read.value as { evidence: unknown }).evidence), read.source);
+    expect(placed[0]).toMatchObject({ file: 'e.yaml', ...pos(text, 'coverage_rate', '0.931') });
+    const printed = formatIssues(placed, { sources: { 'e.yaml': text } });
+    expect(printed).toContain('e.yaml:2:30: hint[percent-as-fraction]');
+    expect(printed).not.toContain('error[');
+    expect(printed).toContain('^^^^^');
+  });
+});
+
+describe('command line', () => {
+  const temp = tempDir('shequ-hints-');
+  const exampleText = read('examples/service-quality-kpis.yaml');
+  const fractions = (text: string) => text.replace('coverage_rate: 93.1', 'coverage_rate: 0.931');
+
+  it('score prints the hint on stderr with its position, scores as given and exits 0', () => {
+    const text = fractions(exampleText);
+    expect(text).toContain('0.931');
+    const file = temp.write('kpi.yaml', text);
+    const r = runCli(['score', KPIS, file, '--json']);
+    expect(r.status).toBe(0);
+    const at = pos(text, 'coverage_rate', '0.931');
+    expect(r.stderr).toContain(`${file}:${at.line}:${at.column}: hint[percent-as-fraction]`);
+    expect(JSON.parse(r.stdout).criteria).toMatchObject({ met: 3, total: 5 });
+    const clean = runCli(['score', KPIS, temp.write('kpi-ok.yaml', exampleText), '--json']);
+    expect(clean.stderr).toBe('');
+  });
+
+  it('batch lists each row\'s hints and counts the rows in the summary', () => {
+    const csv = runCli(['template', KPIS, 'examples/service-quality-kpis.yaml', '--format', 'csv']).stdout;
+    const rows = csv.trimEnd().split(/\r?\n/);
+    const data = rows[2] as string;
+    const file = temp.write('kpis.csv', [...rows, data.replace(',93.1,', ',0.931,').replace('EX-KPI-001', 'EX-2')].join('\n'));
+    const r = runCli(['batch', KPIS, file, '--lang', 'en']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`${file} line 4 (EX-2`);
+    expect(r.stderr).toMatch(/coverage: read as 0\.931 %.*\[percent-as-fraction\]/);
+    expect(r.stderr).toContain('1 row with hints');
+    expect(runCli(['batch', KPIS, file, '--quiet']).stderr).not.toContain('percent-as-fraction');
+  });
+});
