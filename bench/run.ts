@@ -1,8 +1,9 @@
 /**
  * npm run bench — DB36 scored four ways on the same generated records, after
  * checking that all agree on every total: shequ-rubric totals only, with the
- * full trace, a hand-written integer scorer, and json-rules-engine. Also
- * loading + validating + compiling the rubric.
+ * full trace, a hand-written integer scorer, and json-rules-engine. Beside
+ * them a floor for any full trace (trace-floor.ts). Also loading +
+ * validating + compiling the rubric.
  *
  * Each way of delivering records (JSON-parsed, built key by key) is timed in
  * a process of its own: V8 tunes property reads to the objects a process has
@@ -17,6 +18,7 @@ import { generateRecords } from './generate.js';
 import { scoreDb36 } from './handwritten-db36.js';
 import { scoreDb36Checked } from './handwritten-db36-checked.js';
 import { buildEngine, scoreWithEngine } from './json-rules-engine-db36.js';
+import { bareTracer } from './trace-floor.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -46,8 +48,11 @@ async function timeRecords(source: 'json' | 'built') {
   // No generated code: what runs where a Content-Security-Policy forbids new Function.
   const jitless = compile(parseRubric(rubricText), { jitless: true });
 
-  // 1. Every scorer agrees on every total before anything is timed.
+  // 1. Every scorer agrees on every total before anything is timed; the floor holds the same tree of items and sections as a full trace.
   const engine = source === 'json' ? buildEngine() : undefined;
+  const bare = bareTracer(compiled);
+  type Node = { id: string; sections?: Node[]; items?: { id: string; evidence: unknown }[] };
+  const shape = (sections: Node[]): string => sections.map((n) => `${n.id}(${(n.items ?? []).map((i) => i.id).join(',')}|${shape(n.sections ?? [])})`).join(';');
   let checked = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
@@ -56,6 +61,7 @@ async function timeRecords(source: 'json' | 'built') {
     if (checkedHand?.total !== hand.total) throw new Error(`record ${i}: the checking hand-written scorer gives ${checkedHand?.total}, the plain one ${hand.total}`);
     const totals = scoreTotals(compiled, r);
     const full = score(compiled, r);
+    if (i < 100 && shape(bare(r).sections as Node[]) !== shape(full.sections as Node[])) throw new Error(`record ${i}: the floor's items and sections are not the full trace's`);
     if (scoreTotals(jitless, r).total !== totals.total) throw new Error(`record ${i}: jitless totals differ`);
     if (hundredths(totals.total) !== hand.total || totals.total !== full.total || totals.grade?.id !== hand.stars || full.grade?.id !== hand.stars) {
       throw new Error(`record ${i}: totals ${totals.total} ${totals.grade?.id}, full ${full.total}, hand-written ${hand.total / 100} ${hand.stars}`);
@@ -90,6 +96,9 @@ async function timeRecords(source: 'json' | 'built') {
   const fullTrace = rate(() => {
     for (const r of records) sink += score(compiled, r).total.length;
   });
+  const floor = rate(() => {
+    for (const r of records) sink += bare(r).sections.length;
+  });
   let jre: number | undefined;
   if (engine) {
     // Fewer records (the engine is slow), in rounds too: the median round, after a warm-up.
@@ -113,6 +122,7 @@ async function timeRecords(source: 'json' | 'built') {
   console.log(row('shequ-rubric, totals only', totalsOnly.median, base, totalsTarget));
   console.log(row('shequ-rubric, totals only, jitless', totalsJitless.median, base));
   console.log(row('shequ-rubric, full trace', fullTrace.median, base, `target ≥ 0.5 × hand-written: ${fullTrace.median / base >= 0.5 ? 'met' : 'not met'}`));
+  console.log(row('floor: hand-written + bare objects', floor.median, base, 'nothing worded or computed: a floor for any trace of objects'));
   if (jre !== undefined) console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records × ${JRE_ROUNDS})`, jre, base));
   const [fh, ft, fx] = [hand.fastest, totalsOnly.fastest, fullTrace.fastest];
   console.log(
