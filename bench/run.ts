@@ -2,7 +2,7 @@
  * npm run bench — DB36 scored four ways on the same generated records, after
  * checking that all agree on every total: shequ-rubric totals only, with the
  * full trace, a hand-written integer scorer, and json-rules-engine. Beside
- * them a floor for any full trace (trace-floor.ts). Also loading +
+ * them a floor for a full trace of this shape (trace-floor.ts). Also loading +
  * validating + compiling the rubric.
  *
  * Each way of delivering records (JSON-parsed, built key by key) is timed in
@@ -122,7 +122,7 @@ async function timeRecords(source: 'json' | 'built') {
   console.log(row('shequ-rubric, totals only', totalsOnly.median, base, totalsTarget));
   console.log(row('shequ-rubric, totals only, jitless', totalsJitless.median, base));
   console.log(row('shequ-rubric, full trace', fullTrace.median, base, `target ≥ 0.5 × hand-written: ${fullTrace.median / base >= 0.5 ? 'met' : 'not met'}`));
-  console.log(row('floor: hand-written + bare objects', floor.median, base, 'nothing worded or computed: a floor for any trace of objects'));
+  console.log(row('floor: hand-written + bare objects', floor.median, base, 'nothing worded or computed: a floor for a trace of one object per item and section'));
   if (jre !== undefined) console.log(row(`json-rules-engine (${JRE_RECORDS.toLocaleString('en')} records × ${JRE_ROUNDS})`, jre, base));
   const [fh, ft, fx] = [hand.fastest, totalsOnly.fastest, fullTrace.fastest];
   console.log(

@@ -8,9 +8,9 @@ import { scoreDb36 } from './handwritten-db36.js';
  * (id, title, points, max, met, evidence, clause; sections with their items),
  * with nothing computed for them: no per-item points, no reasons, no decimal
  * texts, no criteria counts, nothing frozen. It reads the record in one
- * for-in pass and builds the sections from flat arrays, the cheapest way we
- * found; any trace that holds an object per item costs about this much at
- * least. The bench prints it beside the real one.
+ * for-in pass and builds the sections from flat arrays, the cheapest way
+ * found; a trace with an object per item and per section costs about this
+ * much at least. The bench prints it beside the real one.
  */
 interface FlatSection {
   id: string;
