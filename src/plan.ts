@@ -6,7 +6,7 @@ import { costOf, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
 import { checkEvidence } from './evaluate.js';
 import { score } from './score.js';
-import { RubricError, issue, suggest, type Issue } from './issues.js';
+import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
 import type { AnyRuleKind, Bilingual, ItemBase, ItemTrace, ScoreContext } from './kinds/define.js';
 import { plain } from './kinds/shared.js';
@@ -33,6 +33,12 @@ export interface PlanOptions {
   target?: string;
   /** What raising each item costs; without it the plan makes the fewest changes. */
   costs?: Costs;
+  /**
+   * Items (or parts) the plan never changes, as `fixed` in a costs file, with
+   * or without costs: honours won, say, which a community does not plan.
+   * Fixing an item fixes its parts.
+   */
+  fixed?: readonly string[];
   /** As for `score`: 'zero' plans from items without evidence scored 0. */
   missing?: MissingPolicy;
   /** Copied into the plan and the re-scored result. */
@@ -139,7 +145,7 @@ export interface Plan {
   reasons: PlanReason[];
   /** Items of kinds the planner cannot plan: left as they are. */
   unplannable: { id: string; kind: string; title: Bilingual }[];
-  /** Items a costs file marks fixed. */
+  /** Items fixed (by the costs or the `fixed` option) that had a better outcome to offer. */
   fixed: string[];
 }
 
@@ -288,6 +294,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   const leaves: Leaf[] = [];
   const unplannable: Plan['unplannable'] = [];
   const fixed = new Set<string>();
+  const fixedIds = new Set(options.fixed ?? []);
   const blank: string[] = [];
 
   const buildItem = (item: ItemBase, raw: unknown, parsed: unknown, path: string[], ids: string[]): TNode => {
@@ -328,7 +335,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
       const gateOk = passes(e.value);
       if (gain.isNegative() || (gain.isZero() && myGates.length === 0)) continue;
       const outcome = c.outcome ?? e.points.toString();
-      const cost = options.costs ? costOf(options.costs, ids, outcome, gain) : Dec.ONE;
+      const cost = ids.some((id) => fixedIds.has(id)) ? undefined : options.costs ? costOf(options.costs, ids, outcome, gain) : Dec.ONE;
       if (cost === undefined) {
         fixed.add(item.id);
         continue;
@@ -482,7 +489,26 @@ export function applyOptions(evidence: Record<string, unknown>, chosen: readonly
 }
 
 /** Checks a costs table against the rubric: item ids and outcome keys. Throws a RubricError. */
+/** The `fixed` option: a list of the rubric's item (or part) ids. */
+function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
+  const fixed: unknown = options.fixed;
+  if (fixed === undefined) return;
+  if (!Array.isArray(fixed)) {
+    throw new RubricError([issue('invalid-type', ['fixed'], `expected a list of item ids, found ${describe(fixed)}`, { expected: 'a list of item ids', found: describe(fixed) })]);
+  }
+  const issues: Issue[] = [];
+  fixed.forEach((id: unknown, i) => {
+    if (typeof id !== 'string') issues.push(issue('invalid-type', ['fixed', i], `expected an item id, found ${describe(id)}`, { expected: 'a string', found: describe(id) }));
+    else if (!compiled.allItems.has(id)) {
+      const hint = suggest(id, compiled.allItems.keys());
+      issues.push(issue('unknown-item', ['fixed', i], `the rubric has no item "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
+    }
+  });
+  if (issues.length) throw new RubricError(issues);
+}
+
 function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
+  checkFixed(compiled, options);
   const costs = options.costs;
   if (!costs) return;
   const planners: Record<string, AnyKindPlanner> = { ...builtinPlanners, ...(options.planners ?? {}) };
@@ -614,7 +640,8 @@ export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanO
       out.push({ code: 'missing-evidence', message: { zh: `${built.blank.length} 个条目没有证据，无从规划（如分档条目缺少实测量）：${list}`, en: `${built.blank.length} item(s) have no evidence to plan from (e.g. tiers without their measured quantities): ${list}` } });
     }
     if (built.fixed.length) {
-      out.push({ code: 'fixed-items', message: { zh: `成本文件将以下条目设为不可改动：${built.fixed.join(', ')}`, en: `The costs file fixes these items: ${built.fixed.join(', ')}` } });
+      const by = options.costs && options.fixed?.length ? { zh: '成本文件或 fixed 选项', en: 'the costs file or the fixed option' } : options.costs ? { zh: '成本文件', en: 'the costs file' } : { zh: 'fixed 选项', en: 'the fixed option' };
+      out.push({ code: 'fixed-items', message: { zh: `${by.zh}将以下条目设为不可改动：${built.fixed.join(', ')}`, en: `${by.en.charAt(0).toUpperCase()}${by.en.slice(1)} fixes these items: ${built.fixed.join(', ')}` } });
     }
     return out;
   };

@@ -205,6 +205,56 @@ describe('plan with costs', () => {
   });
 });
 
+describe('plan: items the plan must not change (fixed)', () => {
+  const middling = evidenceOf('examples/jiangxi-middling.yaml');
+
+  it('without it, the fewest changes for the middling example are honours won; with it, work the community can do', () => {
+    const free = plan(jiangxi, middling.evidence);
+    expect(free.steps.map((s) => s.item)).toEqual(['bonus-honours']);
+    const p = plan(jiangxi, middling.evidence, { fixed: ['bonus-honours'] });
+    expect(p.status).not.toBe('unreachable');
+    expect(p.steps.length).toBeGreaterThan(0);
+    expect(p.steps.map((s) => s.item)).not.toContain('bonus-honours');
+    expect(p.fixed).toEqual(['bonus-honours']);
+    expect(p.reasons.map((r) => [r.code, r.message.en])).toContainEqual(['fixed-items', 'The fixed option fixes these items: bonus-honours']);
+    // The plan re-scored reaches the target it names.
+    const after = score(jiangxi, p.evidence);
+    expect(after.grade?.id).toBe(p.target?.id);
+  });
+
+  it('is the same as fixed in a costs file, and adds to one', () => {
+    const byOption = plan(jiangxi, fourStar.evidence, { fixed: ['4.5', '1.3'] });
+    const byCosts = plan(jiangxi, fourStar.evidence, { costs: costsOf({ items: { '4.5': 'fixed', '1.3': 'fixed' } }) });
+    expect(byOption.steps.map((s) => [s.item, s.to])).toEqual(byCosts.steps.map((s) => [s.item, s.to]));
+    expect(byOption.steps.map((s) => s.item)).not.toContain('4.5');
+    const both = plan(jiangxi, fourStar.evidence, { costs: costsOf({ items: { '1.3': 'fixed' } }), fixed: ['4.5'] });
+    expect(both.fixed.sort()).toEqual(['1.3', '4.5']);
+    expect(both.reasons.map((r) => r.message.en)).toContainEqual('The costs file or the fixed option fixes these items: 1.3, 4.5');
+  });
+
+  it('fixing an item fixes its parts', () => {
+    const binjiang = load('rubrics/binjiang-2023-draft.yaml');
+    const basic = evidenceOf('examples/binjiang-basic.yaml').evidence;
+    const offered = (options: { item: string; path: string[]; options: unknown[] }[], id: string) => options.filter((o) => o.path[0] === id).flatMap((o) => o.options);
+    expect(offered(planOptions(binjiang, basic), 'C2-activity').length).toBeGreaterThan(0);
+    expect(offered(planOptions(binjiang, basic, { fixed: ['C2-activity'] }), 'C2-activity')).toEqual([]);
+  });
+
+  it('names an unknown id (with did-you-mean) and a value that is not a list of ids', () => {
+    const codes = (options: object) => {
+      try {
+        plan(jiangxi, fourStar.evidence, options);
+      } catch (e) {
+        expect(e).toBeInstanceOf(RubricError);
+        return (e as RubricError).issues.map((i) => `${i.code} ${i.path.join('.')} ${i.message}`);
+      }
+      return [];
+    };
+    expect(codes({ fixed: ['bonus-honour', 4] })).toEqual(['unknown-item fixed.0 the rubric has no item "bonus-honour" (did you mean "bonus-honours"?)', 'invalid-type fixed.1 expected an item id, found 4']);
+    expect(codes({ fixed: 'bonus-honours' })).toEqual(['invalid-type fixed expected a list of item ids, found "bonus-honours"']);
+  });
+});
+
 describe('plan: gates', () => {
   it('the Zhoushan gated community planned to 合格 lifts class 1 to at least 50', () => {
     const before = score(zhoushan, gated.evidence);
@@ -529,6 +579,22 @@ describe('shequ-rubric plan', () => {
     const bad = run('plan', JIANGXI, FOUR_STAR, '--target', 'six-star');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('five-star, four-star, three-star, no-star');
+  });
+
+  it('--fixed, repeated or with commas, keeps items out of the plan; a wrong id exits 2 with did-you-mean', () => {
+    const middling = 'examples/jiangxi-middling.yaml';
+    const ids = (...extra: string[]) => (JSON.parse(run('plan', JIANGXI, middling, '--json', ...extra).stdout) as { steps: { item: string }[] }).steps.map((s) => s.item);
+    expect(ids()).toContain('bonus-honours');
+    expect(ids('--fixed', 'bonus-honours')).not.toContain('bonus-honours');
+    const twoWays = [ids('--fixed', 'bonus-honours,4.5'), ids('--fixed', 'bonus-honours', '--fixed', '4.5')];
+    expect(twoWays[0]).toEqual(twoWays[1]);
+    expect(twoWays[0]).not.toContain('4.5');
+    const report = run('report', JIANGXI, middling, '--fixed', 'bonus-honours');
+    expect(report.status).toBe(0);
+    expect(report.stdout).not.toMatch(/bonus-honours：新增表彰/);
+    const bad = run('plan', JIANGXI, middling, '--fixed', 'bonus-honour');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('there is no item "bonus-honour" (did you mean "bonus-honours"?)');
   });
 
   it('problems in a costs file are placed at file:line:col', () => {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { compile, type CompiledRubric } from '../compile.js';
 import { loadCostsFile, type CostsFile } from '../costs-file.js';
-import { RubricError } from '../issues.js';
+import { RubricError, suggest } from '../issues.js';
 import { loadEvidenceFile, loadRubricFile } from '../node.js';
 import { checkEvidenceFile } from './evidence-check.js';
 import { formatPlan, plan, type Plan } from '../plan.js';
@@ -17,6 +17,19 @@ export function checkTarget(compiled: CompiledRubric, target: unknown): string |
   return target;
 }
 
+/** Checks --fixed (repeated, or ids separated by commas) against the rubric's items: a wrong id is a usage error. */
+export function checkFixed(compiled: CompiledRubric, values: unknown): string[] | undefined {
+  if (values === undefined) return undefined;
+  const ids = (Array.isArray(values) ? values : [values]).flatMap((v) => String(v).split(/[,，]/)).map((id) => id.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!compiled.allItems.has(id)) {
+      const hint = suggest(id, compiled.allItems.keys());
+      throw new UsageError(`--fixed takes item ids of ${compiled.rubric.id}: there is no item "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+  }
+  return ids;
+}
+
 /** Loads the rubric, evidence and costs named on the command line and plans. */
 export async function planFromFiles(values: Record<string, unknown>, files: string[], command: string): Promise<{ plan: Plan; compiled: CompiledRubric; doc: Awaited<ReturnType<typeof loadEvidenceFile>>; missing: 'error' | 'zero' }> {
   if (files.length !== 2) throw new UsageError(`${command} needs a rubric file and an evidence file`);
@@ -24,6 +37,7 @@ export async function planFromFiles(values: Record<string, unknown>, files: stri
   const [rubricFile, evidenceFile] = files as [string, string];
   const compiled = compile(await loadRubricFile(rubricFile));
   const target = checkTarget(compiled, values.target);
+  const fixed = checkFixed(compiled, values.fixed);
   const doc = await loadEvidenceFile(evidenceFile);
   checkEvidenceFile(compiled, doc, missing);
   let costs: CostsFile | undefined;
@@ -32,6 +46,7 @@ export async function planFromFiles(values: Record<string, unknown>, files: stri
     const p = plan(compiled, doc.evidence, {
       ...(target ? { target } : {}),
       ...(costs ? { costs: costs.costs } : {}),
+      ...(fixed ? { fixed } : {}),
       missing,
       ...(doc.community !== undefined ? { community: doc.community } : {}),
     });
@@ -56,6 +71,8 @@ changed evidence.
 Options:
 --target <grade id>   the grade to reach (default: the next grade up)
 --costs <costs.yaml>  what raising each item costs (see the README)
+--fixed <id,…>        items the plan must not change (honours won, say: bonus-honours);
+                      repeat it or separate ids with commas
 --json                print the plan as JSON
 --out <file>          write the changed evidence (the plan applied) as JSON
 --lang zh|en          language (default zh)
@@ -63,7 +80,7 @@ Options:
 
 Exit codes: 0 planned (or the target is met already), 1 out of reach (the
 reasons are printed) or problems in the files, 2 usage.`,
-  options: { target: { type: 'string' }, costs: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, lang: { type: 'string' }, missing: { type: 'string' } },
+  options: { target: { type: 'string' }, costs: { type: 'string' }, fixed: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, lang: { type: 'string' }, missing: { type: 'string' } },
   async run(values, files) {
     const language = lang(values.lang);
     const { plan: p, compiled, doc } = await planFromFiles(values, files, 'plan');

@@ -26,8 +26,9 @@ Options:
 --out <file>          write to a file instead of standard output
 --target <grade id>   plan towards this grade (default: the next grade up)
 --costs <costs.yaml>  plan the cheapest improvements (see plan --help)
+--fixed <id,…>        items the plan must not change (see plan --help)
 --missing zero        score items without evidence as 0 instead of failing`,
-  options: { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, target: { type: 'string' }, costs: { type: 'string' }, missing: { type: 'string' } },
+  options: { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, target: { type: 'string' }, costs: { type: 'string' }, fixed: { type: 'string', multiple: true }, missing: { type: 'string' } },
   async run(values, files) {
     const fmt = format(values.format);
     const language = lang(values.lang);
