@@ -749,6 +749,11 @@ export function runCase(corpus, c) {
     const options = { missing: c.missing };
     const s = safe(`safeScore${tag}`, () => lib.safeScore(compiled, evidence, options));
     const t = safe(`safeScoreTotals${tag}`, () => lib.safeScoreTotals(compiled, evidence, options));
+    // Hints read any evidence, valid or not, and give a list of hint issues.
+    const hints = call(`evidenceHints${tag}`, () => lib.evidenceHints(compiled, evidence));
+    if (hints.ok && !(Array.isArray(hints.value) && hints.value.every((h) => h.severity === 'hint' && lib.ISSUE_CODES.includes(h.code) && Array.isArray(h.path)))) {
+      problem(`evidenceHints${tag}`, 'bad-result', 'not a list of hints');
+    }
     if (!s || !t) return;
     if (s.success !== t.success) {
       const failed = s.success ? t : s;
