@@ -14,6 +14,8 @@ import { evidenceFields, type EvidenceFields } from './evidence-fields.js';
 import { issue, type Issue, type PathSegment } from './issues.js';
 import { isRecord } from './is-record.js';
 import { assertCompiled } from './api-guards.js';
+import { formatPath } from './format-issues.js';
+import type { Lang } from './explain.js';
 
 /** Below an item's value: deep enough for a sum's part's field, a list entry's field. */
 const MAX_DEPTH = 4;
@@ -98,4 +100,20 @@ export function hintsOf(compiled: CompiledRubric, evidence: unknown): Issue[] {
     visit(evidence[id], []);
   }
   return hints;
+}
+
+/**
+ * A hint in a few words for people, in Chinese or English (reports): the
+ * path in the evidence, then what the code means. Issues carry an English
+ * message only; the wording here is made from the hint's data.
+ */
+export function hintText(hint: Issue, lang: Lang): string {
+  const where = formatPath(hint.path[0] === 'evidence' ? hint.path.slice(1) : hint.path);
+  const given = hint.found === undefined ? undefined : toDec(hint.found);
+  if (hint.code === 'percent-as-fraction' && given) {
+    const found = given.toString();
+    const meant = given.mul(HUNDRED).toString();
+    return lang === 'zh' ? `${where}：填写为 ${found}，按 ${found}% 计；若是比例（${meant}%），应填 ${meant}` : `${where}: ${found} is read as ${found} %; if it is a fraction (${meant} %), enter ${meant}`;
+  }
+  return `${where}: ${hint.message}`;
 }

@@ -10,7 +10,7 @@ export { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 export { type Resolver, type RubricFile } from './extends.js';
 export { compile, type CompiledRubric, type CompileOptions, type MissingPolicy } from './compile.js';
 export { checkEvidence, type ScoreOptions } from './evaluate.js';
-export { evidenceHints } from './evidence-hints.js';
+export { evidenceHints, hintText } from './evidence-hints.js';
 export { score, safeScore } from './score.js';
 export { scoreTotals, safeScoreTotals, totalsOf } from './totals.js';
 export { explain, type ExplainOptions, type Lang } from './explain.js';

@@ -5,6 +5,8 @@ import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
 import type { Plan } from './plan.js';
 import type { GateResult, ScoreResult, SectionTrace } from './result.js';
+import type { Issue } from './issues.js';
+import { hintText } from './evidence-hints.js';
 
 /**
  * A one-community report from a result and (optionally) its plan: the
@@ -20,13 +22,15 @@ export type ReportFormat = 'md' | 'html';
 export interface ReportOptions {
   format?: ReportFormat;
   lang?: Lang;
+  /** Hints on the evidence scored (evidenceHints), shown under the totals; none by default. */
+  hints?: readonly Issue[];
 }
 
 export function report(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
   options ??= {};
   const format = options.format ?? 'md';
   // The renderer called checks the result, plan and language; a wrong format is reported with them.
-  if (format !== 'md' && format !== 'html') assertRenderable(result, { lang: options.lang, format, plan });
+  if (format !== 'md' && format !== 'html') assertRenderable(result, { lang: options.lang, format, plan, hints: options.hints });
   return format === 'html' ? reportHtml(result, plan, options) : reportMarkdown(result, plan, options);
 }
 
@@ -74,6 +78,8 @@ const WORDS = {
   capped: { zh: '封顶前', en: 'before the cap' },
   bonusSection: { zh: '加分项', en: 'bonus' },
   notRated: { zh: '未评级', en: 'not rated' },
+  hints: { zh: '证据提示', en: 'Evidence hints' },
+  hintsNote: { zh: '以下证据照填写的数值计分，但可能不是本意：', en: 'This evidence was scored as written, but may not say what was meant:' },
   footer: {
     zh: '由 shequ-rubric 生成。所有分值均为精确小数；百分比超过两位小数时保留两位（四舍五入），以“…”结尾。',
     en: 'Made by shequ-rubric. Every score is an exact decimal; a percentage with more than two places is shown to two (rounded half-up), followed by "…".',
@@ -224,7 +230,7 @@ function mdBar(percent: string | undefined): string {
 
 export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
   options ??= {};
-  assertRenderable(result, { lang: options.lang, plan });
+  assertRenderable(result, { lang: options.lang, plan, hints: options.hints });
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => WORDS[k][lang];
   const e = mdEscape;
@@ -240,6 +246,11 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
     `| **${result.total}** / ${result.max} | **${e(gradeText(result, lang))}**${result.rated ? '' : ` (${w('notRated')})`} | ${result.base} | ${result.bonus} | ${result.ratio ?? '—'} | ${result.criteria ? `${result.criteria.met} / ${result.criteria.total}` : '—'} |`,
   );
   out.push('');
+  if (options.hints?.length) {
+    out.push(`## ${w('hints')}`, '', w('hintsNote'), '');
+    for (const h of options.hints) out.push(`- ${e(hintText(h, lang))}`);
+    out.push('');
+  }
   if (result.gates.length) {
     out.push(`## ${w('gates')}`, '');
     out.push(`| | ${w('gate')} | ${w('subject')} | ${w('value')} | ${w('needs')} | ${w('effect')} |`);
@@ -348,6 +359,8 @@ tr.part td.id { padding-left: 24px; font-weight: 400; }
 .chart { width: 100%; height: auto; display: block; }
 .chart text { font-family: inherit; }
 .plan { border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 12px; }
+.hints { border-left: 4px solid var(--warn); background: #fffaf0; padding: 2px 16px 8px; margin: 16px 0; }
+.hints h2 { color: var(--warn); margin-top: 10px; }
 .plan ol { padding-left: 22px; }
 .plan li { margin: 6px 0; }
 .plan .line { font-weight: 600; }
@@ -409,7 +422,7 @@ function svgChart(result: ScoreResult, lang: Lang): string {
 
 export function reportHtml(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
   options ??= {};
-  assertRenderable(result, { lang: options.lang, plan });
+  assertRenderable(result, { lang: options.lang, plan, hints: options.hints });
   const lang = options.lang ?? 'zh';
   const w = (k: Word) => htmlEscape(WORDS[k][lang]);
   const x = htmlEscape;
@@ -443,6 +456,11 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
   );
   if (result.criteria) out.push(`<div class="card"><div class="label">${w('criteria')}</div><div class="value">${result.criteria.met} <small>/ ${result.criteria.total}</small></div></div>`);
   out.push('</section>');
+  if (options.hints?.length) {
+    out.push(`<section class="hints"><h2>${w('hints')}</h2><p>${w('hintsNote')}</p><ul>`);
+    for (const h of options.hints) out.push(`<li>${x(hintText(h, lang))}</li>`);
+    out.push('</ul></section>');
+  }
 
   if (result.gates.length) {
     out.push(`<h2>${w('gates')}</h2>`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatPath } from './format-issues.js';
 import { describe, issue, RubricError, type Issue, type PathSegment } from './issues.js';
 import { optionsIssue } from './api-guards.js';
+import { isRecord } from './is-record.js';
 
 /**
  * The shapes of the library's outputs (a full result, a plan, a rubric diff,
@@ -139,7 +140,12 @@ export function resultIssue(value: unknown, name: string): Issue | undefined {
 }
 
 /** Throws a RubricError unless `result` is a full result of score(), and `lang` one the words exist in. */
-export function assertRenderable(result: unknown, options: { lang?: unknown; format?: unknown; plan?: unknown } = {}): void {
+/** A list of issues as the library makes them: code, path, message. */
+function isIssueList(v: unknown): boolean {
+  return Array.isArray(v) && v.every((i) => isRecord(i) && typeof i.code === 'string' && typeof i.message === 'string' && Array.isArray(i.path) && i.path.every((seg: unknown) => typeof seg === 'string' || typeof seg === 'number') && (i.found === undefined || typeof i.found === 'string'));
+}
+
+export function assertRenderable(result: unknown, options: { lang?: unknown; format?: unknown; plan?: unknown; hints?: unknown } = {}): void {
   const issues: Issue[] = [];
   const notResult = shapeIssue(scoreResult, result, 'a full result of score() (scoreTotals gives no traces)', []);
   if (notResult) issues.push(notResult);
@@ -148,6 +154,9 @@ export function assertRenderable(result: unknown, options: { lang?: unknown; for
     if (notPlan) issues.push(notPlan);
   }
   if (options.lang !== undefined && !LANGS.includes(options.lang as string)) issues.push(langIssue(options.lang, ['options', 'lang']));
+  if (options.hints !== undefined && !isIssueList(options.hints)) {
+    issues.push(issue('invalid-type', ['options', 'hints'], `expected a list of hints (from evidenceHints), found ${describe(options.hints)}`, { expected: 'a list of issues', found: describe(options.hints) }));
+  }
   if (options.format !== undefined && options.format !== 'md' && options.format !== 'html') {
     issues.push(issue('invalid-value', ['options', 'format'], `expected "md" or "html", found ${describe(options.format)}`, { expected: '"md" or "html"' }));
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import {
   reportHtml,
   reportMarkdown,
   score,
+  evidenceHints,
+  RubricError,
   type ItemTrace,
   type ScoreResult,
   type SectionTrace,
@@ -186,6 +188,40 @@ describe('report: gates, unreachable plans, no plan', () => {
 
 const tmp = mkdtempSync(join(tmpdir(), 'shequ-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('report: hints on the evidence', () => {
+  const kpis = load('rubrics/service-quality-kpis.yaml');
+  const example = evidenceOf('examples/service-quality-kpis.yaml');
+  const evidence = { ...(example.evidence as Record<string, unknown>), coverage: { coverage_rate: 0.931 } };
+  const scored = score(kpis, evidence);
+  const hints = evidenceHints(kpis, evidence);
+
+  it('lists each hint under the totals, worded in the report\'s language from its data', () => {
+    const zh = reportMarkdown(scored, undefined, { hints });
+    expect(zh).toContain('## 证据提示');
+    expect(zh).toContain('- coverage.coverage\\_rate：填写为 0.931，按 0.931% 计；若是比例（93.1%），应填 93.1');
+    expect(zh.indexOf('## 证据提示')).toBeLessThan(zh.indexOf('## 各部分得分'));
+    const en = reportHtml(scored, undefined, { hints, lang: 'en' });
+    expect(en).toContain('<section class="hints"><h2>Evidence hints</h2>');
+    expect(en).toContain('<li>coverage.coverage_rate: 0.931 is read as 0.931 %; if it is a fraction (93.1 %), enter 93.1</li>');
+  });
+
+  it('has no hints section without hints, and refuses hints that are not a list of issues', () => {
+    expect(reportMarkdown(scored, undefined)).not.toContain('证据提示');
+    expect(reportMarkdown(scored, undefined, { hints: [] })).toBe(reportMarkdown(scored, undefined));
+    expect(() => reportHtml(scored, undefined, { hints: 'many' as never })).toThrow(RubricError);
+    expect(() => report(scored, undefined, { hints: [{ code: 'x' }] as never })).toThrow(/options\.hints|hints/);
+  });
+
+  it('the command puts the evidence file\'s hints in the report', () => {
+    const file = join(tmp, 'kpi.yaml');
+    writeFileSync(file, readFileSync('examples/service-quality-kpis.yaml', 'utf8').replace('coverage_rate: 93.1', 'coverage_rate: 0.931'));
+    const r = runCli(['report', 'rubrics/service-quality-kpis.yaml', file, '--format', 'html']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('<section class="hints">');
+    expect(r.stderr).toContain('hint[percent-as-fraction]');
+  });
+});
 
 describe('shequ-rubric report', () => {
   const run = (...args: string[]) => runCli(args);

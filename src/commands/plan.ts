@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { compile, type CompiledRubric } from '../compile.js';
 import { loadCostsFile, type CostsFile } from '../costs-file.js';
-import { RubricError, suggest } from '../issues.js';
+import { RubricError, suggest, type Issue } from '../issues.js';
 import { loadEvidenceFile, loadRubricFile } from '../node.js';
 import { checkEvidenceFile } from './evidence-check.js';
 import { formatPlan, plan, type Plan } from '../plan.js';
@@ -31,7 +31,7 @@ export function checkFixed(compiled: CompiledRubric, values: unknown): string[] 
 }
 
 /** Loads the rubric, evidence and costs named on the command line and plans. */
-export async function planFromFiles(values: Record<string, unknown>, files: string[], command: string): Promise<{ plan: Plan; compiled: CompiledRubric; doc: Awaited<ReturnType<typeof loadEvidenceFile>>; missing: 'error' | 'zero' }> {
+export async function planFromFiles(values: Record<string, unknown>, files: string[], command: string): Promise<{ plan: Plan; compiled: CompiledRubric; doc: Awaited<ReturnType<typeof loadEvidenceFile>>; missing: 'error' | 'zero'; hints: Issue[] }> {
   if (files.length !== 2) throw new UsageError(`${command} needs a rubric file and an evidence file`);
   const missing = missingPolicy(values.missing);
   const [rubricFile, evidenceFile] = files as [string, string];
@@ -39,7 +39,7 @@ export async function planFromFiles(values: Record<string, unknown>, files: stri
   const target = checkTarget(compiled, values.target);
   const fixed = checkFixed(compiled, values.fixed);
   const doc = await loadEvidenceFile(evidenceFile);
-  checkEvidenceFile(compiled, doc, missing);
+  const hints = checkEvidenceFile(compiled, doc, missing);
   let costs: CostsFile | undefined;
   if (values.costs !== undefined) costs = await loadCostsFile(String(values.costs));
   try {
@@ -50,7 +50,7 @@ export async function planFromFiles(values: Record<string, unknown>, files: stri
       missing,
       ...(doc.community !== undefined ? { community: doc.community } : {}),
     });
-    return { plan: p, compiled, doc, missing };
+    return { plan: p, compiled, doc, missing, hints };
   } catch (e) {
     if (e instanceof RubricError && costs && e.issues.every((i) => i.path[0] === 'items' || i.path[0] === 'rubric')) throw costs.place(e.issues);
     throw e;

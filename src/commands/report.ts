@@ -14,9 +14,10 @@ export const reportCommand: Command = {
   summary: '<rubric.yaml> <evidence.yaml|json>  a report for one community (Markdown or HTML)',
   usage: `Usage: shequ-rubric report <rubric.yaml> <evidence.yaml|json> [options]
 
-Writes a report for one community: total, grade and gates; the sections as a
-bar chart; every item with its points, maximum, evidence and reason; the
-unmet items; and the plan to the next grade (as \`shequ-rubric plan\`).
+Writes a report for one community: total, grade and gates; hints on the
+evidence (a "%" field given 0.93, say), if any; the sections as a bar
+chart; every item with its points, maximum, evidence and reason; the unmet
+items; and the plan to the next grade (as \`shequ-rubric plan\`).
 HTML is one self-contained file: inline CSS and SVG, no scripts, nothing
 fetched from the network.
 
@@ -32,9 +33,9 @@ Options:
   async run(values, files) {
     const fmt = format(values.format);
     const language = lang(values.lang);
-    const { plan, compiled, doc, missing } = await planFromFiles(values, files, 'report');
+    const { plan, compiled, doc, missing, hints } = await planFromFiles(values, files, 'report');
     const result = scoreEvidence(compiled, doc.evidence, { missing, ...(doc.community !== undefined ? { community: doc.community } : {}) });
-    const text = report(result, plan, { format: fmt, lang: language });
+    const text = report(result, plan, { format: fmt, lang: language, hints });
     if (values.out !== undefined) await writeFile(String(values.out), text, 'utf8');
     else out(text.endsWith('\n') ? text.slice(0, -1) : text);
     return 0;
