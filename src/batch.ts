@@ -228,8 +228,12 @@ async function* csvRows(compiled: CompiledRubric, file: string, missing: Missing
     const row = reader.read(rec.cells, rec.line);
     const scored = score(row.document.evidence, row.document.community);
     const issues: RowIssue[] = reader.merge(row, scored.success ? [] : scored.error.issues);
-    const found = hintsOf(compiled, row.document.evidence);
-    const hints = found.length ? { hints: found.map((h) => (reader as CsvEvidenceReader).place(h, row)) } : {};
+    // A cell written with its percent sign ("0.93%") says it is a percentage: no hint.
+    const csv = reader;
+    const found = hintsOf(compiled, row.document.evidence)
+      .map((h) => csv.place(h, row))
+      .filter((h) => !h.columns.some((key) => /[%％]$/.test(csv.cell(key, rec.cells) ?? '')));
+    const hints = found.length ? { hints: found } : {};
     yield issues.length || !scored.success
       ? { row: rec.line, file, community: row.document.community, issues, ...hints }
       : { row: rec.line, file, community: row.document.community, result: scored.data, issues: [], ...hints };
@@ -702,8 +706,8 @@ export class BatchSummary {
     if (d.hinted > 0) {
       out.push(
         zh
-          ? `有提示 ${d.hinted} 行：证据可能不是本意（如百分数写成了小数），请看各行的提示`
-          : `${d.hinted} row${d.hinted === 1 ? '' : 's'} with hints: evidence that may not say what was meant (such as a percentage written as a fraction); see each row's hints`,
+          ? `有提示 ${d.hinted} 行：证据可能不是本意（如百分数写成了小数）`
+          : `${d.hinted} row${d.hinted === 1 ? '' : 's'} with hints: evidence that may not say what was meant (such as a percentage written as a fraction)`,
       );
     }
     if (d.grades.length) {

@@ -242,6 +242,11 @@ export class CsvEvidenceReader {
     return present.length ? present : columns;
   }
 
+  /** The trimmed text of a row's cell under a column key; undefined when there is no such column or the cell is empty. */
+  cell(key: string, cells: readonly string[]): string | undefined {
+    return this.cells(cells, () => {}).get(key);
+  }
+
   private cells(cells: readonly string[], problem: RowCells['problem']): RowCells {
     return {
       get: (key) => {

@@ -61,7 +61,7 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
     }
     return lines.join('\n');
   });
-  if (issues.length > shown.length) blocks.push(`… and ${issues.length - shown.length} more ${shown.every((i) => i.severity === 'hint') ? 'hints' : 'problems'}`);
+  if (issues.length > shown.length) blocks.push(`… and ${issues.length - shown.length} more ${issues.slice(shown.length).every((i) => i.severity === 'hint') ? 'hints' : 'problems'}`);
   return blocks.join('\n\n');
 }
 

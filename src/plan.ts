@@ -488,8 +488,7 @@ export function applyOptions(evidence: Record<string, unknown>, chosen: readonly
   return next;
 }
 
-/** Checks a costs table against the rubric: item ids and outcome keys. Throws a RubricError. */
-/** The `fixed` option: a list of the rubric's item (or part) ids. */
+/** The `fixed` option: a list of the rubric's item (or part) ids. Throws a RubricError. */
 function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
   const fixed: unknown = options.fixed;
   if (fixed === undefined) return;
@@ -507,8 +506,13 @@ function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
   if (issues.length) throw new RubricError(issues);
 }
 
+/** Checks the options against the rubric: `fixed`, `target`'s type, and a costs table's item ids and outcome keys. Throws a RubricError. */
 function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
   checkFixed(compiled, options);
+  const target: unknown = options.target;
+  if (target !== undefined && typeof target !== 'string') {
+    throw new RubricError([issue('invalid-type', ['target'], `expected a grade id, found ${describe(target)}`, { expected: 'a string', found: describe(target) })]);
+  }
   const costs = options.costs;
   if (!costs) return;
   const planners: Record<string, AnyKindPlanner> = { ...builtinPlanners, ...(options.planners ?? {}) };

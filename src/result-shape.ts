@@ -139,12 +139,19 @@ export function resultIssue(value: unknown, name: string): Issue | undefined {
   return shapeIssue(scoreResult, value, 'a full result of score() (scoreTotals gives no traces)', [name]);
 }
 
-/** Throws a RubricError unless `result` is a full result of score(), and `lang` one the words exist in. */
-/** A list of issues as the library makes them: code, path, message. */
-function isIssueList(v: unknown): boolean {
-  return Array.isArray(v) && v.every((i) => isRecord(i) && typeof i.code === 'string' && typeof i.message === 'string' && Array.isArray(i.path) && i.path.every((seg: unknown) => typeof seg === 'string' || typeof seg === 'number') && (i.found === undefined || typeof i.found === 'string'));
+/** An issue as the library makes them: code, path and message (and found, a string, when given). */
+export function isIssue(v: unknown): v is Issue {
+  return isRecord(v) && typeof v.code === 'string' && typeof v.message === 'string' && Array.isArray(v.path) && v.path.every((seg: unknown) => typeof seg === 'string' || typeof seg === 'number') && (v.found === undefined || typeof v.found === 'string');
 }
 
+const isIssueList = (v: unknown): boolean => Array.isArray(v) && v.every(isIssue);
+
+/** An issue unless `lang` (an argument of that name) is "zh" or "en". */
+export function langProblem(lang: unknown): Issue | undefined {
+  return LANGS.includes(lang as string) ? undefined : langIssue(lang, ['lang']);
+}
+
+/** Throws a RubricError unless `result` is a full result of score(), and `lang` one the words exist in. */
 export function assertRenderable(result: unknown, options: { lang?: unknown; format?: unknown; plan?: unknown; hints?: unknown } = {}): void {
   const issues: Issue[] = [];
   const notResult = shapeIssue(scoreResult, result, 'a full result of score() (scoreTotals gives no traces)', []);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RubricError, compile, evidenceHints, formatIssues, parseRubric, score, type Issue } from '../src/index.js';
+import { Dec, RubricError, compile, evidenceHints, formatIssues, hintText, parseRubric, parseRubricJson, score, type Issue } from '../src/index.js';
 import { placeIssues, readYaml } from '../src/source.js';
 import { evidenceOf, load, read } from './support/bundled.js';
 import { runCli } from './support/cli.js';
@@ -101,6 +101,48 @@ describe('evidenceHints', () => {
     expect(evidenceHints(compiled, { cover: { rate: 95 }, both: { lit: { lit_rate: 90, staffed: true } } })).toEqual([]);
   });
 
+  it('leaves a field alone whose thresholds are all at most 1 %, where values under 1 are what it expects', () => {
+    const compiled = compile(
+      parseRubric(
+        rubricYaml({
+          max: '2',
+          items: [
+            '      - id: small',
+            '        title: { zh: 事故率, en: Accident rate }',
+            '        points: 1',
+            '        kind: checklist',
+            '        conditions: [ { id: accident_rate, zh: 事故率, en: Accident rate, unit: "%", range: "<= 0.5", max: 100 } ]',
+            '      - id: tiered',
+            '        title: { zh: 分档, en: Tiered }',
+            '        points: 1',
+            '        kind: tiers',
+            '        measures: { loss: { zh: 损失率, en: Loss rate, unit: "%", max: 100 } }',
+            '        tiers: [ { points: 1, when: { loss: "<= 0.2" } }, { points: 0.5, when: { loss: "(0.2, 1]" } } ]',
+          ],
+        }),
+      ),
+    );
+    expect(evidenceHints(compiled, { small: 0.3, tiered: 0.1 })).toEqual([]);
+  });
+
+  it('follows parts to any depth, and only the keys that lead to a "%" field', () => {
+    let item: object = { id: 'leaf', title: { zh: '叶', en: 'Leaf' }, points: 1, kind: 'checklist', conditions: [{ id: 'lit', zh: '亮灯率', en: 'Lit', unit: '%', range: '>= 90' }] };
+    for (let d = 5; d >= 0; d--) item = { id: `p${d}`, title: { zh: `层${d}`, en: `Level ${d}` }, points: 1, kind: 'sum', parts: [item] };
+    const rubric = { id: 'deep', version: '1', title: { zh: '深', en: 'Deep' }, source: { name: '示例' }, max: 1, sections: [{ id: 's1', title: { zh: '一', en: 'One' }, max: 1, items: [item] }] };
+    const compiled = compile(parseRubricJson(JSON.stringify(rubric)));
+    const evidence = { p0: { p1: { p2: { p3: { p4: { p5: { leaf: 0.93 } } } } } } };
+    expect(codes(evidenceHints(compiled, evidence))).toEqual(['percent-as-fraction evidence.p0.p1.p2.p3.p4.p5.leaf']);
+    // A huge value where no "%" field is looked into at all: no time spent on it.
+    const started = performance.now();
+    expect(evidenceHints(compiled, { p0: { p1: new Array(2 ** 32 - 1), other: new Array(2 ** 32 - 1) } })).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('says nothing of a value no one writes as a fraction of a percentage (5e-324)', () => {
+    expect(evidenceHints(kpis, withValue('coverage', 'coverage_rate', 5e-324))).toEqual([]);
+    expect(evidenceHints(kpis, withValue('coverage', 'coverage_rate', 1e-6))).toHaveLength(1);
+  });
+
   it('never changes a score, and does not depend on key order (property)', () => {
     const fields = Object.entries(example).map(([item, v]) => [item, Object.keys(v)[0] as string] as const);
     const value = fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.integer({ min: 0, max: 100 }), fc.constantFrom(0, 1, 0.5, 1.0000001));
@@ -110,7 +152,9 @@ describe('evidenceHints', () => {
         const evidence = Object.fromEntries(reverse ? [...pairs].reverse() : pairs);
         const hints = evidenceHints(kpis, evidence);
         const isPercentField = (item: string) => item !== 'response-time';
-        const expected = pairs.filter(([item, v]) => isPercentField(item) && (Object.values(v)[0] as number) > 0 && (Object.values(v)[0] as number) <= 1).map(([item]) => item);
+        // In (0, 1], and written in at most 24 characters (5e-324 is no one's fraction of a percentage).
+        const hinted = (x: number) => x > 0 && x <= 1 && (Dec.fromNumber(x)?.toString().length ?? Infinity) <= 24;
+        const expected = pairs.filter(([item, v]) => isPercentField(item) && hinted(Object.values(v)[0] as number)).map(([item]) => item);
         expect(hints.map((h) => h.path[1]).sort()).toEqual(expected.sort());
         expect(evidenceHints(kpis, Object.fromEntries(pairs))).toEqual(hints.length ? expect.arrayContaining(hints) : []);
         // Scoring reads the same evidence whether or not it has hints.
@@ -133,6 +177,18 @@ describe('evidenceHints', () => {
     expect(printed).toContain('e.yaml:2:30: hint[percent-as-fraction]');
     expect(printed).not.toContain('error[');
     expect(printed).toContain('^^^^^');
+    // "… and N more" names what is left out, hints or problems.
+    const problem: Issue = { code: 'out-of-range', path: ['evidence', 'x'], message: 'too big' };
+    expect(formatIssues([placed[0] as Issue, problem, problem], { maxIssues: 1 })).toContain('… and 2 more problems');
+    expect(formatIssues([problem, placed[0] as Issue, placed[0] as Issue], { maxIssues: 1 })).toContain('… and 2 more hints');
+  });
+
+  it('hintText words a hint in Chinese or English from its data, and refuses what is not a hint', () => {
+    const [hint] = evidenceHints(kpis, withValue('coverage', 'coverage_rate', 0.931));
+    expect(hintText(hint as Issue, 'zh')).toBe('coverage.coverage_rate：填写为 0.931，按 0.931% 计；若是比例（93.1%），应填 93.1');
+    expect(hintText(hint as Issue, 'en')).toBe('coverage.coverage_rate: 0.931 is read as 0.931 %; if it is a fraction (93.1 %), enter 93.1');
+    expect(() => hintText(null as never, 'zh')).toThrow(RubricError);
+    expect(() => hintText(hint as Issue, 'fr' as never)).toThrow(RubricError);
   });
 });
 
@@ -165,5 +221,10 @@ describe('command line', () => {
     expect(r.stderr).toMatch(/coverage: read as 0\.931 %.*\[percent-as-fraction\]/);
     expect(r.stderr).toContain('1 row with hints');
     expect(runCli(['batch', KPIS, file, '--quiet']).stderr).not.toContain('percent-as-fraction');
+    // A cell written with its percent sign is a percentage, whatever its size: no hint.
+    const signed = temp.write('signed.csv', [...rows, data.replace(',93.1,', ',0.931%,')].join('\n'));
+    const quiet = runCli(['batch', KPIS, signed, '--lang', 'en']);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).not.toContain('hint');
   });
 });

@@ -252,6 +252,9 @@ describe('plan: items the plan must not change (fixed)', () => {
     };
     expect(codes({ fixed: ['bonus-honour', 4] })).toEqual(['unknown-item fixed.0 the rubric has no item "bonus-honour" (did you mean "bonus-honours"?)', 'invalid-type fixed.1 expected an item id, found 4']);
     expect(codes({ fixed: 'bonus-honours' })).toEqual(['invalid-type fixed expected a list of item ids, found "bonus-honours"']);
+    // target, too, is checked for its type before it is looked up.
+    expect(codes({ target: null })).toEqual(['invalid-type target expected a grade id, found null']);
+    expect(codes({ target: 5 })).toEqual(['invalid-type target expected a grade id, found 5']);
   });
 });
 
