@@ -89,6 +89,13 @@ export function argumentIssue(name: string, value: unknown, expected: string, ok
   return issue('invalid-type', [name], `expected ${expected}, found ${found}`, { expected, found });
 }
 
+/** Like argumentIssue, for one option: placed at options.<name>. */
+export function optionIssue(name: string, value: unknown, expected: string, ok: boolean): Issue | undefined {
+  if (ok) return undefined;
+  const found = describe(value);
+  return issue('invalid-type', ['options', name], `expected ${expected}, found ${found}`, { expected, found });
+}
+
 /** Throws one RubricError carrying every problem given; returns when there is none. */
 export function throwProblems(...problems: (Issue | undefined)[]): void {
   const issues = problems.filter((p): p is Issue => p !== undefined);

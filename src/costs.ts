@@ -91,6 +91,21 @@ export function safeParseCosts(text: string, options: ReadOptions = {}): SafeRes
   return { ...r, source: read.source };
 }
 
+const isCostValue = (v: unknown): boolean => v === 'fixed' || (isDec(v) && !v.isNegative());
+
+/** Whether `v` is a costs table as safeParseCosts gives it (exact decimals, not plain numbers). */
+export function isCosts(v: unknown): v is Costs {
+  if (!isRecord(v) || !isCostValue(v.default) || !isRecord(v.items) || (v.rubric !== undefined && typeof v.rubric !== 'string')) return false;
+  return Object.values(v.items).every(
+    (c) =>
+      isRecord(c) &&
+      (c.any === undefined || isCostValue(c.any)) &&
+      (c.to === undefined || (isRecord(c.to) && Object.values(c.to).every(isCostValue))) &&
+      (c.base === undefined || isCostValue(c.base)) &&
+      (c.perPoint === undefined || isCostValue(c.perPoint)),
+  );
+}
+
 /**
  * The cost of one improvement: `item` and the ids of the items it is part of
  * (innermost first), the target outcome and the points gained. Undefined when
@@ -98,7 +113,7 @@ export function safeParseCosts(text: string, options: ReadOptions = {}): SafeRes
  */
 export function costOf(costs: Costs, ids: readonly string[], outcome: string, gain: Dec): Dec | undefined {
   throwProblems(
-    argumentIssue('costs', costs, 'a costs table (from safeParseCosts)', isRecord(costs) && isRecord(costs.items)),
+    argumentIssue('costs', costs, 'a costs table (from safeParseCosts)', isCosts(costs)),
     argumentIssue('ids', ids, 'a list of item ids', isStringList(ids)),
     argumentIssue('outcome', outcome, 'a string', typeof outcome === 'string'),
     argumentIssue('gain', gain, 'a Dec', isDec(gain)),

@@ -5,7 +5,7 @@ import { safeScore } from './score.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
 import type { Issue } from './issues.js';
-import { argumentIssue, assertCompiled, isRange, isStringList, throwProblems } from './api-guards.js';
+import { argumentIssue, assertCompiled, isRange, isStringList, optionIssue, optionsProblem, throwProblems } from './api-guards.js';
 import { diffIssue, impactIssue, textOptionsIssues } from './result-shape.js';
 import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
@@ -546,6 +546,8 @@ const signed = (d: Dec): string => (d.gt(Dec.ZERO) ? `+${d.toString()}` : d.toSt
  * under one rubric (or both) is reported with its issues, never thrown.
  */
 export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: readonly EvidenceCase[], options: ImpactOptions = {}, structure: RubricDiff = diffRubrics(oldC, newC)): Impact {
+  const topGiven: unknown = isRecord(options) ? options.top : undefined;
+  throwProblems(optionsProblem(options), optionIssue('top', topGiven, 'a whole number ≥ 0', topGiven === undefined || (typeof topGiven === 'number' && Number.isSafeInteger(topGiven) && topGiven >= 0)));
   const missing = options?.missing ?? 'error';
   const newToOld = new Map<string, string>();
   for (const i of structure.items) if (i.oldId) newToOld.set(i.id, i.oldId);

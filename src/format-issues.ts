@@ -1,5 +1,5 @@
 import type { Issue } from './issues.js';
-import { argumentIssue, optionsIssue, throwProblems } from './api-guards.js';
+import { argumentIssue, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 
 export interface FormatOptions {
@@ -18,7 +18,15 @@ export interface FormatOptions {
  */
 export function formatIssues(issues: readonly Issue[], options: FormatOptions = {}): string {
   const given = Array.isArray(issues) && issues.every(isIssue);
-  throwProblems(argumentIssue('issues', issues, 'a list of issues (each with code, path and message)', given), optionsIssue(options));
+  const o: unknown = options;
+  const sources = isRecord(o) ? o.sources : undefined;
+  const maxIssues = isRecord(o) ? o.maxIssues : undefined;
+  throwProblems(
+    argumentIssue('issues', issues, 'a list of issues (each with code, path and message)', given),
+    optionsIssue(options),
+    optionIssue('sources', sources, 'source texts by file name', sources === undefined || (isRecord(sources) && Object.values(sources).every((t) => typeof t === 'string'))),
+    optionIssue('maxIssues', maxIssues, 'a whole number ≥ 0', maxIssues === undefined || (typeof maxIssues === 'number' && (Number.isSafeInteger(maxIssues) || maxIssues === Infinity) && maxIssues >= 0)),
+  );
   options ??= {};
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
   const yellow = (s: string) => (options.color ? `\u001b[33m${s}\u001b[39m` : s);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertCompiled, optionsIssue, throwProblems } from './api-guards.js';
+import { notCompiled, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
 import { RubricError } from './issues.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { childSchema } from './extends.js';
@@ -104,7 +104,7 @@ export interface EvidenceJsonSchemaOptions {
  * described by that item's own evidence schema.
  */
 export function evidenceJsonSchema(compiled: CompiledRubric, options: EvidenceJsonSchemaOptions = {}): JsonSchema {
-  assertCompiled(compiled);
+  throwProblems(notCompiled(compiled), optionsProblem(options));
   const missing = options?.missing ?? 'error';
   const { rubric } = compiled;
   const definitions: Record<string, unknown> = {};

@@ -3,7 +3,7 @@ import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
 import { compose, placeComposed, type Resolver } from './extends.js';
-import { bytesOver, DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, withoutBom, type ReadOptions, type SourceText } from './source.js';
+import { bytesOver, readOptionsIssues, DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, withoutBom, type ReadOptions, type SourceText } from './source.js';
 import { scanJson } from './json-text.js';
 import { validateMeaning } from './validate.js';
 import { fromZod, parseReporting } from './zod-issues.js';
@@ -106,8 +106,8 @@ export function parseRubricJson(text: string, options: LoadOptions = {}): Rubric
 }
 
 function fastJsonRubric(rawText: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText }) | undefined {
-  // Anything but text goes to the YAML path, which reports it.
-  if (typeof rawText !== 'string') return undefined;
+  // Anything but text, or wrong reading options, goes to the YAML path, which reports it.
+  if (typeof rawText !== 'string' || readOptionsIssues(options).length) return undefined;
   const text = withoutBom(rawText);
   if (bytesOver(text, options.maxBytes ?? DEFAULT_MAX_BYTES) !== undefined) return undefined;
   let value: unknown;

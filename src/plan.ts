@@ -2,7 +2,7 @@ import { indexTraces } from './trace-index.js';
 import { argumentIssue, assertCompiled, isStringList, throwProblems } from './api-guards.js';
 import { planIssue, textOptionsIssues } from './result-shape.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
-import { costOf, type Costs } from './costs.js';
+import { costOf, isCosts, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
 import { checkEvidence } from './evaluate.js';
 import { score } from './score.js';
@@ -506,15 +506,25 @@ function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
   if (issues.length) throw new RubricError(issues);
 }
 
-/** Checks the options against the rubric: `fixed`, `target`'s type, and a costs table's item ids and outcome keys. Throws a RubricError. */
+/** Checks the options against the rubric: `fixed`, `target`'s type, the planners' shape, and a costs table's shape, item ids and outcome keys. Throws a RubricError. */
 function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
   checkFixed(compiled, options);
   const target: unknown = options.target;
   if (target !== undefined && typeof target !== 'string') {
     throw new RubricError([issue('invalid-type', ['target'], `expected a grade id, found ${describe(target)}`, { expected: 'a string', found: describe(target) })]);
   }
-  const costs = options.costs;
-  if (!costs) return;
+  const given: unknown = options.planners;
+  const notPlanner = (p: unknown) => !isRecord(p) || typeof p.outcomes !== 'function' || typeof p.candidates !== 'function';
+  if (given !== undefined && (!isRecord(given) || Object.values(given).some(notPlanner))) {
+    const bad = isRecord(given) ? Object.keys(given).find((k) => notPlanner(given[k])) : undefined;
+    const found = describe(bad === undefined ? given : (given as Record<string, unknown>)[bad]);
+    throw new RubricError([issue('invalid-type', ['planners', ...(bad === undefined ? [] : [bad])], `expected planners by kind name, each with outcomes and candidates, found ${found}`, { expected: 'a KindPlanner', found })]);
+  }
+  const costs: unknown = options.costs;
+  if (costs === undefined) return;
+  if (!isCosts(costs)) {
+    throw new RubricError([issue('invalid-type', ['costs'], `expected a costs table (from safeParseCosts), found ${describe(costs)}`, { expected: 'a costs table', found: describe(costs) })]);
+  }
   const planners: Record<string, AnyKindPlanner> = { ...builtinPlanners, ...(options.planners ?? {}) };
   const issues: Issue[] = [];
   if (costs.rubric !== undefined && costs.rubric !== compiled.rubric.id) {

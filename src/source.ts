@@ -96,8 +96,27 @@ function notText(value: unknown, options: ReadOptions): ReadResult {
   return { value: undefined, source: sourceText('', options.file ?? '<input>'), issues: [problem] };
 }
 
+/** Problems with reading options, at options.<name>: a wrong limit would silently read without one, or refuse everything. */
+export function readOptionsIssues(options: ReadOptions): Issue[] {
+  const o = options as Record<string, unknown>;
+  const issues: Issue[] = [];
+  const wrong = (name: string, expected: string) => {
+    const found = describe(o[name]);
+    issues.push(issue('invalid-type', ['options', name], `expected ${expected}, found ${found}`, { expected, found }));
+  };
+  if (o.file !== undefined && typeof o.file !== 'string') wrong('file', 'a file name (a string)');
+  for (const name of ['maxBytes', 'maxNodes']) {
+    const v = o[name];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && (Number.isSafeInteger(v) || v === Infinity))) wrong(name, 'a whole number ≥ 0');
+  }
+  if (o.plainReader !== undefined && typeof o.plainReader !== 'boolean') wrong('plainReader', 'true or false');
+  return issues;
+}
+
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
   options ??= {};
+  const wrong = readOptionsIssues(options);
+  if (wrong.length) return { value: undefined, source: sourceText('', '<input>'), issues: wrong };
   if (typeof rawText !== 'string') return notText(rawText, options);
   const text = withoutBom(rawText);
   // Plain block-style text (nearly every rubric and evidence file) is read without yaml's parser; its
@@ -128,6 +147,8 @@ function placedLater(text: string, options: ReadOptions): SourceText {
 /** readYaml with yaml's parser alone: the value and, for every path, where it was written. */
 export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadResult {
   options ??= {};
+  const wrong = readOptionsIssues(options);
+  if (wrong.length) return { value: undefined, source: sourceText('', '<input>'), issues: wrong };
   if (typeof rawText !== 'string') return notText(rawText, options);
   const file = options.file ?? '<input>';
   const text = withoutBom(rawText);

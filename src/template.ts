@@ -6,7 +6,7 @@
  */
 import type { CompiledRubric } from './compile.js';
 import { Dec } from './decimal.js';
-import { argumentIssue, throwProblems } from './api-guards.js';
+import { argumentIssue, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import { evidenceFields, evidenceFieldsIssue, oneLine, type Column, type EvidenceFields, type SlotCounts } from './evidence-fields.js';
 import type { Section } from './schema.js';
@@ -26,7 +26,8 @@ export interface YamlTemplateOptions {
  * scores, and what to record with its unit.
  */
 export function yamlTemplate(compiled: CompiledRubric, options: YamlTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): string {
-  throwProblems(evidenceFieldsIssue(fields));
+  const rubricFile: unknown = isRecord(options) ? options.rubricFile : undefined;
+  throwProblems(evidenceFieldsIssue(fields), optionsIssue(options), optionIssue('rubricFile', rubricFile, 'a file name (a string)', rubricFile === undefined || typeof rubricFile === 'string'));
   options ??= {};
   const { rubric } = compiled;
   const byId = new Map(fields.codecs.map((c) => [c.item.id, c]));
@@ -96,7 +97,13 @@ export interface CsvTemplateOptions {
  * than id and name are added when the documents have them.
  */
 export function csvTemplate(compiled: CompiledRubric, documents: readonly EvidenceLike[] = [], options: CsvTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): CsvTemplate {
-  throwProblems(evidenceFieldsIssue(fields), argumentIssue('documents', documents, 'a list of evidence documents', documents === undefined || (Array.isArray(documents) && documents.every(isEvidenceLike))));
+  const slotsGiven: unknown = isRecord(options) ? options.slots : undefined;
+  throwProblems(
+    evidenceFieldsIssue(fields),
+    argumentIssue('documents', documents, 'a list of evidence documents', documents === undefined || (Array.isArray(documents) && documents.every(isEvidenceLike))),
+    optionsIssue(options),
+    optionIssue('slots', slotsGiven, 'a whole number ≥ 0', slotsGiven === undefined || (typeof slotsGiven === 'number' && Number.isSafeInteger(slotsGiven) && slotsGiven >= 0)),
+  );
   documents ??= [];
   options ??= {};
   const need = new Map<string, number>();

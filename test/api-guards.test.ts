@@ -12,6 +12,7 @@ import {
   compile,
   explain,
   exportRubric,
+  formatIssues,
   parseRubric,
   parseRubricJson,
   plan,
@@ -30,7 +31,7 @@ import {
   type Issue,
   type PathSegment,
 } from '../src/index.js';
-import { runFixtures, yamlTemplate } from '../src/node.js';
+import { csvTemplate, runFixtures, yamlTemplate } from '../src/node.js';
 import { diffImpact, diffRubrics, evidenceJsonSchema, report } from '../src/index.js';
 import { rubricsDir } from './support/bundled.js';
 import { perHouseholdKind } from './support/user-kind.js';
@@ -195,6 +196,59 @@ describe('property: any value in any argument gives a result or a RubricError, n
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('every option of the functions that take options, given a wrong value, answers with a RubricError', () => {
+  const result = score(kpis, evidence);
+  const issue0: Issue = { code: 'out-of-range', path: [], message: 'm', file: 'a.yaml', line: 1 };
+  const cases: [string, (options: unknown) => unknown, string[]][] = [
+    ['parseRubric', (o) => parseRubric(kpisText, o as never), ['kinds', 'resolve', 'file', 'maxBytes', 'maxNodes', 'plainReader']],
+    ['safeParseRubric', (o) => safeParseRubric(kpisText, o as never), ['kinds', 'file', 'maxBytes', 'maxNodes', 'plainReader']],
+    ['parseRubricJson', (o) => parseRubricJson(JSON.stringify(exportRubric(kpisText)), o as never), ['kinds', 'file', 'maxBytes', 'maxNodes']],
+    ['safeParseEvidence', (o) => safeParseEvidence('evidence: {}', o as never), ['file', 'maxBytes', 'maxNodes', 'plainReader']],
+    ['readYaml', (o) => readYaml('a: 1', o as never), ['file', 'maxBytes', 'maxNodes', 'plainReader']],
+    ['compile', (o) => compile(kpis.rubric, o as never), ['kinds', 'jitless']],
+    ['score', (o) => score(kpis, evidence, o as never), ['missing', 'community']],
+    ['scoreTotals', (o) => scoreTotals(kpis, evidence, o as never), ['missing', 'community']],
+    ['explain', (o) => explain(result, o as never), ['lang', 'items']],
+    ['plan', (o) => plan(kpis, evidence, o as never), ['target', 'costs', 'missing', 'community', 'planners', 'fixed']],
+    ['planOptions', (o) => planOptions(kpis, evidence, o as never), ['costs', 'missing', 'planners', 'fixed']],
+    ['report', (o) => report(result, undefined, o as never), ['format', 'lang', 'hints']],
+    ['evidenceJsonSchema', (o) => evidenceJsonSchema(kpis, o as never), ['missing']],
+    ['diffImpact', (o) => diffImpact(kpis, kpis, [{ source: 'a.yaml', evidence }], o as never), ['missing', 'top']],
+    ['yamlTemplate', (o) => yamlTemplate(kpis, o as never), ['rubricFile']],
+    ['csvTemplate', (o) => csvTemplate(kpis, [], o as never), ['slots']],
+    ['formatIssues', (o) => formatIssues([issue0], o as never), ['sources', 'maxIssues', 'color']],
+  ];
+  const junk: unknown[] = [5, 'x', null, [], {}, () => 1, -1, Number.NaN, true, [5], { a: 5 }, Symbol('s'), 10n];
+
+  it('never another error, whatever the option holds', () => {
+    const escaped: string[] = [];
+    for (const [name, call, keys] of cases) {
+      for (const key of keys) {
+        for (const value of junk) {
+          const e = thrown(() => call({ [key]: value }));
+          if (e !== undefined && !(e instanceof RubricError)) escaped.push(`${name} ${key}=${typeof value === 'symbol' || typeof value === 'bigint' ? typeof value : JSON.stringify(value)}: ${String(e)}`);
+        }
+      }
+    }
+    expect(escaped).toEqual([]);
+  });
+
+  it('reports a wrong limit, table, list or name at its option, rather than reading on without it', () => {
+    expect(readYaml('a: 1', { maxBytes: 'x' } as never).issues.map((i) => [i.code, i.path])).toEqual([['invalid-type', ['options', 'maxBytes']]]);
+    expect(readYaml('a: 1', { maxNodes: null, plainReader: 1 } as never).issues.map((i) => i.path.join('.'))).toEqual(['options.maxNodes', 'options.plainReader']);
+    expect(safeParseRubric(kpisText, { file: 5 } as never).success).toBe(false);
+    expect(rubricIssues(() => plan(kpis, evidence, { costs: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['costs'] }]);
+    expect(rubricIssues(() => plan(kpis, evidence, { costs: { default: 'cheap', items: {} } } as never))).toEqual([{ code: 'invalid-type', path: ['costs'] }]);
+    expect(rubricIssues(() => plan(kpis, evidence, { planners: { check: 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['planners', 'check'] }]);
+    expect(rubricIssues(() => formatIssues([issue0], { sources: { 'a.yaml': 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'sources'] }]);
+    expect(rubricIssues(() => formatIssues([issue0], { maxIssues: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'maxIssues'] }]);
+    expect(rubricIssues(() => evidenceJsonSchema(kpis, { missing: 'x' } as never))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
+    expect(rubricIssues(() => diffImpact(kpis, kpis, [], { top: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'top'] }]);
+    expect(rubricIssues(() => yamlTemplate(kpis, { rubricFile: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'rubricFile'] }]);
+    expect(rubricIssues(() => csvTemplate(kpis, [], { slots: -1 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'slots'] }]);
   });
 });
 
