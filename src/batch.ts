@@ -24,7 +24,7 @@ import { formatPath } from './format-issues.js';
 import { hintsOf } from './evidence-hints.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
-import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
+import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionIssue, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
 import type { ScoreTotals } from './result.js';
 import { safeScoreTotals } from './totals.js';
@@ -125,7 +125,19 @@ export async function inputKind(path: string, given?: BatchInput): Promise<Batch
  * problems that stop the whole run (the input is missing, a CSV header names
  * unknown columns); every other problem is a row's.
  */
+/** Problems with batch options: how to read the input and in what encoding, the missing policy. */
+function batchOptionIssues(options: unknown): (Issue | undefined)[] {
+  const o = isRecord(options) ? options : {};
+  return [
+    optionsProblem(options),
+    optionIssue('input', o.input, '"csv", "jsonl" or "dir"', o.input === undefined || o.input === 'csv' || o.input === 'jsonl' || o.input === 'dir'),
+    optionIssue('encoding', o.encoding, 'an encoding name (a string)', o.encoding === undefined || typeof o.encoding === 'string'),
+  ];
+}
+
 export async function* scoreRows(compiled: CompiledRubric, path: string, options: BatchOptions = {}): AsyncGenerator<BatchRow> {
+  throwProblems(...batchOptionIssues(options));
+  options ??= {};
   const kind = await inputKind(path, options.input);
   checkEncoding(options.encoding);
   const missing = options.missing ?? 'error';
@@ -773,7 +785,11 @@ export async function runBatch(compiled: CompiledRubric, input: string, makeSink
     notCompiled(compiled),
     argumentIssue('input', input, 'a path', typeof input === 'string'),
     argumentIssue('makeSink', makeSink, 'a result sink (write, end) or a function making one', sinkGiven),
-    optionsIssue(options),
+    ...batchOptionIssues(options),
+    ...(['onProblem', 'onHint', 'onRow'] as const).map((name) => {
+      const f = isRecord(options) ? options[name] : undefined;
+      return optionIssue(name, f, 'a function', f === undefined || typeof f === 'function');
+    }),
   );
   options ??= {};
   const summary = new BatchSummary(compiled);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -9,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSmall, SMALL_RUBRIC } from '../scripts/batch-data.mjs';
 import {
   BatchSummary,
+  RubricError,
   compile,
   encodeEvidence,
   evidenceFields,
@@ -16,6 +18,8 @@ import {
   loadEvidenceFile,
   loadRubricFile,
   parseRubric,
+  resultSink,
+  runBatch,
   score,
   scoreRows,
   type BatchRow,
@@ -257,6 +261,26 @@ describe('batch: CSV as people and spreadsheets write it', () => {
 });
 
 /* ------------------------------------------------------------------ JSONL and directories */
+
+describe('batch: options of the wrong kind', () => {
+  it('scoreRows and runBatch answer with a RubricError at the option, never a TypeError mid-run', async () => {
+    const file = write('one.jsonl', `${JSON.stringify({ evidence: { a: true } })}\n`);
+    const sink = () => resultSink(smallCompiled, new Writable({ write: (_c, _e, done) => done() }), 'csv');
+    const pathsOf = async (run: () => Promise<unknown>) => {
+      try {
+        await run();
+      } catch (e) {
+        expect(e).toBeInstanceOf(RubricError);
+        return (e as RubricError).issues.map((i) => i.path.join('.'));
+      }
+      return [];
+    };
+    expect(await pathsOf(() => runBatch(smallCompiled, file, sink, { onRow: 5 } as never))).toEqual(['options.onRow']);
+    expect(await pathsOf(() => runBatch(smallCompiled, file, sink, { input: 'xml', encoding: Symbol('s'), onHint: null } as never))).toEqual(['options.input', 'options.encoding', 'options.onHint']);
+    expect(await pathsOf(() => scoreRows(smallCompiled, file, { input: 5 } as never).next())).toEqual(['options.input']);
+    expect(await pathsOf(() => runBatch(smallCompiled, file, sink, { onRow: () => {} }))).toEqual([]);
+  });
+});
 
 describe('batch: JSONL and directories', () => {
   it('JSONL: one document per line, blank lines skipped, every bad line reported by its line', async () => {
