@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +158,15 @@ describe('score', () => {
 });
 
 /* ------------------------------------------------------------------ usage */
+
+describe('a reader that stops early', () => {
+  it('closes the pipe: the command stops quietly, exit 0, no EPIPE trace', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" export ${JIANGXI} | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout).toBe('{\n');
+    expect(r.stderr).toContain('status 0');
+    expect(r.stderr).not.toContain('EPIPE');
+  });
+});
 
 describe('usage errors exit 2, help exits 0', () => {
   it.each([

@@ -10,7 +10,8 @@ Reads and validates a rubric (following extends:) and prints it as JSON, or
 writes it to --out. The JSON validates to the same rubric with the same
 digest; parseRubricJson and every command read a .json rubric with
 JSON.parse, with no YAML reader (for browsers and services that load
-rubrics often). Source comments are not kept: each
+rubrics often); a text JSON.parse cannot take as it is (a key given twice,
+say) goes through the YAML reader, for problems with line and column. Source comments are not kept: each
 item's clause, method and note are.
 
 Options:
