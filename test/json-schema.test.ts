@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { compile, evidenceJsonSchema, parseRubric, RUBRIC_SCHEMA_ID, rubricJsonSchema, safeParseRubricObject } from '../src/index.js';
-import { bundledRubricFiles, repoRoot, rubricsDir } from './support/bundled.js';
+import { bundledRubricFiles, load, repoRoot, rubricsDir } from './support/bundled.js';
 import { validate } from './support/json-schema-check.js';
 import { runCli } from './support/cli.js';
 
@@ -168,6 +168,15 @@ describe('the evidence schema of a rubric', () => {
     expect(e.additionalProperties).toBe(false);
     expect((evidence.properties as any).rubric.const).toBe('jiangxi-db36-t-1609-2022');
     expect(e.properties['4.5'].title).toBe('4.5 社区服务群众满意度80%~89%;90%~95%;96%~100%');
+  });
+
+  it('says what each number holds: its unit, whole or not, a rate as a fraction, a "%" field in percent', () => {
+    const e = (evidence.properties as any).evidence.properties;
+    expect(e['3.2a'].properties.workers.description).toBe('a whole number ≥ 0 in 人');
+    expect(e['4.5'].anyOf.map((v: any) => v.description)).toContain('a fraction from 0 to 1 (0.93 for 93 %)');
+    const kpis = (evidenceJsonSchema(load('rubrics/service-quality-kpis.yaml')).properties as any).evidence.properties;
+    const rate = kpis.coverage.anyOf.find((v: any) => v.type === 'object').properties.coverage_rate;
+    expect(rate.description).toBe('a number of percent ≥ 0 (93 for 93 %, not 0.93), at most 100');
   });
 
   it.each([...examples, ...communities])('validates the evidence file %s', (file) => {

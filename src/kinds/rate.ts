@@ -18,7 +18,7 @@ export interface RateItem extends ItemBase {
   bands?: { range: Range; points: Dec; category?: string }[];
 }
 
-const rateValue = quantity({ max: Dec.ONE });
+const rateValue = quantity({ max: Dec.ONE, description: 'a fraction from 0 to 1 (0.93 for 93 %)' });
 const counted = z
   .strictObject({ count: quantity({ integer: true }), of: quantity({ integer: true }) })
   .superRefine((v, ctx) => {

@@ -84,9 +84,17 @@ export const measureSpec = z.strictObject({
 });
 export type MeasureSpec = z.output<typeof measureSpec>;
 
+/** What an evidence number holds, for the evidence JSON Schema (editors show it): its unit, whole or not, its bound. */
+function quantityDescription(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: string | undefined }): string {
+  const number = spec.integer ? 'a whole number' : 'a number';
+  // A "%" field takes numbers of percent, where a rate item takes a fraction: the trap evidenceHints points at.
+  const what = spec.unit === '%' ? `${number} of percent ≥ 0 (93 for 93 %, not 0.93)` : `${number} ≥ 0${spec.unit ? ` in ${spec.unit}` : ''}`;
+  return spec.max ? `${what}, at most ${spec.max.toString()}` : what;
+}
+
 /** Evidence numbers: finite, ≥ 0, optionally whole and bounded. */
-export function quantity(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: string | undefined }) {
-  return z.union([z.number(), z.string()]).transform((value, ctx): Dec => {
+export function quantity(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: string | undefined; description?: string }) {
+  return z.union([z.number(), z.string()]).describe(spec.description ?? quantityDescription(spec)).transform((value, ctx): Dec => {
     const d = toDec(value);
     const unit = spec.unit ? ` ${spec.unit}` : '';
     if (!d) {
