@@ -795,7 +795,12 @@ export async function runBatch(compiled: CompiledRubric, input: string, makeSink
   const summary = new BatchSummary(compiled);
   const rows = scoreRows(compiled, input, options)[Symbol.asyncIterator]();
   let next = await rows.next();
-  const sink = typeof makeSink === 'function' ? await makeSink() : makeSink;
+  const made: unknown = typeof makeSink === 'function' ? await makeSink() : makeSink;
+  if (!isRecord(made) || typeof made.write !== 'function' || typeof made.end !== 'function') {
+    await rows.return?.(undefined);
+    throwProblems(argumentIssue('makeSink', made, 'a function making a result sink (write, end)', false));
+  }
+  const sink = made as unknown as ResultSink;
   for (; !next.done; next = await rows.next()) {
     const row = next.value;
     summary.add(row);

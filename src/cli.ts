@@ -59,10 +59,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that stops early (`shequ-rubric export … | head`) closes the pipe: stop quietly, as Unix tools do.
+// A reader that stops early (`shequ-rubric export … | head`) closes the pipe: stop quietly, as Unix tools
+// do, with the command's own status if it has finished, else 141 (killed by SIGPIPE): a run cut short
+// must not look like one that passed (a batch with failed rows exits 1).
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
-  process.exit(process.exitCode ?? 0);
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 141);
 });
 
 main(process.argv.slice(2)).then(

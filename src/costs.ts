@@ -91,7 +91,8 @@ export function safeParseCosts(text: string, options: ReadOptions = {}): SafeRes
   return { ...r, source: read.source };
 }
 
-const isCostValue = (v: unknown): boolean => v === 'fixed' || (isDec(v) && !v.isNegative());
+/** 'fixed', or a Dec ≥ 0 with its methods (a Dec copied by structuredClone or JSON has lost them). */
+const isCostValue = (v: unknown): boolean => v === 'fixed' || (isDec(v) && typeof v.isNegative === 'function' && typeof v.mul === 'function' && typeof v.add === 'function' && !v.isNegative());
 
 /** Whether `v` is a costs table as safeParseCosts gives it (exact decimals, not plain numbers). */
 export function isCosts(v: unknown): v is Costs {

@@ -547,7 +547,8 @@ const signed = (d: Dec): string => (d.gt(Dec.ZERO) ? `+${d.toString()}` : d.toSt
  */
 export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: readonly EvidenceCase[], options: ImpactOptions = {}, structure: RubricDiff = diffRubrics(oldC, newC)): Impact {
   const topGiven: unknown = isRecord(options) ? options.top : undefined;
-  throwProblems(optionsProblem(options), optionIssue('top', topGiven, 'a whole number ≥ 0', topGiven === undefined || (typeof topGiven === 'number' && Number.isSafeInteger(topGiven) && topGiven >= 0)));
+  throwProblems(optionsProblem(options), optionIssue('top', topGiven, 'a whole number ≥ 0 (or Infinity)', topGiven === undefined || (typeof topGiven === 'number' && topGiven >= 0 && (Number.isInteger(topGiven) || topGiven === Infinity))));
+  options ??= {};
   const missing = options?.missing ?? 'error';
   const newToOld = new Map<string, string>();
   for (const i of structure.items) if (i.oldId) newToOld.set(i.id, i.oldId);

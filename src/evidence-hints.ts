@@ -27,65 +27,57 @@ const HUNDRED = Dec.int(100);
 const MAX_TEXT = 24;
 
 /**
- * Where "%" values sit in a rubric's evidence: by the column key of each
- * (`<item>[.<part>…][.<field>]`, as the CSV template names it), and every
- * key that leads to one, so the walk of a record follows only those.
+ * Where "%" values sit in a rubric's evidence, as a tree in rubric order:
+ * an item (or part) may take a "%" value bare (a sole field), and leads to
+ * its parts and fields. The walk of a record follows this tree alone, so it
+ * is as long as the rubric's paths, whatever the record holds.
  */
-interface PercentFields {
-  /** Column keys of "%" values that may be fractions. */
-  keys: Set<string>;
-  /** Keys of the mappings on the way to one (the item, its parts). */
-  ways: Set<string>;
+interface PercentNode {
+  name: string;
+  /** The value here is a "%" number that may be a fraction. */
+  percent: boolean;
+  children: PercentNode[];
 }
 
-const percentFieldsOf = new WeakMap<CompiledRubric, PercentFields | null>();
+const percentTreeOf = new WeakMap<CompiledRubric, PercentNode[] | null>();
 
-function percentFields(compiled: CompiledRubric): PercentFields | null {
-  const cached = percentFieldsOf.get(compiled);
+function percentTree(compiled: CompiledRubric): PercentNode[] | null {
+  const cached = percentTreeOf.get(compiled);
   if (cached !== undefined) return cached;
-  let found: PercentFields | null = null;
+  let found: PercentNode[] | null = null;
   try {
     const fields = evidenceFields(compiled);
-    const keys = new Set<string>();
-    const ways = new Set<string>();
-    for (const codec of fields.codecs) {
-      for (const column of [...codec.columns(() => 1), ...codec.aliases()]) {
-        const cell = column.cell;
-        if (cell.type !== 'number' || cell.unit !== '%' || cell.rate) continue;
-        const at = locate(codec.item, column.key);
-        if (!at || onlySmallThresholds(at.item, at.field)) continue;
-        keys.add(column.key);
-        for (let k = 1; k < at.path.length; k++) ways.add(at.path.slice(0, k).join('.'));
+    // The evidence fields' own cells decide what is a "%" number (a rate's cell is not): by column key.
+    const isPercentAt = (path: string[]): boolean => {
+      const cell = fields.column(path.join('.'))?.cell;
+      return cell !== undefined && cell.type === 'number' && cell.unit === '%' && !cell.rate;
+    };
+    const nodeOf = (item: ItemBase, path: string[]): PercentNode | undefined => {
+      const children: PercentNode[] = [];
+      for (const part of (item as { parts?: ItemBase[] }).parts ?? []) {
+        const child = nodeOf(part, [...path, part.id]);
+        if (child) children.push(child);
       }
-    }
-    if (keys.size) found = { keys, ways };
+      for (const field of fieldIds(item)) {
+        if (isPercentAt([...path, field]) && !onlySmallThresholds(item, field)) children.push({ name: field, percent: true, children: [] });
+      }
+      const percent = isPercentAt(path) && !onlySmallThresholds(item, undefined);
+      return percent || children.length ? { name: item.id, percent, children } : undefined;
+    };
+    const tops = fields.codecs.map((c) => nodeOf(c.item, [c.item.id])).filter((n): n is PercentNode => n !== undefined);
+    if (tops.length) found = tops;
   } catch {
     // Two fields sharing a column (a CSV template problem, reported there): no hints.
   }
-  percentFieldsOf.set(compiled, found);
+  percentTreeOf.set(compiled, found);
   return found;
 }
 
-/**
- * The item (or part) and field a column key names, read along the rubric's
- * own ids (which may hold dots): `<item>`, `<item>.<field>`, through parts.
- */
-function locate(top: ItemBase, key: string): { item: ItemBase; field: string | undefined; path: string[] } | undefined {
-  if (key !== top.id && !key.startsWith(`${top.id}.`)) return undefined;
-  let item = top;
-  const path = [top.id];
-  let rest = key.slice(top.id.length);
-  for (;;) {
-    const parts = (item as { parts?: ItemBase[] }).parts;
-    const part = parts?.find((p) => rest === `.${p.id}` || rest.startsWith(`.${p.id}.`));
-    if (!part) break;
-    item = part;
-    path.push(part.id);
-    rest = rest.slice(part.id.length + 1);
-  }
-  const field = rest ? rest.slice(1) : undefined;
-  if (field !== undefined) path.push(field);
-  return { item, field, path };
+/** The ids of an item's own evidence fields: its conditions, measures, counts or deductions. */
+function fieldIds(item: ItemBase): string[] {
+  const withIds = (list: unknown): string[] => (Array.isArray(list) ? list.map((x: { id: string }) => x.id) : []);
+  const it = item as { conditions?: unknown; measures?: Record<string, unknown>; counts?: unknown; deductions?: unknown };
+  return [...withIds(it.conditions), ...Object.keys(it.measures ?? {}), ...withIds(it.counts), ...withIds(it.deductions)];
 }
 
 /** Whether every threshold the rubric sets on the field is at most 1 %: values under 1 are then what it expects. */
@@ -104,6 +96,11 @@ function onlySmallThresholds(item: ItemBase, field: string | undefined): boolean
     for (const t of tiers) if (id !== undefined && t.when[id]) ranges.push(t.when[id] as Range);
   }
   const bounds = ranges.flatMap((r) => [r.min, r.max]).filter((b): b is Dec => b !== undefined);
+  const deductions = (item as { deductions?: { id: string; shortOf?: Dec }[] }).deductions;
+  if (deductions) {
+    const d = field === undefined ? (deductions.length === 1 ? deductions[0] : undefined) : deductions.find((x) => x.id === field);
+    if (d?.shortOf) bounds.push(d.shortOf);
+  }
   return bounds.length > 0 && bounds.every((b) => b.lte(Dec.ONE));
 }
 
@@ -119,29 +116,30 @@ export function evidenceHints(compiled: CompiledRubric, evidence: unknown): Issu
 
 /** evidenceHints without the argument check, for a caller that has made it (batch, once per run). */
 export function hintsOf(compiled: CompiledRubric, evidence: unknown): Issue[] {
-  const known = percentFields(compiled);
-  if (!known || !isRecord(evidence)) return [];
+  const tree = percentTree(compiled);
+  if (!tree || !isRecord(evidence)) return [];
   const hints: Issue[] = [];
-  // Follows only keys that lead to a "%" value: the walk is as long as the rubric's paths, whatever the record holds.
-  const visit = (value: unknown, key: string, path: PathSegment[]): void => {
-    if (known.keys.has(key)) {
+  const visit = (node: PercentNode, value: unknown, path: PathSegment[]): void => {
+    if (node.percent) {
       const hint = percentHint(value, path);
       if (hint) hints.push(hint);
     }
-    if (!known.ways.has(key) || !isRecord(value)) return;
-    for (const k of Object.keys(value)) {
-      const next = `${key}.${k}`;
-      if (known.keys.has(next) || known.ways.has(next)) visit(value[k], next, [...path, k]);
+    if (!isRecord(value)) return;
+    for (const child of node.children) {
+      if (Object.prototype.hasOwnProperty.call(value, child.name)) visit(child, value[child.name], [...path, child.name]);
     }
   };
-  for (const id of Object.keys(evidence)) {
-    if (known.keys.has(id) || known.ways.has(id)) visit(evidence[id], id, ['evidence', id]);
+  // In rubric order, whatever the record's key order.
+  for (const node of tree) {
+    if (Object.prototype.hasOwnProperty.call(evidence, node.name)) visit(node, evidence[node.name], ['evidence', node.name]);
   }
   return hints;
 }
 
 function percentHint(value: unknown, path: PathSegment[]): Issue | undefined {
   if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  // Long texts ("0.000…1" of thousands of digits) are no one's fraction, and not worth reading exactly.
+  if (typeof value === 'string' && value.trim().length > MAX_TEXT) return undefined;
   const d = toDec(value);
   if (!d || d.isNegative() || d.isZero() || d.gt(Dec.ONE)) return undefined;
   const given = d.toString();
@@ -162,7 +160,7 @@ function percentHint(value: unknown, path: PathSegment[]): Issue | undefined {
 export function hintText(hint: Issue, lang: Lang): string {
   throwProblems(argumentIssue('hint', hint, 'a hint (an issue from evidenceHints)', isIssue(hint)), langProblem(lang));
   const where = formatPath(hint.path[0] === 'evidence' ? hint.path.slice(1) : hint.path);
-  const given = hint.found === undefined ? undefined : toDec(hint.found);
+  const given = hint.found === undefined || hint.found.length > MAX_TEXT ? undefined : toDec(hint.found);
   if (hint.code === 'percent-as-fraction' && given) {
     const found = given.toString();
     const meant = given.mul(HUNDRED).toString();

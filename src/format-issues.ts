@@ -25,7 +25,7 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
     argumentIssue('issues', issues, 'a list of issues (each with code, path and message)', given),
     optionsIssue(options),
     optionIssue('sources', sources, 'source texts by file name', sources === undefined || (isRecord(sources) && Object.values(sources).every((t) => typeof t === 'string'))),
-    optionIssue('maxIssues', maxIssues, 'a whole number ≥ 0', maxIssues === undefined || (typeof maxIssues === 'number' && (Number.isSafeInteger(maxIssues) || maxIssues === Infinity) && maxIssues >= 0)),
+    optionIssue('maxIssues', maxIssues, 'a whole number ≥ 0', maxIssues === undefined || (typeof maxIssues === 'number' && (Number.isInteger(maxIssues) || maxIssues === Infinity) && maxIssues >= 0)),
   );
   options ??= {};
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
@@ -93,5 +93,9 @@ function isPath(v: unknown): v is (string | number)[] {
 }
 
 function isIssue(v: unknown): boolean {
-  return isRecord(v) && typeof v.code === 'string' && typeof v.message === 'string' && isPath(v.path);
+  if (!isRecord(v) || typeof v.code !== 'string' || typeof v.message !== 'string' || !isPath(v.path)) return false;
+  // The optional fields printed: texts and whole positions when given.
+  const text = (x: unknown) => x === undefined || typeof x === 'string';
+  const position = (x: unknown) => x === undefined || (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0);
+  return text(v.file) && text(v.expected) && text(v.found) && position(v.line) && position(v.column) && position(v.endColumn);
 }

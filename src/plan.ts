@@ -493,14 +493,14 @@ function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
   const fixed: unknown = options.fixed;
   if (fixed === undefined) return;
   if (!Array.isArray(fixed)) {
-    throw new RubricError([issue('invalid-type', ['fixed'], `expected a list of item ids, found ${describe(fixed)}`, { expected: 'a list of item ids', found: describe(fixed) })]);
+    throw new RubricError([issue('invalid-type', ['options', 'fixed'], `expected a list of item ids, found ${describe(fixed)}`, { expected: 'a list of item ids', found: describe(fixed) })]);
   }
   const issues: Issue[] = [];
   fixed.forEach((id: unknown, i) => {
-    if (typeof id !== 'string') issues.push(issue('invalid-type', ['fixed', i], `expected an item id, found ${describe(id)}`, { expected: 'a string', found: describe(id) }));
+    if (typeof id !== 'string') issues.push(issue('invalid-type', ['options', 'fixed', i], `expected an item id, found ${describe(id)}`, { expected: 'a string', found: describe(id) }));
     else if (!compiled.allItems.has(id)) {
       const hint = suggest(id, compiled.allItems.keys());
-      issues.push(issue('unknown-item', ['fixed', i], `the rubric has no item "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
+      issues.push(issue('unknown-item', ['options', 'fixed', i], `the rubric has no item "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
     }
   });
   if (issues.length) throw new RubricError(issues);
@@ -511,19 +511,20 @@ function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
   checkFixed(compiled, options);
   const target: unknown = options.target;
   if (target !== undefined && typeof target !== 'string') {
-    throw new RubricError([issue('invalid-type', ['target'], `expected a grade id, found ${describe(target)}`, { expected: 'a string', found: describe(target) })]);
+    throw new RubricError([issue('invalid-type', ['options', 'target'], `expected a grade id, found ${describe(target)}`, { expected: 'a string', found: describe(target) })]);
   }
   const given: unknown = options.planners;
-  const notPlanner = (p: unknown) => !isRecord(p) || typeof p.outcomes !== 'function' || typeof p.candidates !== 'function';
+  // A kind's planner, or undefined for none.
+  const notPlanner = (p: unknown) => p !== undefined && (!isRecord(p) || typeof p.outcomes !== 'function' || typeof p.candidates !== 'function');
   if (given !== undefined && (!isRecord(given) || Object.values(given).some(notPlanner))) {
     const bad = isRecord(given) ? Object.keys(given).find((k) => notPlanner(given[k])) : undefined;
     const found = describe(bad === undefined ? given : (given as Record<string, unknown>)[bad]);
-    throw new RubricError([issue('invalid-type', ['planners', ...(bad === undefined ? [] : [bad])], `expected planners by kind name, each with outcomes and candidates, found ${found}`, { expected: 'a KindPlanner', found })]);
+    throw new RubricError([issue('invalid-type', ['options', 'planners', ...(bad === undefined ? [] : [bad])], `expected planners by kind name, each with outcomes and candidates, found ${found}`, { expected: 'a KindPlanner', found })]);
   }
   const costs: unknown = options.costs;
   if (costs === undefined) return;
   if (!isCosts(costs)) {
-    throw new RubricError([issue('invalid-type', ['costs'], `expected a costs table (from safeParseCosts), found ${describe(costs)}`, { expected: 'a costs table', found: describe(costs) })]);
+    throw new RubricError([issue('invalid-type', ['options', 'costs'], `expected a costs table (from safeParseCosts), found ${describe(costs)}`, { expected: 'a costs table', found: describe(costs) })]);
   }
   const planners: Record<string, AnyKindPlanner> = { ...builtinPlanners, ...(options.planners ?? {}) };
   const issues: Issue[] = [];

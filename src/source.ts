@@ -107,7 +107,7 @@ export function readOptionsIssues(options: ReadOptions): Issue[] {
   if (o.file !== undefined && typeof o.file !== 'string') wrong('file', 'a file name (a string)');
   for (const name of ['maxBytes', 'maxNodes']) {
     const v = o[name];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && (Number.isSafeInteger(v) || v === Infinity))) wrong(name, 'a whole number ≥ 0');
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && (Number.isInteger(v) || v === Infinity))) wrong(name, 'a whole number ≥ 0 (or Infinity)');
   }
   if (o.plainReader !== undefined && typeof o.plainReader !== 'boolean') wrong('plainReader', 'true or false');
   return issues;
@@ -116,7 +116,7 @@ export function readOptionsIssues(options: ReadOptions): Issue[] {
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {
   options ??= {};
   const wrong = readOptionsIssues(options);
-  if (wrong.length) return { value: undefined, source: sourceText('', '<input>'), issues: wrong };
+  if (wrong.length) return { value: undefined, source: sourceText('', typeof options.file === 'string' ? options.file : '<input>'), issues: wrong };
   if (typeof rawText !== 'string') return notText(rawText, options);
   const text = withoutBom(rawText);
   // Plain block-style text (nearly every rubric and evidence file) is read without yaml's parser; its
@@ -148,7 +148,7 @@ function placedLater(text: string, options: ReadOptions): SourceText {
 export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadResult {
   options ??= {};
   const wrong = readOptionsIssues(options);
-  if (wrong.length) return { value: undefined, source: sourceText('', '<input>'), issues: wrong };
+  if (wrong.length) return { value: undefined, source: sourceText('', typeof options.file === 'string' ? options.file : '<input>'), issues: wrong };
   if (typeof rawText !== 'string') return notText(rawText, options);
   const file = options.file ?? '<input>';
   const text = withoutBom(rawText);

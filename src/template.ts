@@ -96,13 +96,17 @@ export interface CsvTemplateOptions {
  * evidence document given, a filled row. Columns for community fields other
  * than id and name are added when the documents have them.
  */
+/** The most numbered entries per list item a CSV template has. */
+export const MAX_SLOTS = 1000;
+
 export function csvTemplate(compiled: CompiledRubric, documents: readonly EvidenceLike[] = [], options: CsvTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): CsvTemplate {
   const slotsGiven: unknown = isRecord(options) ? options.slots : undefined;
   throwProblems(
     evidenceFieldsIssue(fields),
     argumentIssue('documents', documents, 'a list of evidence documents', documents === undefined || (Array.isArray(documents) && documents.every(isEvidenceLike))),
     optionsIssue(options),
-    optionIssue('slots', slotsGiven, 'a whole number ≥ 0', slotsGiven === undefined || (typeof slotsGiven === 'number' && Number.isSafeInteger(slotsGiven) && slotsGiven >= 0)),
+    // Bounded as the command line bounds it: each slot is a column per field of every list item.
+    optionIssue('slots', slotsGiven, `a whole number from 0 to ${MAX_SLOTS}`, slotsGiven === undefined || (typeof slotsGiven === 'number' && Number.isInteger(slotsGiven) && slotsGiven >= 0 && slotsGiven <= MAX_SLOTS)),
   );
   documents ??= [];
   options ??= {};

@@ -21,6 +21,7 @@ import {
   reportHtml,
   reportMarkdown,
   safeExportRubric,
+  safeParseCostsObject,
   safeParseEvidence,
   safeParseRubric,
   safeParseRubricJson,
@@ -240,9 +241,25 @@ describe('every option of the functions that take options, given a wrong value, 
     expect(readYaml('a: 1', { maxBytes: 'x' } as never).issues.map((i) => [i.code, i.path])).toEqual([['invalid-type', ['options', 'maxBytes']]]);
     expect(readYaml('a: 1', { maxNodes: null, plainReader: 1 } as never).issues.map((i) => i.path.join('.'))).toEqual(['options.maxNodes', 'options.plainReader']);
     expect(safeParseRubric(kpisText, { file: 5 } as never).success).toBe(false);
-    expect(rubricIssues(() => plan(kpis, evidence, { costs: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['costs'] }]);
-    expect(rubricIssues(() => plan(kpis, evidence, { costs: { default: 'cheap', items: {} } } as never))).toEqual([{ code: 'invalid-type', path: ['costs'] }]);
-    expect(rubricIssues(() => plan(kpis, evidence, { planners: { check: 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['planners', 'check'] }]);
+    expect(rubricIssues(() => plan(kpis, evidence, { costs: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
+    expect(rubricIssues(() => plan(kpis, evidence, { costs: { default: 'cheap', items: {} } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
+    // A Dec copied by structuredClone has lost its methods: not a costs table.
+    const costs = safeParseCostsObject({ items: { coverage: 2 } });
+    expect(costs.success).toBe(true);
+    if (costs.success) expect(rubricIssues(() => plan(kpis, evidence, { costs: structuredClone(costs.data) }))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
+    expect(rubricIssues(() => plan(kpis, evidence, { planners: { check: 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'planners', 'check'] }]);
+    expect(() => plan(kpis, evidence, { planners: { check: undefined } } as never)).not.toThrow();
+    // Limits may be as large as wanted, Infinity included; a file name given with a wrong limit is kept.
+    expect(readYaml('a: 1', { maxBytes: Infinity, maxNodes: 2 ** 60 }).issues).toEqual([]);
+    expect(readYaml('a: 1', { file: 'k.yaml', maxBytes: 'x' } as never).source.file).toBe('k.yaml');
+    expect(() => diffImpact(kpis, kpis, [], { top: Infinity })).not.toThrow();
+    expect(() => diffImpact(kpis, kpis, [], null as never)).not.toThrow();
+    expect(rubricIssues(() => csvTemplate(kpis, [], { slots: 1e7 }))).toEqual([{ code: 'invalid-type', path: ['options', 'slots'] }]);
+    // A resolver that is not a function, even for a rubric that extends nothing.
+    const unresolved = safeParseRubric('extends: parent\nid: c\nversion: "1"\n', { resolve: 5 } as never);
+    expect(unresolved.success ? [] : unresolved.error.issues.map((i) => i.path.join('.'))).toEqual(['options.resolve']);
+    // Issues whose printed fields are of the wrong kind.
+    expect(rubricIssues(() => formatIssues([{ ...issue0, line: 5n } as never]))).toEqual([{ code: 'invalid-type', path: ['issues'] }]);
     expect(rubricIssues(() => formatIssues([issue0], { sources: { 'a.yaml': 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'sources'] }]);
     expect(rubricIssues(() => formatIssues([issue0], { maxIssues: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'maxIssues'] }]);
     expect(rubricIssues(() => evidenceJsonSchema(kpis, { missing: 'x' } as never))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);

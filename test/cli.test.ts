@@ -160,10 +160,20 @@ describe('score', () => {
 /* ------------------------------------------------------------------ usage */
 
 describe('a reader that stops early', () => {
-  it('closes the pipe: the command stops quietly, exit 0, no EPIPE trace', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" export ${JIANGXI} | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: root, encoding: 'utf8' });
+  const piped = (command: string) => spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath}" ${command} | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: root, encoding: 'utf8' });
+
+  it('closes the pipe: a command that has written everything stops quietly with its own status, no EPIPE trace', () => {
+    const r = piped(`export ${JIANGXI}`);
     expect(r.stdout).toBe('{\n');
     expect(r.stderr).toContain('status 0');
+    expect(r.stderr).not.toContain('EPIPE');
+  });
+
+  it('a run cut short exits 141 (as a tool killed by SIGPIPE), never 0 as if it had passed', () => {
+    const line = JSON.stringify({ evidence: { coverage: 92, 'response-time': 1.5, satisfaction: 90, completion: 96, utilisation: 85 } });
+    const file = write('many.jsonl', `${Array.from({ length: 5000 }, () => line).join('\n')}\n`);
+    const r = piped(`batch rubrics/service-quality-kpis.yaml ${file}`);
+    expect(r.stderr).toContain('status 141');
     expect(r.stderr).not.toContain('EPIPE');
   });
 });

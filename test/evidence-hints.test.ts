@@ -39,8 +39,9 @@ describe('evidenceHints', () => {
     expect(hints[0]?.message).toContain('93.1');
   });
 
-  it('hints at every such field of a record, in rubric order', () => {
-    const evidence = { ...example, utilisation: { utilisation_rate: 0.764 }, coverage: { coverage_rate: 0.931 }, satisfaction: { satisfaction_rate: '0.875' } };
+  it('hints at every such field of a record, in rubric order whatever the record\'s order', () => {
+    const evidence = { utilisation: { utilisation_rate: 0.764 }, satisfaction: { satisfaction_rate: '0.875' }, 'response-time': example['response-time'], completion: example.completion, coverage: { coverage_rate: 0.931 } };
+    expect(Object.keys(evidence)[0]).toBe('utilisation');
     expect(codes(evidenceHints(kpis, evidence))).toEqual([
       'percent-as-fraction evidence.coverage.coverage_rate',
       'percent-as-fraction evidence.satisfaction.satisfaction_rate',
@@ -135,6 +136,23 @@ describe('evidenceHints', () => {
     // A huge value where no "%" field is looked into at all: no time spent on it.
     const started = performance.now();
     expect(evidenceHints(compiled, { p0: { p1: new Array(2 ** 32 - 1), other: new Array(2 ** 32 - 1) } })).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('tells parts apart whose ids are prefixes of each other, and reads no flat dotted key', () => {
+    const part = (id: string, range: string) => ({ id, title: { zh: id, en: id }, points: 1, kind: 'checklist', conditions: [{ id: 'r', zh: '率', en: 'Rate', unit: '%', range }, { id: 'f', zh: '有', en: 'Has', flag: true }] });
+    const sum = { id: '3', title: { zh: '三', en: 'Three' }, points: 2, kind: 'sum', parts: [part('3.1', '<= 0.5'), part('3.1.1', '>= 90')] };
+    const deduct = { id: 'd', title: { zh: '扣', en: 'Deduct' }, points: 1, kind: 'deduct', deductions: [{ id: 'loss', zh: '损失率', en: 'Loss rate', unit: '%', shortOf: 0.5, per: 1, integer: false }] };
+    const rubric = { id: 'prefixes', version: '1', title: { zh: '前缀', en: 'Prefixes' }, source: { name: '示例' }, max: 3, sections: [{ id: 's1', title: { zh: '一', en: 'One' }, max: 3, items: [sum, deduct] }] };
+    const compiled = compile(parseRubricJson(JSON.stringify(rubric)));
+    // 3.1 expects values under 1 % (≤ 0.5), and so does the deduction short of 0.5 %: only 3.1.1 is hinted.
+    expect(codes(evidenceHints(compiled, { '3': { '3.1': { r: 0.2, f: true }, '3.1.1': { r: 0.6, f: true } }, d: 0.3 }))).toEqual(['percent-as-fraction evidence.3.3.1.1.r']);
+    expect(evidenceHints(compiled, { '3': { '3.1.1.r': 0.6 } })).toEqual([]);
+  });
+
+  it('does not read a long decimal text exactly only to find it is no fraction anyone writes', () => {
+    const started = performance.now();
+    expect(evidenceHints(kpis, withValue('coverage', 'coverage_rate', `0.${'0'.repeat(100_000)}1`))).toEqual([]);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 

@@ -250,11 +250,11 @@ describe('plan: items the plan must not change (fixed)', () => {
       }
       return [];
     };
-    expect(codes({ fixed: ['bonus-honour', 4] })).toEqual(['unknown-item fixed.0 the rubric has no item "bonus-honour" (did you mean "bonus-honours"?)', 'invalid-type fixed.1 expected an item id, found 4']);
-    expect(codes({ fixed: 'bonus-honours' })).toEqual(['invalid-type fixed expected a list of item ids, found "bonus-honours"']);
+    expect(codes({ fixed: ['bonus-honour', 4] })).toEqual(['unknown-item options.fixed.0 the rubric has no item "bonus-honour" (did you mean "bonus-honours"?)', 'invalid-type options.fixed.1 expected an item id, found 4']);
+    expect(codes({ fixed: 'bonus-honours' })).toEqual(['invalid-type options.fixed expected a list of item ids, found "bonus-honours"']);
     // target, too, is checked for its type before it is looked up.
-    expect(codes({ target: null })).toEqual(['invalid-type target expected a grade id, found null']);
-    expect(codes({ target: 5 })).toEqual(['invalid-type target expected a grade id, found 5']);
+    expect(codes({ target: null })).toEqual(['invalid-type options.target expected a grade id, found null']);
+    expect(codes({ target: 5 })).toEqual(['invalid-type options.target expected a grade id, found 5']);
   });
 });
 

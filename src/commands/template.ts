@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import { compile } from '../compile.js';
 import { issue, RubricError, type Issue } from '../issues.js';
 import { evidenceProblems, loadEvidenceFile, loadRubricFile } from '../node.js';
-import { csvTemplate, yamlTemplate } from '../template.js';
+import { MAX_SLOTS, csvTemplate, yamlTemplate } from '../template.js';
 import { UsageError, type Command } from './command.js';
 
 export const template: Command = {
@@ -43,7 +43,7 @@ Options:
     let slots: number | undefined;
     if (values.slots !== undefined) {
       slots = Number(values.slots);
-      if (!Number.isInteger(slots) || slots < 0 || slots > 1000) throw new UsageError(`--slots takes a whole number from 0 to 1000, not "${String(values.slots)}"`);
+      if (!Number.isInteger(slots) || slots < 0 || slots > MAX_SLOTS) throw new UsageError(`--slots takes a whole number from 0 to ${MAX_SLOTS}, not "${String(values.slots)}"`);
     }
     if (format === 'yaml' && evidenceFiles.length) throw new UsageError('evidence files fill a CSV template only (--format csv)');
     const compiled = compile(await loadRubricFile(rubricFile));
