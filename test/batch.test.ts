@@ -124,7 +124,7 @@ describe('batch: a DB36 CSV template filled for three communities, one of them b
     expect(r.status).toBe(1);
     // the report: stderr, the bad row by its CSV line with every problem and its column
     expect(r.stderr).toContain(`${filled} line 4 (JX-BAD 坏行社区): 2 problems`);
-    expect(r.stderr).toContain('    4.5: expected at most 1, found 1.3 [out-of-range]');
+    expect(r.stderr).toContain('    4.5: expected a fraction from 0 to 1 (0.93 for 93 %), found 1.3 [out-of-range]');
     expect(r.stderr).toContain('    3.2a.workers: expected a number, found "二十" [invalid-type]');
     expect(r.stderr).not.toContain('line 3');
     expect(r.stderr).not.toContain('line 5');
@@ -163,7 +163,7 @@ describe('batch: a DB36 CSV template filled for three communities, one of them b
       for (const [id, points] of Object.entries(sectionPoints(res))) expect(col(x, `section.${id}`), id).toBe(points);
     }
     expect(col(rows[1], 'total')).toBe('');
-    expect(col(rows[1], 'problems')).toBe('3.2a.workers: expected a number, found "二十" [invalid-type]; 4.5: expected at most 1, found 1.3 [out-of-range]');
+    expect(col(rows[1], 'problems')).toBe('3.2a.workers: expected a number, found "二十" [invalid-type]; 4.5: expected a fraction from 0 to 1 (0.93 for 93 %), found 1.3 [out-of-range]');
   });
 
   it('writes JSONL results, and with no --out writes results to stdout and the summary to stderr', () => {
@@ -309,7 +309,7 @@ describe('batch: JSONL and directories', () => {
     const r = run('batch', small(), file, '--format', 'jsonl');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file} line 4 (J3): 2 problems`);
-    expect(r.stderr).toContain('evidence.sat: expected at most 1, found 1.5 [out-of-range]');
+    expect(r.stderr).toContain('evidence.sat: expected a fraction from 0 to 1 (0.93 for 93 %), found 1.5 [out-of-range]');
   });
 
   it('a directory: each evidence file by name, problems with line:column', async () => {
@@ -325,7 +325,7 @@ describe('batch: JSONL and directories', () => {
     expect(byName['b.yaml']?.issues.map((i) => [i.code, i.line, i.column])).toEqual([['out-of-range', 4, 8]]);
     const r = run('batch', small(), dir, '--format', 'jsonl');
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${join(dir, 'b.yaml')} (D2): 1 problem\n    4:8 evidence.sat: expected at most 1, found 1.2 [out-of-range]`);
+    expect(r.stderr).toContain(`${join(dir, 'b.yaml')} (D2): 1 problem\n    4:8 evidence.sat: expected a fraction from 0 to 1 (0.93 for 93 %), found 1.2 [out-of-range]`);
   });
 });
 

@@ -369,7 +369,7 @@ describe('CSV evidence reader', () => {
     const by = Object.fromEntries(issues.map((i) => [i.columns.join(','), i]));
     expect(Object.keys(by).sort()).toEqual(['ok', 'projects.3.category', 'sat', 'share.workers']);
     expect(by.ok).toMatchObject({ code: 'invalid-type', line: 3, file: 'x.csv', path: ['evidence', 'ok'] });
-    expect(by.sat).toMatchObject({ code: 'out-of-range', message: 'expected at most 1, found 1.3' });
+    expect(by.sat).toMatchObject({ code: 'out-of-range', message: 'expected a fraction from 0 to 1 (0.93 for 93 %), found 1.3' });
     expect(by['share.workers']).toMatchObject({ code: 'invalid-type', message: 'expected a number, found "二十"', path: ['evidence', 'share', 'workers'] });
     // the third numbered slot is the second entry given: its path is [1], its column slot 3
     expect(by['projects.3.category']).toMatchObject({ code: 'invalid-value', path: ['evidence', 'projects', 1, 'category'] });

@@ -110,7 +110,8 @@ export function quantity(spec: { integer?: boolean | undefined; max?: Dec | unde
       return z.NEVER;
     }
     if (spec.max && d.gt(spec.max)) {
-      ctx.issues.push(expectedFound('out-of-range', `at most ${spec.max.toString()}${unit}`, d.toString(), value));
+      // A described quantity (a rate: "a fraction from 0 to 1 (0.93 for 93 %)") says so: 93 given for 93 % is the usual slip.
+      ctx.issues.push(expectedFound('out-of-range', spec.description ?? `at most ${spec.max.toString()}${unit}`, d.toString(), value));
       return z.NEVER;
     }
     return d;
