@@ -89,6 +89,11 @@ export function argumentIssue(name: string, value: unknown, expected: string, ok
   return issue('invalid-type', [name], `expected ${expected}, found ${found}`, { expected, found });
 }
 
+/** A count or limit: a whole number ≥ 0, or Infinity for none. */
+export function isCount(v: unknown): boolean {
+  return typeof v === 'number' && v >= 0 && (Number.isInteger(v) || v === Infinity);
+}
+
 /** Like argumentIssue, for one option: placed at options.<name>. */
 export function optionIssue(name: string, value: unknown, expected: string, ok: boolean): Issue | undefined {
   if (ok) return undefined;

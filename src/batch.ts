@@ -120,11 +120,6 @@ export async function inputKind(path: string, given?: BatchInput): Promise<Batch
   throw new RubricError([issue('invalid-value', [], `cannot tell how to read ${path}: batch reads a .csv file, a .jsonl file or a directory of evidence files`, { file: path, expected: '.csv, .jsonl or a directory' })]);
 }
 
-/**
- * Scores every row of the input, one at a time. Throws a RubricError for
- * problems that stop the whole run (the input is missing, a CSV header names
- * unknown columns); every other problem is a row's.
- */
 /** Problems with batch options: how to read the input and in what encoding, the missing policy. */
 function batchOptionIssues(options: unknown): (Issue | undefined)[] {
   const o = isRecord(options) ? options : {};
@@ -135,6 +130,11 @@ function batchOptionIssues(options: unknown): (Issue | undefined)[] {
   ];
 }
 
+/**
+ * Scores every row of the input, one at a time. Throws a RubricError for
+ * problems that stop the whole run (the input is missing, a CSV header names
+ * unknown columns); every other problem is a row's.
+ */
 export async function* scoreRows(compiled: CompiledRubric, path: string, options: BatchOptions = {}): AsyncGenerator<BatchRow> {
   throwProblems(...batchOptionIssues(options));
   options ??= {};

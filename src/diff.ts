@@ -5,7 +5,7 @@ import { safeScore } from './score.js';
 import type { Lang } from './explain.js';
 import { formatPath } from './format-issues.js';
 import type { Issue } from './issues.js';
-import { argumentIssue, assertCompiled, isRange, isStringList, optionIssue, optionsProblem, throwProblems } from './api-guards.js';
+import { argumentIssue, assertCompiled, isCount, isRange, isStringList, optionIssue, optionsProblem, throwProblems } from './api-guards.js';
 import { diffIssue, impactIssue, textOptionsIssues } from './result-shape.js';
 import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
@@ -547,7 +547,7 @@ const signed = (d: Dec): string => (d.gt(Dec.ZERO) ? `+${d.toString()}` : d.toSt
  */
 export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: readonly EvidenceCase[], options: ImpactOptions = {}, structure: RubricDiff = diffRubrics(oldC, newC)): Impact {
   const topGiven: unknown = isRecord(options) ? options.top : undefined;
-  throwProblems(optionsProblem(options), optionIssue('top', topGiven, 'a whole number ≥ 0 (or Infinity)', topGiven === undefined || (typeof topGiven === 'number' && topGiven >= 0 && (Number.isInteger(topGiven) || topGiven === Infinity))));
+  throwProblems(optionsProblem(options), optionIssue('top', topGiven, 'a whole number ≥ 0 (or Infinity)', topGiven === undefined || isCount(topGiven)));
   options ??= {};
   const missing = options?.missing ?? 'error';
   const newToOld = new Map<string, string>();

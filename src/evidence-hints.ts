@@ -16,11 +16,11 @@ import { evidenceFields } from './evidence-fields.js';
 import { issue, type Issue, type PathSegment } from './issues.js';
 import { isRecord } from './is-record.js';
 import { argumentIssue, assertCompiled, throwProblems } from './api-guards.js';
-import { formatPath } from './format-issues.js';
+import { formatPath, isIssue } from './format-issues.js';
 import type { Lang } from './explain.js';
 import type { ItemBase } from './kinds/define.js';
 import type { Range } from './range.js';
-import { isIssue, langProblem } from './result-shape.js';
+import { langProblem } from './result-shape.js';
 
 const HUNDRED = Dec.int(100);
 /** A value written with more characters than this (5e-324 as a decimal) is no one's fraction of a percentage. */
@@ -142,14 +142,20 @@ function percentHint(value: unknown, path: PathSegment[]): Issue | undefined {
   if (typeof value === 'string' && value.trim().length > MAX_TEXT) return undefined;
   const d = toDec(value);
   if (!d || d.isNegative() || d.isZero() || d.gt(Dec.ONE)) return undefined;
-  const given = d.toString();
-  if (given.length > MAX_TEXT) return undefined;
-  const meant = d.mul(HUNDRED).toString();
+  const texts = percentTexts(d);
+  if (!texts) return undefined;
+  const { given, meant } = texts;
   return issue('percent-as-fraction', path, `read as ${given} %, not ${meant} %: a "%" field takes numbers of percent (${meant} for ${meant} %)`, {
     severity: 'hint',
     expected: 'a number of percent, 0–100',
     found: given,
   });
+}
+
+/** A value as given and as the percentage it would be if it were a fraction; undefined when it is too long to be either. */
+function percentTexts(d: Dec): { given: string; meant: string } | undefined {
+  const given = d.toString();
+  return given.length > MAX_TEXT ? undefined : { given, meant: d.mul(HUNDRED).toString() };
 }
 
 /**
@@ -160,10 +166,10 @@ function percentHint(value: unknown, path: PathSegment[]): Issue | undefined {
 export function hintText(hint: Issue, lang: Lang): string {
   throwProblems(argumentIssue('hint', hint, 'a hint (an issue from evidenceHints)', isIssue(hint)), langProblem(lang));
   const where = formatPath(hint.path[0] === 'evidence' ? hint.path.slice(1) : hint.path);
-  const given = hint.found === undefined || hint.found.length > MAX_TEXT ? undefined : toDec(hint.found);
-  if (hint.code === 'percent-as-fraction' && given) {
-    const found = given.toString();
-    const meant = given.mul(HUNDRED).toString();
+  const d = hint.found === undefined || hint.found.length > MAX_TEXT ? undefined : toDec(hint.found);
+  const texts = d && percentTexts(d);
+  if (hint.code === 'percent-as-fraction' && texts) {
+    const { given: found, meant } = texts;
     return lang === 'zh' ? `${where}：填写为 ${found}，按 ${found}% 计；若是比例（${meant}%），应填 ${meant}` : `${where}: ${found} is read as ${found} %; if it is a fraction (${meant} %), enter ${meant}`;
   }
   return `${where}: ${hint.message}`;

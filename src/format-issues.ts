@@ -1,5 +1,5 @@
 import type { Issue } from './issues.js';
-import { argumentIssue, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
+import { argumentIssue, isCount, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 
 export interface FormatOptions {
@@ -25,7 +25,7 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
     argumentIssue('issues', issues, 'a list of issues (each with code, path and message)', given),
     optionsIssue(options),
     optionIssue('sources', sources, 'source texts by file name', sources === undefined || (isRecord(sources) && Object.values(sources).every((t) => typeof t === 'string'))),
-    optionIssue('maxIssues', maxIssues, 'a whole number ≥ 0', maxIssues === undefined || (typeof maxIssues === 'number' && (Number.isInteger(maxIssues) || maxIssues === Infinity) && maxIssues >= 0)),
+    optionIssue('maxIssues', maxIssues, 'a whole number ≥ 0', maxIssues === undefined || isCount(maxIssues)),
   );
   options ??= {};
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
@@ -92,7 +92,8 @@ function isPath(v: unknown): v is (string | number)[] {
   return Array.isArray(v) && v.every((seg) => typeof seg === 'string' || typeof seg === 'number');
 }
 
-function isIssue(v: unknown): boolean {
+/** An issue as the library makes them and formatIssues prints them: code, path and message; texts and whole positions where given. */
+export function isIssue(v: unknown): v is Issue {
   if (!isRecord(v) || typeof v.code !== 'string' || typeof v.message !== 'string' || !isPath(v.path)) return false;
   // The optional fields printed: texts and whole positions when given.
   const text = (x: unknown) => x === undefined || typeof x === 'string';

@@ -1,4 +1,5 @@
-import { RubricError, describe, issue, type Issue, type PathSegment } from './issues.js';
+import { RubricError, issue, type Issue, type PathSegment } from './issues.js';
+import { optionIssue } from './api-guards.js';
 import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
@@ -42,10 +43,8 @@ export function safeParseRubricObject(value: unknown, options: LoadOptions = {})
 function parseText(text: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText; value?: unknown }) {
   // Options first: a wrong kinds list or resolver is the caller's, not a place in the text.
   const resolve: unknown = options.resolve;
-  const optionIssues = [
-    ...schemasFor(options.kinds).issues,
-    ...(resolve === undefined || typeof resolve === 'function' ? [] : [issue('invalid-type', ['options', 'resolve'], `expected a resolver function, found ${describe(resolve)}`, { expected: 'a function', found: describe(resolve) })]),
-  ];
+  const wrongResolve = optionIssue('resolve', resolve, 'a resolver function', resolve === undefined || typeof resolve === 'function');
+  const optionIssues = [...schemasFor(options.kinds).issues, ...(wrongResolve ? [wrongResolve] : [])];
   if (optionIssues.length) return { success: false, error: new RubricError(optionIssues), source: sourceText(typeof text === 'string' ? text : '', typeof options.file === 'string' ? options.file : '<input>') };
   const composed = compose(text, options);
   const sources = Object.fromEntries(composed.sources.map((s) => [s.file, s.text]));

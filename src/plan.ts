@@ -1,5 +1,5 @@
 import { indexTraces } from './trace-index.js';
-import { argumentIssue, assertCompiled, isStringList, throwProblems } from './api-guards.js';
+import { argumentIssue, assertCompiled, isStringList, optionIssue, throwProblems } from './api-guards.js';
 import { planIssue, textOptionsIssues } from './result-shape.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { costOf, isCosts, type Costs } from './costs.js';
@@ -453,7 +453,7 @@ function solve(b: Built, compiled: CompiledRubric, withGates: boolean, costScale
 export function planOptions(compiled: CompiledRubric, evidence: unknown, options: PlanOptions = {}): ItemOptions[] {
   assertCompiled(compiled);
   options ??= {};
-  checkCosts(compiled, options);
+  checkPlanOptions(compiled, options);
   const built = buildTree(compiled, evidence, options);
   return built.leaves.map((l) => ({
     item: l.item.id,
@@ -492,11 +492,9 @@ export function applyOptions(evidence: Record<string, unknown>, chosen: readonly
 function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
   const fixed: unknown = options.fixed;
   if (fixed === undefined) return;
-  if (!Array.isArray(fixed)) {
-    throw new RubricError([issue('invalid-type', ['options', 'fixed'], `expected a list of item ids, found ${describe(fixed)}`, { expected: 'a list of item ids', found: describe(fixed) })]);
-  }
+  throwProblems(optionIssue('fixed', fixed, 'a list of item ids', Array.isArray(fixed)));
   const issues: Issue[] = [];
-  fixed.forEach((id: unknown, i) => {
+  (fixed as unknown[]).forEach((id, i) => {
     if (typeof id !== 'string') issues.push(issue('invalid-type', ['options', 'fixed', i], `expected an item id, found ${describe(id)}`, { expected: 'a string', found: describe(id) }));
     else if (!compiled.allItems.has(id)) {
       const hint = suggest(id, compiled.allItems.keys());
@@ -507,12 +505,10 @@ function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
 }
 
 /** Checks the options against the rubric: `fixed`, `target`'s type, the planners' shape, and a costs table's shape, item ids and outcome keys. Throws a RubricError. */
-function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
+function checkPlanOptions(compiled: CompiledRubric, options: PlanOptions): void {
   checkFixed(compiled, options);
   const target: unknown = options.target;
-  if (target !== undefined && typeof target !== 'string') {
-    throw new RubricError([issue('invalid-type', ['options', 'target'], `expected a grade id, found ${describe(target)}`, { expected: 'a string', found: describe(target) })]);
-  }
+  throwProblems(optionIssue('target', target, 'a grade id', target === undefined || typeof target === 'string'));
   const given: unknown = options.planners;
   // A kind's planner, or undefined for none.
   const notPlanner = (p: unknown) => p !== undefined && (!isRecord(p) || typeof p.outcomes !== 'function' || typeof p.candidates !== 'function');
@@ -523,9 +519,7 @@ function checkCosts(compiled: CompiledRubric, options: PlanOptions): void {
   }
   const costs: unknown = options.costs;
   if (costs === undefined) return;
-  if (!isCosts(costs)) {
-    throw new RubricError([issue('invalid-type', ['options', 'costs'], `expected a costs table (from safeParseCosts), found ${describe(costs)}`, { expected: 'a costs table', found: describe(costs) })]);
-  }
+  if (!isCosts(costs)) throw new RubricError([optionIssue('costs', costs, 'a costs table (from safeParseCosts)', false) as Issue]);
   const planners: Record<string, AnyKindPlanner> = { ...builtinPlanners, ...(options.planners ?? {}) };
   const issues: Issue[] = [];
   if (costs.rubric !== undefined && costs.rubric !== compiled.rubric.id) {
@@ -570,7 +564,7 @@ const band = (compiled: CompiledRubric) => compiled.rubric.grades?.bands ?? [];
 export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanOptions = {}): Plan {
   assertCompiled(compiled);
   options ??= {};
-  checkCosts(compiled, options);
+  checkPlanOptions(compiled, options);
   const { rubric } = compiled;
   const built = buildTree(compiled, evidence, options);
   const { result, unit } = built;

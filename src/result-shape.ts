@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { formatPath } from './format-issues.js';
+import { formatPath, isIssue } from './format-issues.js';
 import { describe, issue, RubricError, type Issue, type PathSegment } from './issues.js';
-import { optionsIssue } from './api-guards.js';
-import { isRecord } from './is-record.js';
+import { optionIssue, optionsIssue } from './api-guards.js';
 
 /**
  * The shapes of the library's outputs (a full result, a plan, a rubric diff,
@@ -139,11 +138,6 @@ export function resultIssue(value: unknown, name: string): Issue | undefined {
   return shapeIssue(scoreResult, value, 'a full result of score() (scoreTotals gives no traces)', [name]);
 }
 
-/** An issue as the library makes them: code, path and message (and found, a string, when given). */
-export function isIssue(v: unknown): v is Issue {
-  return isRecord(v) && typeof v.code === 'string' && typeof v.message === 'string' && Array.isArray(v.path) && v.path.every((seg: unknown) => typeof seg === 'string' || typeof seg === 'number') && (v.found === undefined || typeof v.found === 'string');
-}
-
 const isIssueList = (v: unknown): boolean => Array.isArray(v) && v.every(isIssue);
 
 /** An issue unless `lang` (an argument of that name) is "zh" or "en". */
@@ -161,9 +155,8 @@ export function assertRenderable(result: unknown, options: { lang?: unknown; for
     if (notPlan) issues.push(notPlan);
   }
   if (options.lang !== undefined && !LANGS.includes(options.lang as string)) issues.push(langIssue(options.lang, ['options', 'lang']));
-  if (options.hints !== undefined && !isIssueList(options.hints)) {
-    issues.push(issue('invalid-type', ['options', 'hints'], `expected a list of hints (from evidenceHints), found ${describe(options.hints)}`, { expected: 'a list of issues', found: describe(options.hints) }));
-  }
+  const notHints = optionIssue('hints', options.hints, 'a list of hints (from evidenceHints)', options.hints === undefined || isIssueList(options.hints));
+  if (notHints) issues.push(notHints);
   if (options.format !== undefined && options.format !== 'md' && options.format !== 'html') {
     issues.push(issue('invalid-value', ['options', 'format'], `expected "md" or "html", found ${describe(options.format)}`, { expected: '"md" or "html"' }));
   }

@@ -2,6 +2,7 @@ import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit, 
 import { readPlainYaml } from './plain-yaml.js';
 import { scalarValue } from './yaml-scalar.js';
 import { describe, issue, type Issue, type PathSegment } from './issues.js';
+import { isCount, optionIssue } from './api-guards.js';
 
 /**
  * Reads one YAML document into plain data while keeping, for every path,
@@ -99,18 +100,12 @@ function notText(value: unknown, options: ReadOptions): ReadResult {
 /** Problems with reading options, at options.<name>: a wrong limit would silently read without one, or refuse everything. */
 export function readOptionsIssues(options: ReadOptions): Issue[] {
   const o = options as Record<string, unknown>;
-  const issues: Issue[] = [];
-  const wrong = (name: string, expected: string) => {
-    const found = describe(o[name]);
-    issues.push(issue('invalid-type', ['options', name], `expected ${expected}, found ${found}`, { expected, found }));
-  };
-  if (o.file !== undefined && typeof o.file !== 'string') wrong('file', 'a file name (a string)');
-  for (const name of ['maxBytes', 'maxNodes']) {
-    const v = o[name];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && (Number.isInteger(v) || v === Infinity))) wrong(name, 'a whole number ≥ 0 (or Infinity)');
-  }
-  if (o.plainReader !== undefined && typeof o.plainReader !== 'boolean') wrong('plainReader', 'true or false');
-  return issues;
+  return [
+    optionIssue('file', o.file, 'a file name (a string)', o.file === undefined || typeof o.file === 'string'),
+    optionIssue('maxBytes', o.maxBytes, 'a whole number ≥ 0 (or Infinity)', o.maxBytes === undefined || isCount(o.maxBytes)),
+    optionIssue('maxNodes', o.maxNodes, 'a whole number ≥ 0 (or Infinity)', o.maxNodes === undefined || isCount(o.maxNodes)),
+    optionIssue('plainReader', o.plainReader, 'true or false', o.plainReader === undefined || typeof o.plainReader === 'boolean'),
+  ].filter((i): i is Issue => i !== undefined);
 }
 
 export function readYaml(rawText: string, options: ReadOptions = {}): ReadResult {

@@ -91,14 +91,14 @@ export interface CsvTemplateOptions {
   slots?: number;
 }
 
+/** The most numbered entries per list item a CSV template has. */
+export const MAX_SLOTS = 1000;
+
 /**
  * The CSV template: two header rows (keys; Chinese labels) and, for each
  * evidence document given, a filled row. Columns for community fields other
  * than id and name are added when the documents have them.
  */
-/** The most numbered entries per list item a CSV template has. */
-export const MAX_SLOTS = 1000;
-
 export function csvTemplate(compiled: CompiledRubric, documents: readonly EvidenceLike[] = [], options: CsvTemplateOptions = {}, fields: EvidenceFields = evidenceFields(compiled)): CsvTemplate {
   const slotsGiven: unknown = isRecord(options) ? options.slots : undefined;
   throwProblems(
