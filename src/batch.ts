@@ -26,7 +26,8 @@ import { RubricError, describe, issue, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
 import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionIssue, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
-import type { ScoreTotals } from './result.js';
+import type { CriteriaCount, ScoreTotals } from './result.js';
+import { criteriaCounter, criteriaTotals, judgesCriteria } from './batch-criteria.js';
 import { safeScoreTotals } from './totals.js';
 import type { Section } from './schema.js';
 import { placeIssues, readYaml, withoutBom } from './source.js';
@@ -51,8 +52,14 @@ export interface BatchRow {
   hints?: BatchIssue[];
 }
 
-/** A row's result: the totals (sections flattened in rubric order) and, when traced, each item's points. */
+/**
+ * A row's result: the totals (sections flattened in rubric order) and, when
+ * traced, each item's points and the criteria counts (overall and per
+ * section, as `score` gives them), when the rubric judges any criteria.
+ */
 export interface RowResult extends ScoreTotals {
+  criteria?: CriteriaCount;
+  sections: { id: string; points: string; criteria?: CriteriaCount }[];
   items?: ItemPoints[];
 }
 
@@ -60,7 +67,7 @@ export interface ItemPoints {
   id: string;
   /** The item's points as an integer count of 10^-places (the rubric's rounding places). */
   scaled: number;
-  /** For items that judge a criterion (check, checklist) worth 0 points: whether it was met. */
+  /** For items of a kind that judges a criterion (check, checklist …): whether it was met. */
   met?: boolean;
 }
 
@@ -151,18 +158,26 @@ type Scorer = (evidence: Record<string, unknown>, community: unknown) => { succe
 
 function scorer(compiled: CompiledRubric, missing: MissingPolicy, trace: boolean): Scorer {
   const items = trace ? itemScorer(compiled, missing) : undefined;
+  const counter = trace ? criteriaCounter(compiled, [...compiled.items.keys()]) : undefined;
   return (evidence, community) => {
     const r = safeScoreTotals(compiled, evidence, { missing, ...(community !== undefined ? { community } : {}) });
     if (!r.success || !items) return r;
-    return { success: true, data: { ...r.data, items: items(evidence) } };
+    const points = items(evidence);
+    if (!counter) return { success: true, data: { ...r.data, items: points } };
+    const counted = counter(points.map((p) => p.met));
+    const sections = r.data.sections.map((sec) => {
+      const c = counted.sections.get(sec.id);
+      return c ? { ...sec, criteria: c } : sec;
+    });
+    return { success: true, data: { ...r.data, criteria: counted.criteria, sections, items: points } };
   };
 }
 
 /**
  * Each item's points for valid evidence, as integers of 10^-places: the
  * kinds' fast scorers (the totals-only path), the exact scorer where they
- * decline. An item that judges a criterion and is worth 0 points also gets
- * whether it was met.
+ * decline. An item of a kind that judges a criterion also gets whether it
+ * was met.
  */
 export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'error'): (evidence: Record<string, unknown>) => ItemPoints[] {
   throwProblems(notCompiled(compiled), optionsProblem({ missing }));
@@ -193,20 +208,27 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
   };
   const entries = [...compiled.items.values()].map((item) => {
     const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
-    const judged = kind.judgesCriteria === true && compiled.maxOf(item).isZero();
-    // A criterion worth 0 is scored as if worth 1, so its points say whether it was met (check, checklist).
-    const metFast: FastScorer | undefined = judged && (item.kind === 'check' || item.kind === 'checklist') ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, ...hooks }) : undefined;
-    return { item, id: item.id, judged, score: fastFor(item), metFast };
+    const judged = kind.judgesCriteria === true;
+    // check and checklist give all their points or none: met when an item worth points scores;
+    // one worth 0 is scored as if worth 1, so its points say whether it was met.
+    const allOrNothing = judged && (item.kind === 'check' || item.kind === 'checklist');
+    const worthPoints = (scaled(compiled.maxOf(item)) ?? 0) > 0;
+    const metFast: FastScorer | undefined = allOrNothing && !worthPoints ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, ...hooks }) : undefined;
+    return { item, id: item.id, judged, metByPoints: allOrNothing && worthPoints, score: fastFor(item), metFast };
   });
   return (evidence) =>
     entries.map((e) => {
       const raw = evidence[e.id];
       if (raw === undefined || raw === null) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
       if (!e.judged) return { id: e.id, scaled: e.score(raw) };
+      if (e.metByPoints) {
+        const points = e.score(raw);
+        return { id: e.id, scaled: points, met: points > 0 };
+      }
       const m = e.metFast?.(raw);
       if (m !== undefined) return { id: e.id, scaled: e.score(raw), met: m > 0 };
       const x = exact(e.item, raw);
-      return { id: e.id, scaled: x.scaled, met: x.met === true };
+      return { id: e.id, scaled: x.scaled, ...(x.met !== undefined ? { met: x.met } : {}) };
     });
 }
 
@@ -357,8 +379,15 @@ export interface ResultColumn {
 }
 
 export interface ResultOptions {
-  /** One column per item with its points. */
+  /** One column per item with its points (and, for an item worth 0 that judges a criterion, whether it was met). */
   items?: boolean;
+  /**
+   * The criteria counts (default true, for a rubric that judges criteria):
+   * the criteria met by the row, and by each section worth 0 points (a
+   * rubric without points: six-type, the KPIs). Rows scored without a trace
+   * have none; leave them out then.
+   */
+  criteria?: boolean;
 }
 
 function sectionsOf(sections: readonly Section[]): Section[] {
@@ -370,6 +399,8 @@ export function resultColumns(compiled: CompiledRubric, options: ResultOptions =
   throwProblems(notCompiled(compiled), optionsIssue(options));
   options ??= {};
   const { rubric } = compiled;
+  const counted = options.criteria === false ? new Map<string, number>() : criteriaTotals(compiled);
+  const topCriteria = rubric.sections.reduce((n, s) => n + (counted.get(s.id) ?? 0), 0);
   return [
     { key: 'row', label: '行号／文件' },
     { key: 'status', label: '状态（ok 已评分／error 有问题）' },
@@ -382,12 +413,25 @@ export function resultColumns(compiled: CompiledRubric, options: ResultOptions =
     { key: 'grade.label', label: '等级名称' },
     { key: 'passing', label: '是否达标' },
     { key: 'rated', label: '是否予以评定' },
+    ...(counted.size ? [{ key: 'criteria.met', label: `达标条目（共 ${topCriteria} 条）` }] : []),
     ...(rubric.gates ?? []).map((g) => ({ key: `gate.${g.id}`, label: `门槛：${g.title.zh}` })),
-    ...sectionsOf(rubric.sections).map((s) => ({ key: `section.${s.id}`, label: `${s.id} ${s.title.zh}（${s.max.toString()} 分）` })),
-    ...(options.items ? [...compiled.items.values()].map((i) => ({ key: `item.${i.id}`, label: `${i.id} ${i.title.zh}（${compiled.maxOf(i).toString()} 分）` })) : []),
+    ...sectionsOf(rubric.sections).flatMap((s) => [
+      { key: `section.${s.id}`, label: `${s.id} ${s.title.zh}（${s.max.toString()} 分）` },
+      // A section worth 0 says nothing by its points: its criteria met say what it scored.
+      ...(s.max.isZero() && counted.has(s.id) ? [{ key: `section.${s.id}.met`, label: `${s.id} ${s.title.zh} 达标条目（共 ${counted.get(s.id)} 条）` }] : []),
+    ]),
+    ...(options.items
+      ? [...compiled.items.values()].flatMap((i) => [
+          { key: `item.${i.id}`, label: `${i.id} ${i.title.zh}（${compiled.maxOf(i).toString()} 分）` },
+          ...(metColumn(compiled, i) ? [{ key: `item.${i.id}.met`, label: `${i.id} 是否达到` }] : []),
+        ])
+      : []),
     { key: 'problems', label: '问题' },
   ];
 }
+
+/** Whether an item's met gets a column of its own: it judges a criterion and is worth 0, so its points say nothing. */
+const metColumn = (compiled: CompiledRubric, item: ItemBase) => judgesCriteria(compiled, item.kind) && compiled.maxOf(item).isZero();
 
 function isRow(r: unknown): r is BatchRow {
   return isRecord(r) && (typeof r.row === 'number' || typeof r.row === 'string') && Array.isArray(r.issues) && (r.result === undefined || isRecord(r.result));
@@ -428,6 +472,12 @@ export function resultRecord(compiled: CompiledRubric, row: BatchRow, options: R
   const sections = Object.fromEntries(r.sections.map((s) => [s.id, s.points]));
   const places = compiled.rubric.rounding.places;
   const items = Object.fromEntries((r.items ?? []).map((i) => [i.id, fromScaled(i.scaled, places)]));
+  const itemsMet = Object.fromEntries((r.items ?? []).filter((i) => i.met !== undefined).map((i) => [i.id, i.met]));
+  const counts = ({ met, total }: CriteriaCount) => ({ met, total });
+  const criteria =
+    r.criteria && options.criteria !== false
+      ? { met: r.criteria.met, total: r.criteria.total, sections: Object.fromEntries(r.sections.filter((s) => s.criteria).map((s) => [s.id, counts(s.criteria as CriteriaCount)])) }
+      : undefined;
   return {
     row: row.row,
     status: 'ok',
@@ -441,8 +491,9 @@ export function resultRecord(compiled: CompiledRubric, row: BatchRow, options: R
     passing: r.grade ? r.grade.passing : null,
     rated: r.rated,
     gates: Object.fromEntries(r.gates.map((g) => [g.id, { passed: g.passed, value: g.value }])),
+    ...(criteria ? { criteria } : {}),
     sections,
-    ...(options.items ? { items } : {}),
+    ...(options.items ? { items, ...(Object.keys(itemsMet).length ? { itemsMet } : {}) } : {}),
   };
 }
 
@@ -465,8 +516,17 @@ function resultCells(columns: readonly ResultColumn[], row: BatchRow, options: R
     values.set('passing', r.grade ? String(r.grade.passing) : '');
     values.set('rated', String(r.rated));
     for (const g of r.gates) values.set(`gate.${g.id}`, String(g.passed));
-    for (const s of r.sections) values.set(`section.${s.id}`, s.points);
-    if (options.items) for (const i of r.items ?? []) values.set(`item.${i.id}`, fromScaled(i.scaled, places));
+    if (r.criteria) values.set('criteria.met', String(r.criteria.met));
+    for (const s of r.sections) {
+      values.set(`section.${s.id}`, s.points);
+      if (s.criteria) values.set(`section.${s.id}.met`, String(s.criteria.met));
+    }
+    if (options.items) {
+      for (const i of r.items ?? []) {
+        values.set(`item.${i.id}`, fromScaled(i.scaled, places));
+        if (i.met !== undefined) values.set(`item.${i.id}.met`, String(i.met));
+      }
+    }
   } else {
     values.set('problems', row.issues.map(describeIssue).join('; '));
   }

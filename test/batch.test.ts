@@ -329,6 +329,69 @@ describe('batch: JSONL and directories', () => {
   });
 });
 
+/* ------------------------------------------------------------------ criteria */
+
+describe('batch: criteria counts, for rubrics without points too', () => {
+  it('every row counts the criteria met overall and per section as score does, for every bundled rubric', async () => {
+    const { readdirSync } = await import('node:fs');
+    for (const f of readdirSync(join(root, 'rubrics')).filter((x) => x.endsWith('.yaml'))) {
+      const compiled = compile(await loadRubricFile(join(root, 'rubrics', f)));
+      const samples = fc.sample(arbitraryRubricEvidence(compiled), { numRuns: 30, seed: 20261207 });
+      const file = write(`criteria-${f}.jsonl`, samples.map((evidence) => JSON.stringify({ evidence })).join('\n'));
+      const rows = await collect(compiled, file);
+      expect(rows.length, f).toBe(samples.length);
+      rows.forEach((row, i) => {
+        const full = score(compiled, samples[i]);
+        const bySection = new Map<string, unknown>();
+        const walk = (s: ScoreResult['sections'][number]) => {
+          if (s.criteria) bySection.set(s.id, s.criteria);
+          s.sections?.forEach(walk);
+        };
+        full.sections.forEach(walk);
+        expect(row.result?.criteria, `${f} row ${i}`).toEqual(full.criteria);
+        for (const s of row.result?.sections ?? []) expect(s.criteria, `${f} row ${i} section ${s.id}`).toEqual(bySection.get(s.id));
+      });
+    }
+  });
+
+  it('CSV: criteria.met, section.<id>.met beside sections worth 0, item.<id>.met with --items; none when items are not computed', () => {
+    const sixType = join(root, 'rubrics/six-type.yaml');
+    const dir = join(temp.dir, 'six-type-dir');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.yaml'), readFileSync(join(root, 'examples/six-type-community.yaml'), 'utf8'));
+    const r = run('batch', sixType, dir);
+    expect(r.status, r.stderr).toBe(0);
+    const [keys, labels, row] = csvRows(r.stdout) as [string[], string[], string[]];
+    const cell = (key: string) => row[keys.indexOf(key)];
+    // The same counts as score gives for the example: 95 of 103, 13 of 14 in the first group.
+    const scored = run('score', sixType, join(root, 'examples/six-type-community.yaml'), '--json');
+    const full = JSON.parse(scored.stdout) as ScoreResult;
+    expect(cell('criteria.met')).toBe(String(full.criteria?.met));
+    expect(labels[keys.indexOf('criteria.met')]).toBe(`达标条目（共 ${full.criteria?.total} 条）`);
+    expect(cell('section.g1.met')).toBe(String(full.sections[0]?.criteria?.met));
+    expect(keys.indexOf('section.g1.met')).toBe(keys.indexOf('section.g1') + 1);
+    const kpis = join(root, 'rubrics/service-quality-kpis.yaml');
+    const kpiDir = join(temp.dir, 'kpi-dir');
+    mkdirSync(kpiDir);
+    writeFileSync(join(kpiDir, 'a.yaml'), readFileSync(join(root, 'examples/service-quality-kpis.yaml'), 'utf8'));
+    const k = run('batch', kpis, kpiDir, '--items');
+    const [kKeys, , kRow] = csvRows(k.stdout) as [string[], string[], string[]];
+    expect(['coverage', 'utilisation'].map((id) => kRow[kKeys.indexOf(`item.${id}.met`)])).toEqual(['true', 'false']);
+    expect(kRow[kKeys.indexOf('criteria.met')]).toBe('4');
+    // --weakest 0 without --items scores totals only: no counts, and no columns for them.
+    const lean = run('batch', kpis, kpiDir, '--weakest', '0');
+    expect((csvRows(lean.stdout)[0] as string[]).filter((key) => key.includes('met'))).toEqual([]);
+    // DB36 sections carry points: only the overall count is added (70 of 71 for the strong example, as score says).
+    const db36Dir = join(temp.dir, 'db36-dir');
+    mkdirSync(db36Dir);
+    writeFileSync(join(db36Dir, 'a.yaml'), readFileSync(join(root, 'examples/jiangxi-strong.yaml'), 'utf8'));
+    const db36 = run('batch', JIANGXI, db36Dir);
+    const [dKeys, , dRow] = csvRows(db36.stdout) as [string[], string[], string[]];
+    expect(dKeys.filter((key) => key.includes('met'))).toEqual(['criteria.met']);
+    expect(dRow[dKeys.indexOf('criteria.met')]).toBe('70');
+  });
+});
+
 /* ------------------------------------------------------------------ summary */
 
 describe('batch summary', () => {
@@ -410,7 +473,8 @@ describe('batch summary', () => {
           for (const p of items(evidence)) {
             const t = traced.get(p.id);
             expect(String(p.scaled / scale), `${f} ${p.id}`).toBe(String(Number(t?.points)));
-            if (p.met !== undefined) expect(p.met, `${f} ${p.id} met`).toBe(t?.met);
+            // Every item that judges a criterion says whether it was met, whatever it is worth.
+            expect(p.met, `${f} ${p.id} met`).toBe(t?.met);
           }
         }),
         { numRuns: 25 },

@@ -22,9 +22,11 @@ A row with hints (a "%" field given 0.93, probably meant as 93 %) is scored
 as given; its hints are listed on stderr and counted in the summary.
 
 Results, one row per community: row, status, community.id / name, total,
-base, bonus, grade (id and label), passing, rated, gate.<id>, section.<id>
-(every section's subtotal), problems. CSV results are UTF-8 with a BOM and
-CRLF line ends (Excel), with two header rows: keys, then Chinese labels.
+base, bonus, grade (id and label), passing, rated, criteria.met (criteria met,
+for a rubric that judges criteria), gate.<id>, section.<id> (every section's
+subtotal; section.<id>.met beside a section worth 0 points), problems. CSV
+results are UTF-8 with a BOM and CRLF line ends (Excel), with two header rows:
+keys, then Chinese labels.
 
 Without --out, results go to stdout and the summary to stderr; with --out,
 the summary goes to stdout. The summary counts rows per grade, gives the
@@ -35,9 +37,11 @@ Options:
 --out FILE          write results to FILE (.csv or .jsonl)
 --format csv|jsonl  format of the results on stdout (default csv)
 --missing zero      score items without evidence as 0 instead of failing the row
---items             add one column per item with its points
+--items             add one column per item with its points (item.<id>.met beside
+                    an item worth 0 that judges a criterion: true or false)
 --weakest N         how many weakest items the summary lists (default 5); with 0
-                    and no --items, items' points are not computed (a little faster)
+                    and no --items, items' points and criteria counts are not
+                    computed (a little faster)
 --keys-only         CSV results with one header row (keys), no Chinese labels
 --encoding NAME     character encoding of the input (default utf-8; gbk or gb18030
                     for a CSV saved by Excel as plain "CSV" on Chinese Windows)
@@ -116,9 +120,12 @@ Options:
       progressShown = true;
       process.stderr.write(`\r\u001b[K${s.rows} rows · ${s.scored} scored · ${s.failed} with problems`);
     };
-    const sink = () => resultSink(compiled, outFile ? createWriteStream(outFile) : process.stdout, format, { items: Boolean(values.items), keysOnly: Boolean(values['keys-only']), end: Boolean(outFile) });
+    // Items' points (and criteria counts) are computed for the summary's weakest items and the item columns.
+    const trace = weakest > 0 || Boolean(values.items);
+    const sink = () =>
+      resultSink(compiled, outFile ? createWriteStream(outFile) : process.stdout, format, { items: Boolean(values.items), criteria: trace, keysOnly: Boolean(values['keys-only']), end: Boolean(outFile) });
     const encoding = values.encoding as string | undefined;
-    const summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace: weakest > 0 || Boolean(values.items), onProblem: report, onHint: hint, onRow: progress });
+    const summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace, onProblem: report, onHint: hint, onRow: progress });
     clearProgress();
     const text = summary.format(language, weakest);
     if (outFile) out(text);
