@@ -65,8 +65,10 @@ export interface RowResult extends ScoreTotals {
 
 export interface ItemPoints {
   id: string;
-  /** The item's points as an integer count of 10^-places (the rubric's rounding places). */
+  /** The item's points as an integer count of 10^-places (the rubric's rounding places), rounded down when finer. */
   scaled: number;
+  /** The exact points, when finer than 10^-places (a terminating value a rubric rounding only repeating ones keeps). */
+  exact?: string;
   /** For items of a kind that judges a criterion (check, checklist …): whether it was met. */
   met?: boolean;
 }
@@ -188,20 +190,31 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     const v = scaledInteger(d, places);
     return v !== undefined && v >= 0 ? v : undefined;
   };
-  const exact = (item: ItemBase, raw: unknown): { scaled: number; met?: boolean } => {
+  const exact = (item: ItemBase, raw: unknown): { scaled: number; exact?: string; met?: boolean } => {
     const parsed = compiled.evidenceSchema(item, missing).safeParse(raw);
     if (!parsed.success) return { scaled: 0 };
     const r = scoreOneItem(compiled, item, parsed.data);
-    return { scaled: scaled(r.points) ?? Number(r.points.mul(scaleDec).floor().n), ...(r.trace.met !== undefined ? { met: r.trace.met } : {}) };
+    const counted = scaled(r.points);
+    return {
+      scaled: counted ?? Number(r.points.mul(scaleDec).floor().n),
+      ...(counted === undefined ? { exact: r.points.toString() } : {}),
+      ...(r.trace.met !== undefined ? { met: r.trace.met } : {}),
+    };
   };
   const hooks = codeHooks(!compiled.jitless);
-  const cache = new Map<ItemBase, (raw: unknown) => number>();
-  const fastFor = (item: ItemBase): ((raw: unknown) => number) => {
+  // An item's points in 10^-places, by its kind's fast scorer or else exactly; undefined when finer than that
+  // (then the item, or the item whose part it is, is scored exactly).
+  const cache = new Map<ItemBase, FastScorer>();
+  const countedExactly = (item: ItemBase, raw: unknown): number | undefined => {
+    const x = exact(item, raw);
+    return x.exact === undefined ? x.scaled : undefined;
+  };
+  const fastFor = (item: ItemBase): FastScorer => {
     let f = cache.get(item);
     if (!f) {
       const kind = compiled.kinds.get(item.kind) as AnyRuleKind;
       const fast = kind.fast?.(item, { scaled, fastFor, ...hooks });
-      f = fast ? (raw) => fast(raw) ?? exact(item, raw).scaled : (raw) => exact(item, raw).scaled;
+      f = fast ? (raw) => fast(raw) ?? countedExactly(item, raw) : (raw) => countedExactly(item, raw);
       cache.set(item, f);
     }
     return f;
@@ -216,19 +229,20 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     const metFast: FastScorer | undefined = allOrNothing && !worthPoints ? kind.fast?.({ ...item, points: Dec.ONE }, { scaled, fastFor, ...hooks }) : undefined;
     return { item, id: item.id, judged, metByPoints: allOrNothing && worthPoints, score: fastFor(item), metFast };
   });
+  const exactly = (e: (typeof entries)[number], raw: unknown): ItemPoints => {
+    const x = exact(e.item, raw);
+    return { id: e.id, scaled: x.scaled, ...(x.exact !== undefined ? { exact: x.exact } : {}), ...(x.met !== undefined ? { met: x.met } : {}) };
+  };
   return (evidence) =>
     entries.map((e) => {
       const raw = evidence[e.id];
       if (raw === undefined || raw === null) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
-      if (!e.judged) return { id: e.id, scaled: e.score(raw) };
-      if (e.metByPoints) {
-        const points = e.score(raw);
-        return { id: e.id, scaled: points, met: points > 0 };
-      }
+      const points = e.score(raw);
+      if (points === undefined || (e.judged && !e.metByPoints && !e.metFast)) return exactly(e, raw);
+      if (!e.judged) return { id: e.id, scaled: points };
+      if (e.metByPoints) return { id: e.id, scaled: points, met: points > 0 };
       const m = e.metFast?.(raw);
-      if (m !== undefined) return { id: e.id, scaled: e.score(raw), met: m > 0 };
-      const x = exact(e.item, raw);
-      return { id: e.id, scaled: x.scaled, ...(x.met !== undefined ? { met: x.met } : {}) };
+      return m === undefined ? exactly(e, raw) : { id: e.id, scaled: points, met: m > 0 };
     });
 }
 
@@ -471,7 +485,7 @@ export function resultRecord(compiled: CompiledRubric, row: BatchRow, options: R
   const r = row.result;
   const sections = Object.fromEntries(r.sections.map((s) => [s.id, s.points]));
   const places = compiled.rubric.rounding.places;
-  const items = Object.fromEntries((r.items ?? []).map((i) => [i.id, fromScaled(i.scaled, places)]));
+  const items = Object.fromEntries((r.items ?? []).map((i) => [i.id, i.exact ?? fromScaled(i.scaled, places)]));
   const itemsMet = Object.fromEntries((r.items ?? []).filter((i) => i.met !== undefined).map((i) => [i.id, i.met]));
   const counts = ({ met, total }: CriteriaCount) => ({ met, total });
   const criteria =
@@ -523,7 +537,7 @@ function resultCells(columns: readonly ResultColumn[], row: BatchRow, options: R
     }
     if (options.items) {
       for (const i of r.items ?? []) {
-        values.set(`item.${i.id}`, fromScaled(i.scaled, places));
+        values.set(`item.${i.id}`, i.exact ?? fromScaled(i.scaled, places));
         if (i.met !== undefined) values.set(`item.${i.id}.met`, String(i.met));
       }
     }
@@ -633,6 +647,8 @@ interface ItemStat {
   /** Sum of points in 10^-places, kept exact: a double up to 2^52, then carried into a bigint. */
   sum: number;
   carry: bigint;
+  /** Points finer than 10^-places (ItemPoints.exact) beyond their counted part, exact. */
+  finer: Dec;
   met: number;
   judged: number;
   n: number;
@@ -673,7 +689,7 @@ export class BatchSummary {
     this.places = compiled.rubric.rounding.places;
     for (const b of compiled.rubric.grades?.bands ?? []) this.grades.set(b.id, { id: b.id, label: b.label, count: 0 });
     for (const g of compiled.rubric.gates ?? []) if (g.otherwise && !this.grades.has(g.otherwise.id)) this.grades.set(g.otherwise.id, { id: g.otherwise.id, label: g.otherwise.label, count: 0 });
-    for (const item of compiled.items.values()) this.items.set(item.id, { id: item.id, title: item.title, max: compiled.maxOf(item), sum: 0, carry: 0n, met: 0, judged: 0, n: 0 });
+    for (const item of compiled.items.values()) this.items.set(item.id, { id: item.id, title: item.title, max: compiled.maxOf(item), sum: 0, carry: 0n, finer: Dec.ZERO, met: 0, judged: 0, n: 0 });
   }
 
   add(row: BatchRow): void {
@@ -697,6 +713,7 @@ export class BatchSummary {
       if (!s) continue;
       s.n++;
       s.sum += i.scaled;
+      if (i.exact !== undefined) s.finer = s.finer.add((Dec.parse(i.exact) as Dec).sub(Dec.of(BigInt(i.scaled), 10n ** BigInt(this.places))));
       if (s.sum >= CARRY) {
         s.carry += BigInt(s.sum);
         s.sum = 0;
@@ -751,7 +768,7 @@ export class BatchSummary {
     const shares = [...this.items.values()]
       .filter((s) => s.n > 0 && (s.max.gt(Dec.ZERO) || s.judged > 0))
       .map((s, order) => {
-        const points = Dec.of(s.carry + BigInt(s.sum), 10n ** BigInt(this.places));
+        const points = Dec.of(s.carry + BigInt(s.sum), 10n ** BigInt(this.places)).add(s.finer);
         const share = s.max.gt(Dec.ZERO) ? points.div(s.max.mul(Dec.int(s.n))) : Dec.of(BigInt(s.met), BigInt(s.judged));
         return { s, points, share, order };
       })

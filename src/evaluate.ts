@@ -152,10 +152,11 @@ const NO_EVIDENCE = { zh: '无证据，按 0 分计', en: 'no evidence: scored 0
 
 /**
  * One item scored exactly, with its trace; its parts' points by id. Points
- * with more places than the rubric keeps are rounded, and the trace says so.
+ * with more places than the rubric keeps are rounded (under only: repeating,
+ * only those that do not terminate), and the trace says so.
  */
 export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec; parts: Map<string, Dec> } {
-  const { places, mode } = compiled.rubric.rounding;
+  const { places, mode, only } = compiled.rubric.rounding;
   const kindOf = (i: ItemBase) => compiled.kinds.get(i.kind) as AnyRuleKind;
   const parts = new Map<string, Dec>();
   const max = compiled.maxOf(item);
@@ -174,7 +175,8 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
   let points = outcome.points;
   let rounded: ItemTrace['rounded'];
   const exactPlaces = points.places();
-  if (exactPlaces === undefined || exactPlaces > places) {
+  // Under only: repeating, a terminating value is kept whatever its places: the fast paths decline it (finer than they count).
+  if (exactPlaces === undefined || (exactPlaces > places && only !== 'repeating')) {
     rounded = { from: points.toString(), places, mode };
     points = points.round(places, mode);
   }

@@ -96,7 +96,12 @@ export interface Rubric {
   title: Bilingual;
   source: z.output<typeof sourceSchema>;
   effective?: { from: string; until?: string | undefined } | undefined;
-  rounding: { places: number; mode: 'half-up' | 'half-even' };
+  /**
+   * Item points with more places than `places` are rounded by `mode`; with
+   * `only: 'repeating'`, only points that do not terminate are (a rubric
+   * whose source gives no rounding keeps every terminating value exact).
+   */
+  rounding: { places: number; mode: 'half-up' | 'half-even'; only?: 'repeating' | undefined };
   max: Dec;
   /** Set by the loader for a rubric that extends others: the ids it descends from, nearest first. */
   lineage?: string[] | undefined;
@@ -179,7 +184,7 @@ export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
     source: sourceSchema,
     effective: z.strictObject({ from: date, until: date.optional() }).optional(),
     rounding: z
-      .strictObject({ places: z.number().int().min(0).max(12), mode: z.enum(['half-up', 'half-even']) })
+      .strictObject({ places: z.number().int().min(0).max(12), mode: z.enum(['half-up', 'half-even']), only: z.literal('repeating').optional() })
       .prefault({ places: 2, mode: 'half-up' }),
     max: nonNegative,
     lineage: z.array(z.string()).optional(),

@@ -42,7 +42,9 @@ export function yamlTemplate(compiled: CompiledRubric, options: YamlTemplateOpti
     '#   · 尚未核验的项目：整项的值留作 ~ 即视为缺少证据（评分时报错；加 --missing zero 按 0 分计）。',
     '#     { … } 里的字段不能单独留 ~（注明“可留空”的除外）：要么都填，要么把整项改回 ~。',
     '#   · 项目编号带引号（"1.1a"），不要改动。',
-    `#   · 得分按精确值计算；某项得分超过 ${rubric.rounding.places} 位小数时，${rubric.rounding.mode === 'half-even' ? '四舍六入五成双' : '四舍五入'}保留 ${rubric.rounding.places} 位。`,
+    rubric.rounding.only === 'repeating'
+      ? `#   · 得分按精确值计算，不作舍入；只有除不尽的（无限循环小数）${rubric.rounding.mode === 'half-even' ? '四舍六入五成双' : '四舍五入'}保留 ${rubric.rounding.places} 位。`
+      : `#   · 得分按精确值计算；某项得分超过 ${rubric.rounding.places} 位小数时，${rubric.rounding.mode === 'half-even' ? '四舍六入五成双' : '四舍五入'}保留 ${rubric.rounding.places} 位。`,
     `# 评分：shequ-rubric score ${options.rubricFile ?? `<${rubric.id}.yaml>`} <本文件>`,
     `rubric: ${rubric.id}`,
     'community:',

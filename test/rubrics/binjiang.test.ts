@@ -158,5 +158,10 @@ describe('binjiang-2023-draft', () => {
     expect([at('0.9').total, at('0.9').grade?.id]).toEqual(['89.5', 'standard']);
     expect([at('0.52').total, at('0.52').grade?.id]).toEqual(['80', 'standard']);
     expect([at('0.5').total, at('0.5').grade?.id]).toEqual(['79.5', 'basic']);
+    // Not rounded: 25 × 0.91999999999999 = 22.99999999999975, so 89.99999999999975 is 标准型, not 90.
+    expect([at('0.91999999999999').total, at('0.91999999999999').grade?.id]).toEqual(['89.99999999999975', 'standard']);
+    // A survey count that repeats (55 of 60: 22.9166…) is written to 12 places.
+    const counted = score(compiled, { ...base, 'C6-satisfaction': { count: 55, of: 60 } });
+    expect([counted.total, counted.grade?.id]).toEqual(['89.916666666667', 'standard']);
   });
 });

@@ -46,7 +46,7 @@ describe('zhoushan-2017', () => {
     expect(rubric.source.issued).toBe('2017-05-18');
     expect(rubric.source.effective).toBe('2017-06-18');
     expect(rubric.source.status).toBe('in-force');
-    expect(rubric.rounding).toEqual({ places: 12, mode: 'half-up' });
+    expect(rubric.rounding).toEqual({ places: 12, mode: 'half-up', only: 'repeating' });
   });
 
   it('has class-1 worth 60 and class-2 worth 40, together 100, no bonus section', () => {
@@ -159,6 +159,21 @@ describe('zhoushan-2017', () => {
     expect(result.total).toBe('46.86');
     expect(result.rated).toBe(false);
     expect(result.grade?.id).toBe('not-rated');
+  });
+
+  it('grades the exact total: class 2 is not rounded, only a repeating mean is written to 12 places', () => {
+    const project = (score: number | string, category = 'safety') => ({ name: 'p', category, score });
+    const graded = (projects: unknown[]) => {
+      const r = score(compiled, { ...allA, 'II-11': projects });
+      return [r.sections.find((s) => s.id === 'class-2')?.points, r.total, r.grade?.id];
+    };
+    // 40 × 87.49999999999999 ÷ 100 = 34.999999999999996, a spreadsheet's float kept as written: 良好, not 优秀.
+    expect(graded([project(87.49999999999999)])).toEqual(['34.999999999999996', '94.999999999999996', 'good']);
+    expect(graded([project(87.5)])).toEqual(['35', '95', 'excellent']);
+    // 62, 63, 63: 40 × 188 ÷ 300 = 25.0666…, written to 12 places; class 1 is 60 − 2.01 − 1.36 − 2.72 = 53.91.
+    const r = score(compiled, { ...allA, 'II-1': 'C', 'II-3': 'B', 'II-4': 'B', 'II-11': [project(62), project(63, 'culture-sports'), project(63, 'volunteering')] });
+    const item = r.sections.flatMap((s) => s.sections ?? []).flatMap((s) => s.items ?? []).find((i) => i.id === 'II-11');
+    expect([item?.points, item?.rounded?.places, r.total, r.grade?.id]).toEqual(['25.066666666667', 12, '78.976666666667', 'fail']);
   });
 
   it('refuses a third project in one category', () => {
