@@ -24,6 +24,7 @@ import { formatPath } from './format-issues.js';
 import { hintsOf } from './evidence-hints.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
+import { leftBlank } from './left-blank.js';
 import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionIssue, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
 import type { CriteriaCount, ScoreTotals } from './result.js';
@@ -236,7 +237,7 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
   return (evidence) =>
     entries.map((e) => {
       const raw = evidence[e.id];
-      if (raw === undefined || raw === null) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
+      if (raw === undefined || raw === null || leftBlank(raw)) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
       const points = e.score(raw);
       if (points === undefined || (e.judged && !e.metByPoints && !e.metFast)) return exactly(e, raw);
       if (!e.judged) return { id: e.id, scaled: points };

@@ -1,3 +1,4 @@
+import { leftBlank } from './left-blank.js';
 import { Dec, scaledInteger, scaledText } from './decimal.js';
 import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
 import type { AnyRuleKind, ItemBase, ItemTrace, Outcome } from './kinds/define.js';
@@ -109,7 +110,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
     const item = items[i] as ItemBase;
     // An own key for-in does not list (not enumerable) is read by name.
     const value = read[i] !== undefined ? read[i] : Object.prototype.hasOwnProperty.call(given, id) ? given[id] : undefined;
-    if (value === undefined || value === null) {
+    if (value === undefined || value === null || leftBlank(value)) {
       if (missing === 'error') {
         issues.push(issue('missing-evidence', ['evidence', id], `no evidence for the item "${id}" (${item.title.zh})`, { expected: 'a value for every item, or missing: zero' }));
       }

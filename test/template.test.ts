@@ -17,6 +17,7 @@ import {
   loadRubricFile,
   parseRubric,
   safeParseEvidence,
+  safeScore,
   score,
   toBoolean,
   toList,
@@ -205,6 +206,13 @@ describe('template --format yaml', () => {
     expect(leaves.every((v) => v === null)).toBe(true);
     expect(text).toContain('每个 ~ 都是占位值');
     expect(text).toContain(`shequ-rubric score rubrics/${f}`);
+    // Left blank, every item is missing evidence: 0 under missing: zero, one missing-evidence issue per item otherwise
+    // (not one per blank field of an item such as { area: ~, households: ~ }).
+    const blank = score(compiled, parsed.data.evidence, { missing: 'zero' });
+    expect([blank.total, blank.bonus]).toEqual(['0', '0']);
+    expect(JSON.stringify(blank)).toBe(JSON.stringify(score(compiled, {}, { missing: 'zero' })));
+    const unfilled = safeScore(compiled, parsed.data.evidence);
+    expect(unfilled.success ? [] : unfilled.error.issues.map((i) => [i.code, i.path.join('.')])).toEqual([...compiled.items.keys()].map((id) => ['missing-evidence', `evidence.${id}`]));
   });
 
   it('filled with each example, the template scores as the example does', async () => {
@@ -251,6 +259,8 @@ describe('template --format yaml', () => {
     expect(kpis).toContain('单位为 % 的填百分数（93 即 93%），不是小数');
     expect(kpis).toContain('标“比率”的填 0～1 的小数（0.93）');
     expect(kpis).toContain('得分按精确值计算；某项得分超过 2 位小数时，四舍五入保留 2 位。');
+    const zs = yamlTemplate(await rubric(repo('rubrics/zhoushan-2017.yaml')));
+    expect(zs).toContain('得分按精确值计算，不作舍入；只有除不尽的（无限循环小数）四舍五入保留 12 位。');
     const halfEven = compile({ ...parseRubric(readFileSync(JIANGXI, 'utf8')), rounding: { places: 3, mode: 'half-even' } });
     expect(halfEven.rubric.rounding).toEqual({ places: 3, mode: 'half-even' });
     expect(yamlTemplate(halfEven)).toContain('某项得分超过 3 位小数时，四舍六入五成双保留 3 位。');

@@ -131,7 +131,7 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
         met &&= ok;
         const shown = typeof v === 'boolean' ? (v ? '是' : '否') : `${fmt(v as Dec)}${c.unit ?? ''}`;
         zh.push(`${c.zh} ${shown}${c.range ? `（标准 ${c.range.text}${c.unit ?? ''}）` : ''}${ok ? '✓' : '✗'}`);
-        en.push(`${c.id} ${typeof v === 'boolean' ? String(v) : fmt(v as Dec)}${c.range ? ` (needs ${c.range.text})` : ''} ${ok ? 'met' : 'not met'}`);
+        en.push(`${c.id} ${typeof v === 'boolean' ? String(v) : fmt(v as Dec)}${c.range ? ` (needs ${c.range.text})` : ''} ${ok ? '✓' : '✗'}`);
       }
     }
     const points = met ? item.points : Dec.ZERO;

@@ -28,8 +28,8 @@ export interface Outcome {
   /** For kinds that judge a criterion met or not (check, checklist). */
   met?: boolean;
   reason: Bilingual;
-  /** Quantities the rule computed (derived ratios, steps), as exact decimal strings. */
-  detail?: Record<string, string>;
+  /** Quantities the rule computed (derived ratios, steps), as exact decimal strings; null for a ratio whose denominator is 0. */
+  detail?: Record<string, string | null>;
   /** For kinds made of parts (sum). */
   parts?: ItemTrace[];
 }
@@ -52,7 +52,7 @@ export interface ItemTrace {
   category?: string;
   method?: string;
   note?: string;
-  detail?: Record<string, string>;
+  detail?: Record<string, string | null>;
   /** Set when the exact points had more places than the rubric keeps. */
   rounded?: { from: string; places: number; mode: string };
   parts?: ItemTrace[];
@@ -136,7 +136,7 @@ export interface FastTrace {
   /** The evidence as a trace echoes it: decimals as exact strings, keys sorted, lists in canonical order. */
   evidence: unknown;
   reason: Bilingual;
-  detail?: Record<string, string> | undefined;
+  detail?: Record<string, string | null> | undefined;
 }
 
 /** Raw evidence → the item's trace, or undefined to defer to the exact path. */

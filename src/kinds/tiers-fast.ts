@@ -169,13 +169,13 @@ export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): Fa
       if (text === undefined) return undefined;
       texts.push(text);
     }
-    let detail: Record<string, string> | undefined;
+    let detail: Record<string, string | null> | undefined;
     for (const d of derived) {
       detail ??= {};
       const den = values[d.den] as number;
       if (den === 0) {
         texts.push(undefined);
-        detail[d.id] = 'undefined';
+        detail[d.id] = null;
         continue;
       }
       const num = values[d.num] as number;

@@ -59,7 +59,7 @@ export function tiersReason(words: TiersWords, texts: readonly (string | undefin
     const after = words.after[k] as Bilingual;
     const text = texts[k];
     zh += before.zh + (text ?? '—') + after.zh;
-    en += before.en + (text ?? 'undefined') + after.en;
+    en += before.en + (text ?? '—') + after.en;
   }
   const tail = best === undefined ? words.none : (words.reached[best] as Bilingual);
   return { zh: zh + tail.zh, en: en + tail.en };

@@ -128,11 +128,11 @@ export const tiers = defineRuleKind<TiersItem, Values>({
   score(item, values) {
     const words = wordsOf(item);
     const q = quantities(item, values);
-    const detail: Record<string, string> = {};
+    const detail: Record<string, string | null> = {};
     // Each quantity is written out once, for both languages.
     const texts = words.ids.map((id, k) => {
       const v = q[id];
-      if (words.labels[k]?.derived) detail[id] = v ? v.toString() : 'undefined';
+      if (words.labels[k]?.derived) detail[id] = v ? v.toString() : null;
       return v ? fmt(v) : undefined;
     });
     let best: number | undefined;
