@@ -49,7 +49,8 @@ export function validateMeaning(rubric: Rubric, kinds: Map<string, AnyRuleKind>)
         }),
       );
     }
-    return section.max;
+    // What the section can reach, not what it declares: a changed item's points show at every level above it in one pass.
+    return reach;
   };
   let base = Dec.ZERO;
   rubric.sections.forEach((s, i) => {

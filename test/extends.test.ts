@@ -96,8 +96,8 @@ grades:
     const child = write('max.yaml', `extends: parent.yaml\nid: child\nversion: "2"\noverride:\n  b: { points: 3 }\n`);
     const e = await loadError(child);
     const codes = e.issues.map((i) => `${i.code}@${i.file === parent ? 'parent' : 'child'}:${i.line}`);
-    // s1 declares 3 but now reaches 4; the rubric's own max (3 = s1's declared 3) still holds
-    expect(codes).toEqual(['max-mismatch@parent:9']);
+    // s1 declares 3 but now reaches 4, and so does the rubric (max: 3 at line 5): both in one pass
+    expect(codes).toEqual(['max-mismatch@parent:9', 'max-mismatch@parent:5']);
     expect(Object.keys(e.sources).sort()).toEqual([child, parent].sort());
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { z } from 'zod';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ISSUE_CODES,
@@ -203,7 +204,7 @@ describe('meaning checks', () => {
   });
 
   it("a section declaring the sum of all tiers gets 'max-mismatch'", () => {
-    const text = rubricYaml({ max: '5.5', items: [CHECK('a'), ...TIERS_ITEM('2')] });
+    const text = rubricYaml({ max: '3', sectionMax: '5.5', items: [CHECK('a'), ...TIERS_ITEM('2')] });
     const e = errorOf(text);
     expect(codes(e)).toEqual(['max-mismatch']);
     const i = e.issues[0] as Issue;
@@ -211,6 +212,19 @@ describe('meaning checks', () => {
     expect(i.expected).toBe('3');
     expect(i.found).toBe('5.5');
     expect(i).toMatchObject(pos(text, '    max: 5.5', '5.5'));
+  });
+
+  it('an item whose points change shows at every level above it in one pass, not one level per run', () => {
+    const db36 = readFileSync(new URL('../rubrics/jiangxi-db36-t-1609-2022.yaml', import.meta.url), 'utf8');
+    // 1.3 from 1.5 to 2.5: its section I-1.3 (1.5), the indicator 1 (7) and the rubric (100) no longer hold.
+    const text = db36.replace(/(id: "1\.3"[\s\S]*?points: )1\.5/, '$12.5');
+    expect(text).not.toBe(db36);
+    const e = errorOf(text);
+    expect(e.issues.map((i) => [i.code, i.path.join('.'), i.expected, i.found])).toEqual([
+      ['max-mismatch', 'sections.0.sections.2.max', '2.5', '1.5'],
+      ['max-mismatch', 'sections.0.max', '8', '7'],
+      ['max-mismatch', 'max', '101', '100'],
+    ]);
   });
 
   it("a rubric maximum that differs from its sections gets 'max-mismatch' at max", () => {
