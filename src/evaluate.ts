@@ -1,3 +1,4 @@
+import { isRecord } from './is-record.js';
 import { leftBlank } from './left-blank.js';
 import { Dec, scaledInteger, scaledText } from './decimal.js';
 import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
@@ -101,7 +102,11 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
     for (const key of Object.keys(given).sort()) {
       if (compiled.items.has(key)) continue;
       const hint = suggest(key, compiled.items.keys());
-      const part = compiled.allItems.has(key) ? ' (it is a part: give it inside its parent item)' : '';
+      const part = compiled.allItems.has(key)
+        ? ' (it is a part: give it inside its parent item)'
+        : key === 'evidence' && isRecord(given[key])
+          ? ': this is a whole evidence document; score its "evidence" mapping (doc.evidence)'
+          : '';
       issues.push(issue('unknown-item', ['evidence', key], `the rubric has no item "${key}"${hint ? ` (did you mean "${hint}"?)` : part}`, { found: key }));
     }
   }

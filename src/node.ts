@@ -203,8 +203,10 @@ export type FixtureRun = Omit<FixtureFileResult, 'cases'> & { cases: (CaseResult
  * Runs every fixture file under the given paths. Framework-agnostic, so an
  * embedding project keeps its rubric tests in its own suite:
  *
- *   for (const file of await runFixtures(['test/fixtures']))
+ *   for (const file of await runFixtures(['test/fixtures'])) {
+ *     if (file.error) it(file.file, () => { throw file.error; });
  *     for (const c of file.cases) it(c.name, () => expect(c.passed, c.report).toBe(true));
+ *   }
  */
 export async function runFixtures(paths: string[], options: Omit<LoadOptions, 'file'> = {}): Promise<FixtureRun[]> {
   const files = await findFixtureFiles(paths);

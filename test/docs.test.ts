@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ISSUE_CODES, compile, parseRubric, safeParseEvidence, score } from '../src/index.js';
 import { repoRoot } from './support/bundled.js';
 import { runCli } from './support/cli.js';
+import { tempDir } from './support/temp.js';
+
+const temp = tempDir('shequ-docs-');
 
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
 const sources = (dir: string): string[] =>
@@ -43,6 +46,19 @@ describe('the README API example', () => {
     const full = score(compiled, strong.data.evidence);
     expect(readme).toContain(`gives \`"${full.total}"\`, five stars`);
     expect(full.grade?.id).toBe('five-star');
+  });
+});
+
+describe('the fixture file example of docs/rubric-format.md', () => {
+  it('passes when run as it is written', () => {
+    const doc = readFileSync(`${repoRoot}docs/rubric-format.md`, 'utf8');
+    const block = doc.match(/## Fixture files \(`shequ-rubric test`\)\n\n```yaml\n([\s\S]*?)```/)?.[1];
+    expect(block).toBeDefined();
+    // Its paths are relative to a fixture file two levels below the repository root.
+    const file = temp.write('docs-fixture.yaml', (block as string).replaceAll('../../', repoRoot));
+    const r = runCli(['test', file]);
+    expect(r.stdout + r.stderr).not.toContain('✗');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 });
 

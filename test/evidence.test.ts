@@ -205,6 +205,13 @@ describe('evidence problems are all reported at once', () => {
     expect(issueAt(error, ['evidence', 'ok']).code).toBe('missing-evidence');
   });
 
+  it('a whole evidence document given where its evidence mapping is expected says so', () => {
+    const whole = safeScore(compiled, { rubric: compiled.rubric.id, community: { id: 'x' }, evidence: {} });
+    const issues = whole.success ? [] : whole.error.issues;
+    expect(issues.find((i) => i.path.join('.') === 'evidence.evidence')?.message).toContain('score its "evidence" mapping (doc.evidence)');
+    expect(issues.find((i) => i.path.join('.') === 'evidence.community')?.code).toBe('unknown-item');
+  });
+
   it('a string for a number', () => {
     const i = issueAt(error, ['evidence', 'area', 'area']);
     expect(i.code).toBe('invalid-type');

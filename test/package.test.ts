@@ -74,6 +74,11 @@ describe('the packed package', () => {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|scripts|bench|examples|node_modules)\//.test(f) || f.endsWith('.tgz'))).toEqual([]);
+    // Every file the README links to ships with it (docs/rubric-format.md …).
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1] as string);
+    expect(linked).toContain('docs/rubric-format.md');
+    expect(linked.filter((f) => !files.includes(f))).toEqual([]);
   });
 
   it('publint reports nothing: no error, warning or suggestion', async () => {
