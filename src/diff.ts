@@ -432,6 +432,8 @@ export interface EvidenceCase {
   rubric?: string | undefined;
   community?: Record<string, unknown> | undefined;
   evidence?: unknown;
+  /** How this case scores missing evidence (a fixture case's own `missing`); default the options'. */
+  missing?: MissingPolicy | undefined;
   /** Problems reading the file: the case is reported as failing under both rubrics. */
   issues?: Issue[];
 }
@@ -571,7 +573,7 @@ export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: re
         side: { issues: [{ code: 'rubric-mismatch', path: ['rubric'], message: `the evidence is for the rubric "${c.rubric}", not "${compiled.rubric.id}"`, expected: compiled.rubric.id, found: c.rubric }] },
       };
     }
-    const scored = safeScore(compiled, c.evidence, { missing, community: c.community });
+    const scored = safeScore(compiled, c.evidence, { missing: c.missing === 'zero' || c.missing === 'error' ? c.missing : missing, community: c.community });
     if (!scored.success) return { side: { issues: scored.error.issues } };
     const r = scored.data;
     return { side: { total: r.total, base: r.base, bonus: r.bonus, rated: r.rated, grade: r.grade?.id ?? null, gradeLabel: r.grade?.label ?? null }, result: r };

@@ -6,9 +6,13 @@
  * file never stops the rest.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import type { EvidenceCase } from './diff.js';
 import { safeParseEvidence } from './evidence.js';
+import { fixtureSchema, mergeEvidence } from './fixtures.js';
+import { isRecord } from './is-record.js';
+import { placeIssues, readYaml } from './source.js';
+import { fromZod, parseReporting } from './zod-issues.js';
 import { RubricError, issue, type Issue } from './issues.js';
 import { argumentIssue, assertString, isStringList, throwProblems } from './api-guards.js';
 
@@ -65,9 +69,41 @@ export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
     return [{ source: file, issues: [issue('file-not-found', [], `cannot read ${file}: ${(e as Error).message}`, { file })] }];
   }
   if (extname(file).toLowerCase() === '.jsonl') return parseEvidenceLines(text, file);
+  const fixture = await fixtureCases(text, file);
+  if (fixture) return fixture;
   const parsed = safeParseEvidence(text, { file });
   if (!parsed.success) return [{ source: file, issues: parsed.error.issues }];
   return [{ source: file, rubric: parsed.data.rubric, community: parsed.data.community, evidence: parsed.data.evidence }];
+}
+
+/**
+ * A fixture file (`rubric` and `cases`, no `evidence`) as one evidence case
+ * per fixture case, its evidence merged from `evidenceFrom` and named
+ * `file › case`; undefined for any other document. Cases that expect an
+ * error are left out: their evidence is meant to be refused.
+ */
+async function fixtureCases(text: string, file: string): Promise<EvidenceCase[] | undefined> {
+  const read = readYaml(text, { file });
+  const v = read.value;
+  if (read.issues.length || !isRecord(v) || !Array.isArray(v.cases) || v.evidence !== undefined || typeof v.rubric !== 'string') return undefined;
+  const parsed = parseReporting(fixtureSchema, v);
+  if (!parsed.success) return [{ source: file, issues: placeIssues(fromZod(parsed.error.issues, []), read.source) }];
+  const cases: EvidenceCase[] = [];
+  for (const c of parsed.data.cases) {
+    if (c.expect.error !== undefined) continue;
+    const source = `${file} › ${c.name}`;
+    let base: Record<string, unknown> | undefined;
+    if (c.evidenceFrom) {
+      const [from] = await readEvidenceFile(resolve(dirname(file), c.evidenceFrom));
+      if (!from || from.issues?.length) {
+        cases.push({ source, issues: from?.issues ?? [] });
+        continue;
+      }
+      base = from.evidence as Record<string, unknown>;
+    }
+    cases.push({ source, community: c.community, evidence: mergeEvidence(base, c.evidence), ...(c.missing ? { missing: c.missing } : {}) });
+  }
+  return cases;
 }
 
 /** Every community's evidence under the given paths, in order. A path that does not exist throws a RubricError. */

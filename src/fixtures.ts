@@ -62,6 +62,28 @@ export interface CaseResult {
   mismatches: Mismatch[];
   result?: ScoreResult;
   issues?: Issue[];
+  /** Run against an edited rubric (FixtureOptions.rubric): the items whose points differ from the rubric the fixture names. */
+  moved?: MovedItem[];
+}
+
+export interface MovedItem {
+  id: string;
+  /** Points under the rubric the fixture names, and under the edited one; null where the item is not in that rubric. */
+  before: string | null;
+  after: string | null;
+}
+
+/** The items whose points differ between two results for the same evidence, in the edited result's order, then removed ones. */
+export function movedItems(before: ScoreResult, after: ScoreResult): MovedItem[] {
+  const was = indexTraces(before).items;
+  const now = indexTraces(after).items;
+  const moved: MovedItem[] = [];
+  for (const [id, i] of now) {
+    const old = was.get(id);
+    if (!old || old.points !== i.points) moved.push({ id, before: old ? old.points : null, after: i.points });
+  }
+  for (const [id, old] of was) if (!now.has(id)) moved.push({ id, before: old.points, after: null });
+  return moved;
 }
 
 /** Runs one case on evidence already merged from its base file and overrides. */
@@ -147,6 +169,10 @@ export function formatCaseResults(file: string, results: CaseResult[], lang: 'zh
     for (const m of r.mismatches) {
       lines.push(`    ${m.what}: expected ${m.expected}, got ${m.actual}`);
       for (const t of m.trace ?? []) lines.push(`      ${t.id} ${t.points}/${t.max}: ${t.reason[lang]}`);
+    }
+    if (r.moved?.length) {
+      lines.push(lang === 'zh' ? '    与原评价表相比得分变化的条目：' : '    items whose points the edit moved:');
+      for (const m of r.moved) lines.push(`      ${m.id}: ${m.before ?? '—'} → ${m.after ?? '—'}`);
     }
   }
   return lines.join('\n');

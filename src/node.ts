@@ -8,16 +8,17 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
 import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
-import { formatCaseResults, fixtureSchema, mergeEvidence, runCase, type CaseResult } from './fixtures.js';
+import { formatCaseResults, fixtureSchema, mergeEvidence, movedItems, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { evidenceHints } from './evidence-hints.js';
-import { argumentIssue, assertString, throwProblems } from './api-guards.js';
+import { argumentIssue, assertString, optionIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 import { checkEvidence } from './evaluate.js';
+import { safeScore } from './score.js';
 
 export * from './index.js';
 export { loadCostsFile, type CostsFile } from './costs-file.js';
@@ -141,14 +142,29 @@ export function evidenceFileHints(compiled: CompiledRubric, doc: EvidenceDocumen
 
 export interface FixtureFileResult {
   file: string;
+  /** The rubric file the cases were scored against. */
   rubric?: string;
   cases: CaseResult[];
   /** Problems with the fixture file itself, its rubric or its evidence files. */
   error?: RubricError;
+  /** Set, to the id of the rubric the fixture file names, when `options.rubric` has another id: no case was run. */
+  skipped?: string;
+}
+
+export interface FixtureOptions extends Omit<LoadOptions, 'file'> {
+  /**
+   * Score every case against this rubric file instead of the one each
+   * fixture file names: an edited copy, tested before it is adopted.
+   * Fixture files for a rubric of another id are skipped.
+   */
+  rubric?: string;
 }
 
 /** Runs every case of a fixture file. */
-export async function runFixtureFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<FixtureFileResult> {
+export async function runFixtureFile(path: string, options: FixtureOptions = {}): Promise<FixtureFileResult> {
+  const { rubric: instead, ...load } = options ?? {};
+  const wrong = optionIssue('rubric', instead, 'a rubric file path (a string)', instead === undefined || typeof instead === 'string');
+  if (wrong) return { file: path, cases: [], error: new RubricError([wrong]) };
   try {
     const text = await readText(path);
     const read = readYaml(text, { file: path });
@@ -158,12 +174,28 @@ export async function runFixtureFile(path: string, options: Omit<LoadOptions, 'f
       throw new RubricError(placeIssues(fromZod(parsed.error.issues, []), read.source), { [path]: read.source.text });
     }
     const dir = dirname(path);
-    const rubricPath = resolve(dir, parsed.data.rubric);
-    const compiled = compile(await loadRubricFile(rubricPath, options), options);
+    const named = resolve(dir, parsed.data.rubric);
+    let rubricPath = named;
+    let rubric: Rubric;
+    let own: Rubric | undefined;
+    if (instead === undefined) rubric = await loadRubricFile(named, load);
+    else {
+      rubric = await loadRubricFile(instead, load);
+      rubricPath = instead;
+      // The named rubric tells which fixtures are the edited rubric's, and what moved: one that no longer loads does not stop the run.
+      own = await loadRubricFile(named, load).catch(() => undefined);
+      if (own && own.id !== rubric.id && !(rubric.lineage ?? []).includes(own.id)) return { file: path, rubric: named, cases: [], skipped: own.id };
+    }
+    const compiled = compile(rubric, load);
+    const original = own ? compile(own, load) : undefined;
     const cases: CaseResult[] = [];
     for (const c of parsed.data.cases) {
       const base = c.evidenceFrom ? (await loadEvidenceFile(resolve(dir, c.evidenceFrom))).evidence : undefined;
-      cases.push(runCase(compiled, c, mergeEvidence(base, c.evidence)));
+      const evidence = mergeEvidence(base, c.evidence);
+      const r = runCase(compiled, c, evidence);
+      // A case the edit broke: what the edit moved, against the rubric the fixture names.
+      const before = !r.passed && r.result && original ? safeScore(original, evidence, { missing: c.missing ?? 'error', community: c.community }) : undefined;
+      cases.push(before?.success && r.result ? { ...r, moved: movedItems(before.data, r.result) } : r);
     }
     return { file: path, rubric: rubricPath, cases };
   } catch (e) {
@@ -208,7 +240,7 @@ export type FixtureRun = Omit<FixtureFileResult, 'cases'> & { cases: (CaseResult
  *     for (const c of file.cases) it(c.name, () => expect(c.passed, c.report).toBe(true));
  *   }
  */
-export async function runFixtures(paths: string[], options: Omit<LoadOptions, 'file'> = {}): Promise<FixtureRun[]> {
+export async function runFixtures(paths: string[], options: FixtureOptions = {}): Promise<FixtureRun[]> {
   const files = await findFixtureFiles(paths);
   const results: FixtureRun[] = [];
   for (const file of files) {

@@ -23,7 +23,8 @@ under one rubric is reported, not fatal.
 Options:
 --evidence <path>   a directory of evidence files (YAML / JSON, each
                     { community, evidence }), a JSONL file with one such
-                    object per line, or one evidence file; may be repeated
+                    object per line, one evidence file, or fixture files
+                    (each case a community); may be repeated
 --json              print the difference (and impact) as JSON
 --lang zh|en        language of titles and grade labels (default zh)
 --missing zero      score items without evidence as 0 under both rubrics

@@ -12,17 +12,30 @@ gates, subtotals and item points). Prints pass / fail per case and, for a
 failure, the expected and actual values and the trace of the items that differ.
 Exit 1 on any failure. Default path: test/fixtures.
 
+To test a change to a rubric before it is adopted, score the fixtures against
+the edited copy: --rubric edited.yaml (fixture files for a rubric of another
+id are skipped and counted). "shequ-rubric diff old.yaml edited.yaml
+--evidence test/fixtures" lists which cases' totals and grades move.
+
 Options:
+--rubric FILE     score every case against FILE instead of the rubric its file names
 --lang zh|en      language of the traces (default en)
 --quiet           print failures and the summary only`,
-  options: { lang: { type: 'string' }, quiet: { type: 'boolean' } },
+  options: { lang: { type: 'string' }, quiet: { type: 'boolean' }, rubric: { type: 'string' } },
   async run(values, paths) {
     const language = lang(values.lang, 'en');
     const files = await findFixtureFiles(paths.length ? paths : ['test/fixtures']);
+    const instead = values.rubric as string | undefined;
     let passed = 0;
     let failed = 0;
+    let skipped = 0;
     for (const file of files) {
-      const r = await runFixtureFile(file);
+      const r = await runFixtureFile(file, instead === undefined ? {} : { rubric: instead });
+      if (r.skipped !== undefined) {
+        skipped++;
+        if (!values.quiet) out(`- ${file}: skipped (its cases are for the rubric "${r.skipped}")`);
+        continue;
+      }
       if (r.error) {
         failed++;
         err(formatIssues(r.error.issues, { sources: r.error.sources, color }));
@@ -34,7 +47,7 @@ Options:
       const shown = values.quiet ? r.cases.filter((c) => !c.passed) : r.cases;
       if (shown.length) out(formatCaseResults(file, shown, language));
     }
-    out(`\nfixtures: ${passed} passed, ${failed} failed`);
+    out(`\nfixtures: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} file${skipped === 1 ? '' : 's'} skipped` : ''}`);
     return failed > 0 ? 1 : 0;
   },
 };
