@@ -1,6 +1,7 @@
 import type { ItemTrace } from './kinds/define.js';
 import type { ScoreResult, SectionTrace } from './result.js';
 import { assertRenderable } from './result-shape.js';
+import { isStringList, optionIssue, throwProblems } from './api-guards.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -8,12 +9,17 @@ export interface ExplainOptions {
   lang?: Lang;
   /** Show every item (default) or only the sections. */
   items?: boolean;
+  /** Only these items (by id; a part's id shows its item), and the sections that hold them. */
+  ids?: readonly string[];
+  /** Only the items that lost points or were not met, and the sections that hold them. */
+  unmet?: boolean;
 }
 
 /** A result as text: the total, grade and gates, then each section and item with its reason. */
 export function explain(result: ScoreResult, options: ExplainOptions = {}): string {
   options ??= {};
   assertRenderable(result, { lang: options.lang });
+  throwProblems(optionIssue('ids', options.ids, 'a list of item ids', options.ids === undefined || isStringList(options.ids)));
   const lang = options.lang ?? 'zh';
   const zh = lang === 'zh';
   const out: string[] = [];
@@ -35,13 +41,19 @@ export function explain(result: ScoreResult, options: ExplainOptions = {}): stri
     out.push(`${mark} ${effect} ${g.title[lang]}: ${g.subject} = ${g.value ?? '—'} ${zh ? '要求' : 'needs'} ${g.range}`);
   }
   out.push('');
+  const wanted = options.ids ? new Set(options.ids) : undefined;
+  const shown = (i: ItemTrace): boolean =>
+    (!wanted || wanted.has(i.id) || (i.parts ?? []).some((p) => shown(p))) && (!options.unmet || i.met === false || (i.met === undefined && i.points !== i.max));
+  const filtered = wanted !== undefined || options.unmet === true;
+  const holds = (s: SectionTrace): boolean => (s.items ?? []).some(shown) || (s.sections ?? []).some(holds);
   const section = (s: SectionTrace, depth: number) => {
+    if (filtered && options.items !== false && !holds(s)) return;
     const pad = '  '.repeat(depth);
     const crit = s.criteria ? `  [${s.criteria.met}/${s.criteria.total}]` : '';
     const capped = s.uncapped ? (zh ? `（封顶前 ${s.uncapped}）` : ` (capped from ${s.uncapped})`) : '';
     out.push(`${pad}${s.id} ${s.title[lang]}  ${s.points} / ${s.max}${capped}${crit}`);
     s.sections?.forEach((sub) => section(sub, depth + 1));
-    if (options.items !== false) s.items?.forEach((i) => item(i, depth + 1));
+    if (options.items !== false) s.items?.forEach((i) => (!filtered || shown(i) ? item(i, depth + 1) : undefined));
   };
   const item = (i: ItemTrace, depth: number) => {
     const pad = '  '.repeat(depth);

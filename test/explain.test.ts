@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compile, explain, parseRubric, score } from '../src/index.js';
+import { compile, explain, parseRubric, safeParseEvidence, score } from '../src/index.js';
+import { repoRoot } from './support/bundled.js';
 
 /** A linear rate on 7 points, kept to 2 places: 7 × 0.4995 = 3.4965 is rounded. */
 const rubric = (mode: string) =>
@@ -43,5 +45,33 @@ describe('explain: rounded items', () => {
   it('adds nothing to an item scored without rounding', () => {
     const text = explain(score(rubric('half-up'), { r: 0.5 }), { lang: 'en' });
     expect(text).not.toContain('rounded');
+  });
+});
+
+describe('explain: only some items', () => {
+  const file = `${repoRoot}rubrics/jiangxi-db36-t-1609-2022.yaml`;
+  const compiled = compile(parseRubric(readFileSync(file, 'utf8'), { file }));
+  const strong = safeParseEvidence(readFileSync(`${repoRoot}examples/jiangxi-strong.yaml`, 'utf8'));
+  if (!strong.success) throw strong.error;
+  const result = score(compiled, strong.data.evidence);
+  const itemLines = (text: string) => text.split('\n').filter((l) => /^\s+[✓✗●○◐] /.test(l)).map((l) => l.trim().split(' ')[1]);
+
+  it('ids: those items, under the sections that hold them, with the header kept', () => {
+    const text = explain(result, { ids: ['4.5', '1.3'] });
+    expect(itemLines(text)).toEqual(['1.3', '4.5']);
+    expect(text).toContain('总分: 100.5 / 100');
+    expect(text).toMatch(/^1 组织领导/m);
+    expect(text).not.toMatch(/^2 /m);
+  });
+
+  it('unmet: only the items that lost points or were not met, as the full text shows them', () => {
+    const full = explain(result);
+    const lost = itemLines(full).filter((id) => new RegExp(`[✗◐○] ${id.replace('.', '\\.')} `).test(full));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(itemLines(explain(result, { unmet: true }))).toEqual(lost);
+  });
+
+  it('ids that are not a list of strings are refused at options.ids', () => {
+    expect(() => explain(result, { ids: '4.5' } as never)).toThrow(/options\.ids|a list of item ids/);
   });
 });
