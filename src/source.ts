@@ -196,8 +196,12 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
   for (const err of doc.errors.slice(0, 100)) {
     const [start] = err.pos;
     const { line, col } = lineCounter.linePos(start);
-    const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    issues.push(issue(code, [], firstLine(err.message), { line, column: col }));
+    if (err.code === 'DUPLICATE_KEY') {
+      // yaml's "Map keys must be unique" names neither the key nor where it was first given.
+      const key = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(start, start + 400))?.[1] ?? text.slice(err.pos[0], err.pos[1]);
+      const shown = /^["']/.test(key) ? key : `"${key}"`;
+      issues.push(issue('duplicate-key', [], `the key ${shown} is given twice in one mapping`, { line, column: col, found: key }));
+    } else issues.push(issue('yaml-syntax', [], firstLine(err.message), { line, column: col }));
   }
   if (doc.errors.length > 0) return { value: undefined, source, issues };
 

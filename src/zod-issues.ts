@@ -8,6 +8,8 @@ const WORDS: Record<string, string> = {
   number: 'a number',
   boolean: 'true or false',
   object: 'a mapping',
+  record: 'a mapping',
+  map: 'a mapping',
   array: 'a list',
   never: 'nothing here',
 };
@@ -63,7 +65,9 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
         const last = path[path.length - 1];
         return [issue('missing-key', path, `"${String(last)}" is required`, { expected })];
       }
-      return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}`, { expected, found: describe(input) })];
+      // 是 / 否 are what a spreadsheet holds (CSV evidence reads them); YAML and JSON take true / false.
+      const yesNo = zi.expected === 'boolean' && (input === '是' || input === '否') ? ` (write ${input === '是' ? 'true' : 'false'} for ${input})` : '';
+      return [issue('invalid-type', path, `expected ${expected}, found ${describe(input)}${yesNo}`, { expected, found: describe(input) })];
     }
     case 'invalid_union': {
       const discriminator = (zi as { discriminator?: string }).discriminator;

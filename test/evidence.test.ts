@@ -205,6 +205,13 @@ describe('evidence problems are all reported at once', () => {
     expect(issueAt(error, ['evidence', 'ok']).code).toBe('missing-evidence');
   });
 
+  it('an empty evidence mapping, and 是 for true, say what to write', () => {
+    const empty = safeParseEvidence('rubric: x\nevidence:\n', { file: 'e.yaml' });
+    expect(empty.success ? [] : empty.error.issues.map((i) => [i.code, i.path.join('.'), i.message])).toEqual([['invalid-type', 'evidence', 'expected a mapping, found null']]);
+    const yes = safeScore(compiled, { ok: '是' }, { missing: 'zero' });
+    expect(yes.success ? '' : yes.error.issues[0]?.message).toBe('expected true or false, found "是" (write true for 是)');
+  });
+
   it('a whole evidence document given where its evidence mapping is expected says so', () => {
     const whole = safeScore(compiled, { rubric: compiled.rubric.id, community: { id: 'x' }, evidence: {} });
     const issues = whole.success ? [] : whole.error.issues;

@@ -66,7 +66,7 @@ describe('explain: only some items', () => {
 
   it('unmet: only the items that lost points or were not met, as the full text shows them', () => {
     const full = explain(result);
-    const lost = itemLines(full).filter((id) => new RegExp(`[✗◐○] ${id.replace('.', '\\.')} `).test(full));
+    const lost = itemLines(full).filter((id) => new RegExp(`[✗◐○] ${(id ?? '').replace('.', '\\.')} `).test(full));
     expect(lost.length).toBeGreaterThan(0);
     expect(itemLines(explain(result, { unmet: true }))).toEqual(lost);
   });

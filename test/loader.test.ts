@@ -346,6 +346,9 @@ describe('YAML attacks are refused and leave Object.prototype untouched', () => 
     const text = rubricYaml().replace('version: "1"\n', 'version: "1"\nversion: "2"\n');
     const i = only(refused(text, 'duplicate-key'), 'duplicate-key');
     expect(i.line).toBe(pos(text, 'version: "2"').line);
+    expect([i.message, i.found]).toEqual(['the key "version" is given twice in one mapping', 'version']);
+    const quoted = only(refused(rubricYaml().replace('version: "1"\n', '"version": "1"\n"version": "2"\n'), 'duplicate-key'), 'duplicate-key');
+    expect(quoted.message).toBe('the key "version" is given twice in one mapping');
   });
 
   it("a custom tag !foo: 'forbidden-tag'", () => {
