@@ -629,6 +629,42 @@ export interface WeakItem {
   share: string;
 }
 
+/** The distribution of values held as a histogram (value → rows), exact: quartiles as Excel's QUARTILE.INC. */
+function distribution(histogram: Iterable<{ value: Dec; count: number }>): Distribution | null {
+  const sorted = [...histogram].sort((a, b) => a.value.cmp(b.value));
+  const n = sorted.reduce((k, t) => k + t.count, 0);
+  if (n === 0) return null;
+  const kth = (k: number): Dec => {
+    let seen = 0;
+    for (const t of sorted) {
+      seen += t.count;
+      if (k < seen) return t.value;
+    }
+    return (sorted[sorted.length - 1] as { value: Dec }).value;
+  };
+  // Linear interpolation between closest ranks (Excel QUARTILE.INC, R type 7).
+  const quantile = (p: Dec): Dec => {
+    const h = Dec.int(n - 1).mul(p);
+    const lo = h.floor();
+    const k = Number(lo.toString());
+    const frac = h.sub(lo);
+    const a = kth(k);
+    return frac.isZero() ? a : a.add(kth(k + 1).sub(a).mul(frac));
+  };
+  let sum = Dec.ZERO;
+  for (const t of sorted) sum = sum.add(t.value.mul(Dec.int(t.count)));
+  const mean = sum.div(Dec.int(n));
+  return {
+    min: (sorted[0] as { value: Dec }).value.toString(),
+    q1: quantile(Dec.of(1n, 4n)).toString(),
+    median: quantile(Dec.of(1n, 2n)).toString(),
+    q3: quantile(Dec.of(3n, 4n)).toString(),
+    max: (sorted[sorted.length - 1] as { value: Dec }).value.toString(),
+    mean: mean.toString(),
+    mean2: mean.toFixed(2),
+  };
+}
+
 export interface BatchSummaryData {
   rubric: string;
   rows: number;
@@ -638,6 +674,8 @@ export interface BatchSummaryData {
   hinted: number;
   grades: GradeCount[];
   totals: Distribution | null;
+  /** Criteria met per row, of `total` (rows scored with criteria counts; see RowResult.criteria). */
+  criteria?: Distribution & { total: number };
   weakest: WeakItem[];
 }
 
@@ -682,6 +720,9 @@ export class BatchSummary {
   hinted = 0;
   private readonly grades = new Map<string, GradeCount>();
   private readonly totals = new Map<string, { value: Dec; count: number }>();
+  /** Rows by the number of criteria they met (rows counted with criteria: traced rows of a rubric that judges any). */
+  private readonly criteriaMet = new Map<number, { value: Dec; count: number }>();
+  private criteriaTotal: number | undefined;
   private readonly items = new Map<string, ItemStat>();
   private readonly places: number;
 
@@ -709,6 +750,12 @@ export class BatchSummary {
     const t = this.totals.get(r.total);
     if (t) t.count++;
     else this.totals.set(r.total, { value: Dec.parse(r.total) as Dec, count: 1 });
+    if (r.criteria) {
+      this.criteriaTotal = r.criteria.total;
+      const c = this.criteriaMet.get(r.criteria.met);
+      if (c) c.count++;
+      else this.criteriaMet.set(r.criteria.met, { value: Dec.int(r.criteria.met), count: 1 });
+    }
     for (const i of r.items ?? []) {
       const s = this.items.get(i.id);
       if (!s) continue;
@@ -726,46 +773,9 @@ export class BatchSummary {
     }
   }
 
-  /** The k-th smallest total (0-based). */
-  private kth(sorted: { value: Dec; count: number }[], k: number): Dec {
-    let seen = 0;
-    for (const t of sorted) {
-      seen += t.count;
-      if (k < seen) return t.value;
-    }
-    return (sorted[sorted.length - 1] as { value: Dec }).value;
-  }
-
-  /** Quantile by linear interpolation between closest ranks (Excel QUARTILE.INC, R type 7), exact. */
-  private quantile(sorted: { value: Dec; count: number }[], n: number, p: Dec): Dec {
-    const h = Dec.int(n - 1).mul(p);
-    const lo = h.floor();
-    const k = Number(lo.toString());
-    const a = this.kth(sorted, k);
-    const frac = h.sub(lo);
-    if (frac.isZero()) return a;
-    const b = this.kth(sorted, k + 1);
-    return a.add(b.sub(a).mul(frac));
-  }
-
   toJSON(weakest = 5): BatchSummaryData {
-    const sorted = [...this.totals.values()].sort((a, b) => a.value.cmp(b.value));
-    const n = this.scored;
-    let totals: Distribution | null = null;
-    if (n > 0) {
-      let sum = Dec.ZERO;
-      for (const t of sorted) sum = sum.add(t.value.mul(Dec.int(t.count)));
-      const mean = sum.div(Dec.int(n));
-      totals = {
-        min: (sorted[0] as { value: Dec }).value.toString(),
-        q1: this.quantile(sorted, n, Dec.of(1n, 4n)).toString(),
-        median: this.quantile(sorted, n, Dec.of(1n, 2n)).toString(),
-        q3: this.quantile(sorted, n, Dec.of(3n, 4n)).toString(),
-        max: (sorted[sorted.length - 1] as { value: Dec }).value.toString(),
-        mean: mean.toString(),
-        mean2: mean.toFixed(2),
-      };
-    }
+    const totals = distribution(this.totals.values());
+    const criteria = distribution(this.criteriaMet.values());
     const shares = [...this.items.values()]
       .filter((s) => s.n > 0 && (s.max.gt(Dec.ZERO) || s.judged > 0))
       .map((s, order) => {
@@ -783,6 +793,7 @@ export class BatchSummary {
       hinted: this.hinted,
       grades: [...this.grades.values()].filter((g) => g.id !== null || g.count > 0),
       totals,
+      ...(criteria && this.criteriaTotal !== undefined ? { criteria: { ...criteria, total: this.criteriaTotal } } : {}),
       weakest: shares.map(({ s, points, share }) => ({ id: s.id, title: s.title, average: points.div(Dec.int(s.n)).toString(), max: s.max.toString(), share: share.toString() })),
     };
   }
@@ -807,12 +818,23 @@ export class BatchSummary {
       d.grades.forEach((g, i) => out.push(`  ${pad(names[i] as string, width)}  ${g.count}`));
     }
     const t = d.totals;
-    if (t) {
+    // A rubric worth no points (six-type, the KPIs) says what it scored by its criteria alone.
+    const pointless = this.compiled.rubric.max.isZero() && d.criteria !== undefined;
+    if (t && !pointless) {
       const [q1, median, q3, mean] = [t.q1, t.median, t.q3, t.mean].map(statistic);
       out.push(
         zh
           ? `总分：最低 ${t.min} · 下四分位 ${q1} · 中位数 ${median} · 上四分位 ${q3} · 最高 ${t.max} · 平均 ${mean}`
           : `Totals: min ${t.min} · Q1 ${q1} · median ${median} · Q3 ${q3} · max ${t.max} · mean ${mean}`,
+      );
+    }
+    const c = d.criteria;
+    if (c) {
+      const [q1, median, q3, mean] = [c.q1, c.median, c.q3, c.mean].map(statistic);
+      out.push(
+        zh
+          ? `达标条目（共 ${c.total} 条）：最低 ${c.min} · 下四分位 ${q1} · 中位数 ${median} · 上四分位 ${q3} · 最高 ${c.max} · 平均 ${mean}`
+          : `Criteria met (of ${c.total}): min ${c.min} · Q1 ${q1} · median ${median} · Q3 ${q3} · max ${c.max} · mean ${mean}`,
       );
     }
     if (d.weakest.length) {

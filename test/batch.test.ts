@@ -370,6 +370,9 @@ describe('batch: criteria counts, for rubrics without points too', () => {
     expect(labels[keys.indexOf('criteria.met')]).toBe(`达标条目（共 ${full.criteria?.total} 条）`);
     expect(cell('section.g1.met')).toBe(String(full.sections[0]?.criteria?.met));
     expect(keys.indexOf('section.g1.met')).toBe(keys.indexOf('section.g1') + 1);
+    // The summary of a rubric worth no points gives the criteria met, not a distribution of zero totals.
+    expect(r.stderr).toContain(`达标条目（共 ${full.criteria?.total} 条）：最低 ${full.criteria?.met} · 下四分位 ${full.criteria?.met}`);
+    expect(r.stderr).not.toContain('总分：');
     const kpis = join(root, 'rubrics/service-quality-kpis.yaml');
     const kpiDir = join(temp.dir, 'kpi-dir');
     mkdirSync(kpiDir);
@@ -389,6 +392,8 @@ describe('batch: criteria counts, for rubrics without points too', () => {
     const [dKeys, , dRow] = csvRows(db36.stdout) as [string[], string[], string[]];
     expect(dKeys.filter((key) => key.includes('met'))).toEqual(['criteria.met']);
     expect(dRow[dKeys.indexOf('criteria.met')]).toBe('70');
+    expect(db36.stderr).toContain('总分：最低 100.5');
+    expect(db36.stderr).toContain('达标条目（共 71 条）：最低 70 · 下四分位 70 · 中位数 70 · 上四分位 70 · 最高 70 · 平均 70');
   });
 });
 
