@@ -25,6 +25,7 @@ import { hintsOf } from './evidence-hints.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
 import { leftBlank } from './left-blank.js';
+import { fsReason } from './fs-reason.js';
 import { argumentIssue, assertCompiled, assertString, isStringList, notCompiled, optionIssue, optionsIssue, optionsProblem, throwProblems } from './api-guards.js';
 import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/define.js';
 import type { CriteriaCount, ScoreTotals } from './result.js';
@@ -365,7 +366,7 @@ async function* dirRows(compiled: CompiledRubric, path: string, score: Scorer, e
     try {
       text = isUtf8(encoding) ? await readFile(file, 'utf8') : new TextDecoder(encoding).decode(await readFile(file));
     } catch (e) {
-      yield { row: entry.name, file, issues: [issue('file-not-found', [], `cannot read ${file}: ${(e as Error).message}`, { file })] };
+      yield { row: entry.name, file, issues: [issue('file-not-found', [], `cannot read ${file}: ${fsReason(e)}`, { file })] };
       continue;
     }
     const parsed = safeParseEvidence(text, { file });

@@ -13,6 +13,7 @@ import { fixtureSchema, mergeEvidence } from './fixtures.js';
 import { isRecord } from './is-record.js';
 import { placeIssues, readYaml } from './source.js';
 import { fromZod, parseReporting } from './zod-issues.js';
+import { fsReason } from './fs-reason.js';
 import { RubricError, issue, type Issue } from './issues.js';
 import { argumentIssue, assertString, isStringList, throwProblems } from './api-guards.js';
 
@@ -66,7 +67,7 @@ export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    return [{ source: file, issues: [issue('file-not-found', [], `cannot read ${file}: ${(e as Error).message}`, { file })] }];
+    return [{ source: file, issues: [issue('file-not-found', [], `cannot read ${file}: ${fsReason(e)}`, { file })] }];
   }
   if (extname(file).toLowerCase() === '.jsonl') return parseEvidenceLines(text, file);
   const fixture = await fixtureCases(text, file);

@@ -3,7 +3,7 @@
  * The core (index.ts) stays free of Node built-ins for browsers.
  */
 import { readFileSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
@@ -11,11 +11,12 @@ import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { formatCaseResults, fixtureSchema, mergeEvidence, movedItems, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { evidenceHints } from './evidence-hints.js';
-import { argumentIssue, assertString, optionIssue, throwProblems } from './api-guards.js';
+import { argumentIssue, optionIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
+import { readText } from './read-text.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 import { checkEvidence } from './evaluate.js';
 import { safeScore } from './score.js';
@@ -54,16 +55,6 @@ export {
   type GradeCount,
 } from './batch.js';
 export { loadEvidenceSet, readEvidenceFile, findEvidenceFiles, parseEvidenceLines } from './evidence-set.js';
-
-async function readText(path: string): Promise<string> {
-  assertString('path', path);
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new RubricError([issue('file-not-found', [], `cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { file: path })]);
-  }
-}
 
 /** Resolves `extends:` as a path relative to the extending file. */
 export const fileResolver: Resolver = (ref, fromFile) => {

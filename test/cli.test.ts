@@ -21,6 +21,7 @@ const run = (...args: string[]): Run => runCli(args);
 
 const JIANGXI = 'rubrics/jiangxi-db36-t-1609-2022.yaml';
 const STRONG = 'examples/jiangxi-strong.yaml';
+const MIDDLING = 'examples/jiangxi-middling.yaml';
 
 const temp = tempDir('shequ-cli-');
 const write = temp.write;
@@ -258,5 +259,22 @@ describe('test', () => {
     const r = run('test', file);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error[file-not-found]');
+  });
+});
+
+/* ------------------------------------------------------------------ files */
+
+describe('a directory where a file is expected', () => {
+  it.each([
+    ['the rubric', ['score', 'rubrics', STRONG], 'rubrics'],
+    ['the evidence', ['score', JIANGXI, 'examples'], 'examples'],
+    ['a costs file', ['plan', JIANGXI, MIDDLING, '--costs', 'examples'], 'examples'],
+    ['validate', ['validate', 'rubrics'], 'rubrics'],
+  ])('%s: says it is a directory (invalid-type, not file-not-found), exit 1', (_label, args, dir) => {
+    const r = run(...args);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${dir}: error[invalid-type]: ${dir} is a directory, not a file\n`);
+    expect(r.stderr).not.toContain('file-not-found');
+    expect(r.stderr).not.toContain('EISDIR');
   });
 });
