@@ -254,6 +254,24 @@ describe('test', () => {
     expect(r.stdout).toMatch(/fixtures: 1 passed, 1 failed/);
   });
 
+  it('prints the traces in Chinese by default, as every command does; --lang en in English', () => {
+    const dir = join(temp.dir, 'fixtures-lang');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'wrong.yaml');
+    const rubric = relative(dir, join(root, 'rubrics/zhoushan-2017.yaml'));
+    const evidence = relative(dir, join(root, 'examples/zhoushan-good.yaml'));
+    writeFileSync(file, `rubric: ${rubric}\ncases:\n  - name: wrong total\n    evidenceFrom: ${evidence}\n    expect: { total: 90 }\n`);
+    const byDefault = run('test', file);
+    const zh = run('test', file, '--lang', 'zh');
+    const en = run('test', file, '--lang', 'en');
+    expect(byDefault.status).toBe(1);
+    expect(byDefault.stdout).toBe(zh.stdout);
+    const trace = (out: string) => /^\s+II-3 2\.64\/4: (.*)$/m.exec(out)?.[1] ?? '';
+    expect(trace(byDefault.stdout)).toMatch(/\p{Script=Han}/u);
+    expect(trace(en.stdout)).not.toMatch(/\p{Script=Han}/u);
+    expect(trace(en.stdout)).not.toBe('');
+  });
+
   it('a fixture whose rubric cannot be found exits 1', () => {
     const file = write('lost.yaml', 'rubric: ./no-such-rubric.yaml\ncases:\n  - name: x\n    expect: { total: 1 }\n');
     const r = run('test', file);

@@ -46,7 +46,7 @@ describe('test --rubric: the fixtures against an edited copy', () => {
   });
 
   it('a failing case names the items the edit moved; the CLI prints them and counts skipped files', () => {
-    const r = runCli(['test', '--rubric', edited, fixtures('jiangxi/stars.yaml'), fixtures('zhoushan/gate.yaml')]);
+    const r = runCli(['test', '--rubric', edited, fixtures('jiangxi/stars.yaml'), fixtures('zhoushan/gate.yaml'), '--lang', 'en']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('total: expected 100.5, got 101.5');
     expect(r.stdout).toContain('items whose points the edit moved:\n      1.3: 1.5 → 2.5');

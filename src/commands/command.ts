@@ -22,8 +22,9 @@ export const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
 /** Wrong words on the command line: exit 2 with the command's help. */
 export class UsageError extends Error {}
 
-export function lang(value: unknown, fallback: Lang = 'zh'): Lang {
-  if (value === undefined) return fallback;
+/** --lang: Chinese unless en is asked for, in every command. */
+export function lang(value: unknown): Lang {
+  if (value === undefined) return 'zh';
   if (value === 'zh' || value === 'en') return value;
   throw new UsageError(`--lang takes zh or en, not "${String(value)}"`);
 }

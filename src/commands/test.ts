@@ -19,11 +19,11 @@ id are skipped and counted). "shequ-rubric diff old.yaml edited.yaml
 
 Options:
 --rubric FILE     score every case against FILE instead of the rubric its file names
---lang zh|en      language of the traces (default en)
+--lang zh|en      language of the traces (default zh)
 --quiet           print failures and the summary only`,
   options: { lang: { type: 'string' }, quiet: { type: 'boolean' }, rubric: { type: 'string' } },
   async run(values, paths) {
-    const language = lang(values.lang, 'en');
+    const language = lang(values.lang);
     const files = await findFixtureFiles(paths.length ? paths : ['test/fixtures']);
     const instead = values.rubric as string | undefined;
     let passed = 0;
