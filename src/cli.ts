@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { color, err, out, UsageError, type Command } from './commands/command.js';
+import { checkArgs, color, err, out, UsageError, type Command } from './commands/command.js';
+import { misplacedFileHint } from './commands/file-kind.js';
 import { extraCommands } from './commands/index.js';
 import { score } from './commands/score.js';
 import { test } from './commands/test.js';
@@ -38,17 +39,23 @@ export async function main(argv: string[]): Promise<number> {
     err(`unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  // The positional arguments, once checked: a file that fails to load may be one given in the wrong place.
+  let files: string[] = [];
   try {
     const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     if (values.help) {
       out(command.usage);
       return 0;
     }
+    checkArgs(name, command.args, positionals);
+    files = positionals;
     return await command.run(values, positionals);
   } catch (e) {
     if (e instanceof RubricError) {
       err(formatIssues(e.issues, { sources: e.sources, color }));
       err(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}`);
+      const hint = misplacedFileHint(command, files, e);
+      if (hint) err(hint);
       return 1;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { THREE_MISTAKES, pos, rubricYaml } from './support/rubric-text.js';
 import { tempDir } from './support/temp.js';
-import { cliPath, runCli } from './support/cli.js';
+import { cliPath, hasStackTrace, runCli } from './support/cli.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -277,6 +277,83 @@ describe('test', () => {
     const r = run('test', file);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error[file-not-found]');
+  });
+});
+
+/* ------------------------------------------------------------------ arguments */
+
+describe('positional arguments', () => {
+  it.each([
+    ['score', JIANGXI, STRONG],
+    ['plan', JIANGXI, MIDDLING],
+    ['report', JIANGXI, MIDDLING],
+    ['batch', JIANGXI, 'test/data/jiangxi-communities'],
+    ['diff', JIANGXI, JIANGXI],
+    ['export', JIANGXI],
+    ['schema'],
+  ])('%s with one argument too many names it (exit 2)', (command, ...args) => {
+    const r = run(command, ...args, 'extra.yaml');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^unexpected argument "extra\\.yaml": ${command} takes .+\\n\\nUsage: shequ-rubric ${command}`));
+    expect(r.stdout).toBe('');
+  });
+
+  it('two too many are both named', () => {
+    const r = run('score', JIANGXI, STRONG, 'a.yaml', 'b.yaml');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^unexpected arguments "a\.yaml", "b\.yaml": score takes a rubric file and an evidence file\n/);
+  });
+
+  it('too few still says what the command needs', () => {
+    expect(run('score', JIANGXI).stderr).toMatch(/^score needs a rubric file and an evidence file\n/);
+    expect(run('report').stderr).toMatch(/^report needs a rubric file and an evidence file\n/);
+    expect(run('template').stderr).toMatch(/^template needs a rubric file\n/);
+  });
+
+  it('commands that take any number of files take them all', () => {
+    expect(run('validate', JIANGXI, 'rubrics/zhoushan-2017.yaml').status).toBe(0);
+    expect(run('template', JIANGXI, STRONG, MIDDLING, '--format', 'csv').status).toBe(0);
+  });
+});
+
+describe('the rubric and the evidence given the other way round', () => {
+  const hint = (command: string, usage: string) => `hint: ${STRONG} looks like an evidence file, not a rubric: the rubric comes first (shequ-rubric ${command} ${usage})`;
+
+  it.each([
+    ['score', '<rubric.yaml> <evidence.yaml|json>', STRONG],
+    ['plan', '<rubric.yaml> <evidence.yaml|json>', STRONG],
+    ['report', '<rubric.yaml> <evidence.yaml|json>', STRONG],
+    ['batch', '<rubric.yaml> <evidence.csv|evidence.jsonl|dir>', STRONG],
+  ])('%s: the problems end with a hint that the rubric comes first (exit 1)', (command, usage) => {
+    const r = run(command, STRONG, JIANGXI);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(hint(command, usage));
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('a rubric where the evidence goes is named as a rubric', () => {
+    const r = run('score', JIANGXI, 'rubrics/zhoushan-2017.yaml');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('hint: rubrics/zhoushan-2017.yaml looks like a rubric, not an evidence file (shequ-rubric score <rubric.yaml> <evidence.yaml|json>)');
+  });
+
+  it('validate and diff say an evidence file is not a rubric', () => {
+    const v = run('validate', STRONG);
+    expect(v.status).toBe(1);
+    expect(v.stderr).toContain(`✗ ${STRONG}: 9 problems\nhint: ${STRONG} looks like an evidence file, not a rubric\n`);
+    const d = run('diff', JIANGXI, STRONG);
+    expect(d.status).toBe(1);
+    expect(d.stderr).toContain(`hint: ${STRONG} looks like an evidence file, not a rubric (evidence goes after --evidence)`);
+  });
+
+  it('a rubric with mistakes, or evidence with mistakes, gets no such hint', () => {
+    const rubric = run('score', write('three-for-hint.yaml', THREE_MISTAKES), STRONG);
+    expect(rubric.status).toBe(1);
+    expect(rubric.stderr).not.toContain('hint:');
+    const evidence = run('score', JIANGXI, write('bad-value.yaml', readFileSync(join(root, STRONG), 'utf8').replace(/^ {2}"4\.5":.*$/m, '  "4.5": 1.2')));
+    expect(evidence.status).toBe(1);
+    expect(evidence.stderr).not.toContain('hint:');
   });
 });
 

@@ -47,6 +47,7 @@ Options:
                     for a CSV saved by Excel as plain "CSV" on Chinese Windows)
 --lang zh|en        language of the summary (default zh)
 --quiet             do not list each row's problems and hints (the summary still counts them)`,
+  args: { fixed: ['rubric', 'evidence'], takes: 'a rubric file and an evidence file or directory' },
   options: {
     out: { type: 'string' },
     format: { type: 'string' },
@@ -61,7 +62,6 @@ Options:
     stats: { type: 'boolean' },
   },
   async run(values, files) {
-    if (files.length !== 2) throw new UsageError('batch needs a rubric file and an evidence file or directory');
     const [rubricFile, input] = files as [string, string];
     const missing = missingPolicy(values.missing);
     const language = lang(values.lang);

@@ -5,6 +5,7 @@ import { formatIssues } from '../format-issues.js';
 import { RubricError } from '../issues.js';
 import { loadRubricFile } from '../node.js';
 import { color, err, lang, missingPolicy, out, UsageError, type Command } from './command.js';
+import { fileKindHint } from './file-kind.js';
 
 export const diff: Command = {
   summary: '<old.yaml> <new.yaml> [--evidence <dir|file.jsonl>]  what changed between two rubric versions, and what it does to scores',
@@ -31,9 +32,9 @@ Options:
 --top <n>           how many of the largest movements to list (default 5)
 
 Exit codes: 0 done (whatever changed), 1 a rubric is invalid, 2 usage.`,
+  args: { fixed: ['rubric', 'rubric'], takes: 'two rubric files: the old and the new' },
   options: { evidence: { type: 'string', multiple: true }, json: { type: 'boolean' }, lang: { type: 'string' }, missing: { type: 'string' }, top: { type: 'string' } },
   async run(values, files) {
-    if (files.length !== 2) throw new UsageError('diff needs two rubric files: the old and the new');
     const language = lang(values.lang);
     const missing = missingPolicy(values.missing);
     let top = 5;
@@ -56,6 +57,8 @@ Exit codes: 0 done (whatever changed), 1 a rubric is invalid, 2 usage.`,
         compiled.push(undefined);
         err(formatIssues(e.issues, { sources: e.sources, color }));
         err(`✗ ${file}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}`);
+        const hint = fileKindHint(file, e, 'rubric', { evidence: ' (evidence goes after --evidence)' });
+        if (hint) err(hint);
       }
     }
     if (invalid) return 1;

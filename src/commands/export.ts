@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { exportRubricFile } from '../node.js';
-import { out, UsageError, type Command } from './command.js';
+import { out, type Command } from './command.js';
 
 export const exportCommand: Command = {
   summary: '<rubric.yaml> [--out rubric.json]  write a rubric as JSON, to load without a YAML parser',
@@ -17,8 +17,8 @@ item's clause, method and note are.
 Options:
 --out <file.json>   write here instead of standard output`,
   options: { out: { type: 'string' } },
+  args: { fixed: ['rubric'], takes: 'one rubric file' },
   async run(values, files) {
-    if (files.length !== 1) throw new UsageError(`export takes one rubric file${files.length ? `, found ${files.length}` : ''}`);
     const text = `${JSON.stringify(await exportRubricFile(files[0] as string), null, 2)}\n`;
     if (values.out === undefined) out(text.trimEnd());
     else await writeFile(String(values.out), text, 'utf8');

@@ -31,8 +31,7 @@ export function checkFixed(compiled: CompiledRubric, values: unknown): string[] 
 }
 
 /** Loads the rubric, evidence and costs named on the command line and plans. */
-export async function planFromFiles(values: Record<string, unknown>, files: string[], command: string): Promise<{ plan: Plan; compiled: CompiledRubric; doc: Awaited<ReturnType<typeof loadEvidenceFile>>; missing: 'error' | 'zero'; hints: Issue[] }> {
-  if (files.length !== 2) throw new UsageError(`${command} needs a rubric file and an evidence file`);
+export async function planFromFiles(values: Record<string, unknown>, files: string[]): Promise<{ plan: Plan; compiled: CompiledRubric; doc: Awaited<ReturnType<typeof loadEvidenceFile>>; missing: 'error' | 'zero'; hints: Issue[] }> {
   const missing = missingPolicy(values.missing);
   const [rubricFile, evidenceFile] = files as [string, string];
   const compiled = compile(await loadRubricFile(rubricFile));
@@ -81,9 +80,10 @@ Options:
 Exit codes: 0 planned (or the target is met already), 1 out of reach (the
 reasons are printed) or problems in the files, 2 usage.`,
   options: { target: { type: 'string' }, costs: { type: 'string' }, fixed: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, lang: { type: 'string' }, missing: { type: 'string' } },
+  args: { fixed: ['rubric', 'evidence'], takes: 'a rubric file and an evidence file' },
   async run(values, files) {
     const language = lang(values.lang);
-    const { plan: p, compiled, doc } = await planFromFiles(values, files, 'plan');
+    const { plan: p, compiled, doc } = await planFromFiles(values, files);
     // The changed evidence as an evidence document: the rubric and community kept, so it scores and batches as the original did.
     const changed = { rubric: doc.rubric ?? compiled.rubric.id, ...(doc.community !== undefined ? { community: doc.community } : {}), evidence: p.evidence };
     if (values.out !== undefined && p.evidence) await writeFile(String(values.out), `${JSON.stringify(changed, null, 2)}\n`, 'utf8');

@@ -29,11 +29,12 @@ Options:
 --costs <costs.yaml>  plan the cheapest improvements (see plan --help)
 --fixed <id,…>        items the plan must not change (see plan --help)
 --missing zero        score items without evidence as 0 instead of failing`,
+  args: { fixed: ['rubric', 'evidence'], takes: 'a rubric file and an evidence file' },
   options: { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, target: { type: 'string' }, costs: { type: 'string' }, fixed: { type: 'string', multiple: true }, missing: { type: 'string' } },
   async run(values, files) {
     const fmt = format(values.format);
     const language = lang(values.lang);
-    const { plan, compiled, doc, missing, hints } = await planFromFiles(values, files, 'report');
+    const { plan, compiled, doc, missing, hints } = await planFromFiles(values, files);
     const result = scoreEvidence(compiled, doc.evidence, { missing, ...(doc.community !== undefined ? { community: doc.community } : {}) });
     const text = report(result, plan, { format: fmt, lang: language, hints });
     if (values.out !== undefined) await writeFile(String(values.out), text, 'utf8');

@@ -17,8 +17,8 @@ Options:
 --evidence <rubric.yaml>   the evidence schema of this rubric
 --missing zero             with --evidence: items may be left out (scored 0)`,
   options: { evidence: { type: 'string' }, missing: { type: 'string' } },
-  async run(values, positionals) {
-    if (positionals.length) throw new UsageError(`schema takes no arguments (found "${positionals[0]}"); use --evidence <rubric.yaml>`);
+  args: { fixed: [], takes: 'no arguments (give a rubric with --evidence <rubric.yaml>)' },
+  async run(values) {
     const missing = missingPolicy(values.missing);
     if (values.missing !== undefined && values.evidence === undefined) throw new UsageError('--missing applies to --evidence only');
     if (values.evidence === undefined) {

@@ -3,7 +3,7 @@ import { score as scoreEvidence } from '../score.js';
 import { explain } from '../explain.js';
 import { loadEvidenceFile, loadRubricFile } from '../node.js';
 import { checkEvidenceFile } from './evidence-check.js';
-import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
+import { lang, missingPolicy, out, type Command } from './command.js';
 
 export const score: Command = {
   summary: '<rubric.yaml> <evidence.yaml|json>  score one community',
@@ -17,9 +17,9 @@ Options:
 --lang zh|en      language of the explanation (default zh)
 --missing zero    score items without evidence as 0 instead of failing
 --summary         sections only, no item lines`,
+  args: { fixed: ['rubric', 'evidence'], takes: 'a rubric file and an evidence file' },
   options: { json: { type: 'boolean' }, lang: { type: 'string' }, missing: { type: 'string' }, summary: { type: 'boolean' } },
   async run(values, files) {
-    if (files.length !== 2) throw new UsageError('score needs a rubric file and an evidence file');
     const missing = missingPolicy(values.missing);
     const language = lang(values.lang);
     const [rubricFile, evidenceFile] = files as [string, string];

@@ -35,9 +35,9 @@ Options:
 --slots N           numbered entries per list item (CSV; default: enough for the
                     rubric's limits, more when the evidence files need them)`,
   options: { format: { type: 'string' }, out: { type: 'string' }, slots: { type: 'string' } },
+  args: { fixed: ['rubric'], rest: 'evidence', takes: 'a rubric file' },
   async run(values, files) {
-    const [rubricFile, ...evidenceFiles] = files;
-    if (!rubricFile) throw new UsageError('template needs a rubric file');
+    const [rubricFile, ...evidenceFiles] = files as [string, ...string[]];
     const format = (values.format as string | undefined) ?? 'yaml';
     if (format !== 'yaml' && format !== 'csv') throw new UsageError(`--format takes yaml or csv, not "${format}"`);
     let slots: number | undefined;

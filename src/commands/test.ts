@@ -21,6 +21,7 @@ Options:
 --rubric FILE     score every case against FILE instead of the rubric its file names
 --lang zh|en      language of the traces (default zh)
 --quiet           print failures and the summary only`,
+  args: { fixed: [], rest: 'path', takes: 'fixture files and directories' },
   options: { lang: { type: 'string' }, quiet: { type: 'boolean' }, rubric: { type: 'string' } },
   async run(values, paths) {
     const language = lang(values.lang);

@@ -2,7 +2,8 @@ import { compile } from '../compile.js';
 import { formatIssues } from '../format-issues.js';
 import { RubricError } from '../issues.js';
 import { loadRubricFile } from '../node.js';
-import { color, err, out, UsageError, type Command } from './command.js';
+import { color, err, out, type Command } from './command.js';
+import { fileKindHint } from './file-kind.js';
 
 export const validate: Command = {
   summary: '<rubric.yaml…>  check rubric files',
@@ -11,8 +12,8 @@ export const validate: Command = {
 Checks each rubric file: its shape, its meaning (ids, maxima, bands, references),
 and prints every problem with file:line:col. Exit 1 when any file has problems.`,
   options: {},
+  args: { fixed: ['rubric'], rest: 'rubric', takes: 'at least one rubric file' },
   async run(_values, files) {
-    if (files.length === 0) throw new UsageError('validate needs at least one rubric file');
     let failed = false;
     for (const file of files) {
       try {
@@ -24,6 +25,8 @@ and prints every problem with file:line:col. Exit 1 when any file has problems.`
         failed = true;
         err(formatIssues(e.issues, { sources: e.sources, color }));
         err(`✗ ${file}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}`);
+        const hint = fileKindHint(file, e, 'rubric');
+        if (hint) err(hint);
       }
     }
     return failed ? 1 : 0;

@@ -25,3 +25,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; timeout
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Whether output holds a stack trace ("    at run (file:///…/cli.js:12:3)") or a crash report, which must never reach a user. */
+export function hasStackTrace(text: string): boolean {
+  return /^\s+at (?:async )?\S.*:\d+:\d+\)?$|internal error|Unhandled 'error' event|node:internal/m.test(text);
+}
