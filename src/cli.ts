@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkArgs, color, err, out, UsageError, type Command } from './commands/command.js';
+import { checkArgs, color, err, OutputError, out, UsageError, type Command } from './commands/command.js';
 import { misplacedFileHint } from './commands/file-kind.js';
 import { extraCommands } from './commands/index.js';
 import { score } from './commands/score.js';
@@ -10,7 +10,7 @@ import { RubricError } from './issues.js';
 
 /**
  * The shequ-rubric command. Exit codes: 0 ok, 1 rubric / evidence / fixture
- * problems (all printed), 2 usage.
+ * problems (all printed) or an --out file that cannot be written, 2 usage.
  */
 const commands: Record<string, Command> = { validate, score, test, ...extraCommands };
 
@@ -21,7 +21,7 @@ const USAGE = [
   ...Object.entries(commands).map(([name, c]) => `  shequ-rubric ${name} ${c.summary}`),
   '',
   'Run "shequ-rubric <command> --help" for a command\'s options.',
-  'Exit codes: 0 ok, 1 problems found (all printed), 2 usage.',
+  'Exit codes: 0 ok, 1 problems found (all printed) or an --out file that cannot be written, 2 usage.',
 ].join('\n');
 
 export async function main(argv: string[]): Promise<number> {
@@ -56,6 +56,10 @@ export async function main(argv: string[]): Promise<number> {
       err(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}`);
       const hint = misplacedFileHint(command, files, e);
       if (hint) err(hint);
+      return 1;
+    }
+    if (e instanceof OutputError) {
+      err(e.message);
       return 1;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -277,6 +277,92 @@ describe('test', () => {
     const r = run('test', file);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error[file-not-found]');
+  });
+});
+
+/* ------------------------------------------------------------------ --out */
+
+describe('an --out file that cannot be written: one line naming it and why, exit 1', () => {
+  /** Every command that writes a file, with arguments that are otherwise good. */
+  const writers: [string, string[], string][] = [
+    ['export', ['export', JIANGXI], 'x.json'],
+    ['template', ['template', JIANGXI], 'x.yaml'],
+    ['template --format csv', ['template', JIANGXI, STRONG, '--format', 'csv'], 'x.csv'],
+    ['plan', ['plan', JIANGXI, MIDDLING], 'x.json'],
+    ['report', ['report', JIANGXI, MIDDLING], 'x.md'],
+    ['batch', ['batch', JIANGXI, 'test/data/jiangxi-communities'], 'x.csv'],
+  ];
+  const expectOneLine = (r: Run, message: string) => {
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`${message}\n`);
+    expect(r.stdout).toBe('');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  };
+
+  it.each(writers)('%s into a directory that does not exist', (_label, args, name) => {
+    const out = join(temp.dir, 'no-such-dir', name);
+    expectOneLine(run(...args, '--out', out), `cannot write ${out}: no such directory`);
+    expect(existsSync(join(temp.dir, 'no-such-dir'))).toBe(false);
+  });
+
+  it.each(writers)('%s onto a directory', (_label, args, name) => {
+    const out = join(temp.dir, `dir-${name}`);
+    mkdirSync(out, { recursive: true });
+    expectOneLine(run(...args, '--out', out), `cannot write ${out}: is a directory`);
+  });
+
+  it.each(writers)('%s under a file taken for a directory', (_label, args, name) => {
+    const out = join(JIANGXI, name);
+    expectOneLine(run(...args, '--out', out), `cannot write ${out}: ${JIANGXI} is not a directory`);
+  });
+
+  it('an empty --out is a usage error (exit 2), not a file in the current directory', () => {
+    const r = run('export', JIANGXI, '--out=');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^--out needs a file name\n\nUsage: shequ-rubric export/);
+  });
+
+  it('template leaves no empty file behind when the evidence has problems', () => {
+    const bad = write('bad-for-template.yaml', readFileSync(join(root, STRONG), 'utf8').replace(/^ {2}"4\.5":.*$/m, '  "4.5": 1.2'));
+    const out = join(temp.dir, 'not-written.csv');
+    const r = run('template', JIANGXI, bad, '--format', 'csv', '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[out-of-range]');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('batch checks --out before reading any row, and leaves no file when the input cannot be read', () => {
+    const out = join(temp.dir, 'never.csv');
+    const r = run('batch', JIANGXI, join(temp.dir, 'no-such-input.csv'), '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[file-not-found]');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  const linux = process.platform === 'linux';
+
+  it.runIf(linux && existsSync('/dev/full'))('a write that fails (a full disk: /dev/full) is reported the same way, and the device is left alone', () => {
+    expectOneLine(run('export', JIANGXI, '--out', '/dev/full'), 'cannot write /dev/full: no space left on device');
+    const link = join(temp.dir, 'full.csv');
+    if (!existsSync(link)) symlinkSync('/dev/full', link);
+    expectOneLine(run('batch', JIANGXI, 'test/data/jiangxi-communities', '--out', link), `cannot write ${link}: no space left on device`);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  /** Runs the command with files limited to 4 KiB (ulimit -f), so that a long write fails part way. */
+  const limited = (args: string[]) => {
+    const quoted = args.map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('bash', ['-c', `ulimit -f 4; exec "${process.execPath}" "${cliPath}" ${quoted}`], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it.runIf(linux).each([
+    ['export', ['export', JIANGXI], 'big.json'],
+    ['batch', ['batch', JIANGXI, 'test/data/jiangxi-communities', '--items'], 'big.csv'],
+  ])('%s: a write that fails part way removes the half-written file', (_label, args, name) => {
+    const out = join(temp.dir, name);
+    expectOneLine(limited([...args, '--out', out]), `cannot write ${out}: file too large`);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

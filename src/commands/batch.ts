@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { extname } from 'node:path';
 import { compile } from '../compile.js';
-import { BatchSummary, describeIssue, resultSink, runBatch, type BatchRow, type ResultFormat } from '../batch.js';
+import { BatchSummary, describeIssue, resultSink, runBatch, type BatchRow, type ResultFormat, type ResultSink } from '../batch.js';
 import { loadRubricFile } from '../node.js';
 import { color, err, lang, missingPolicy, out, UsageError, type Command } from './command.js';
+import { checkOutput, openOutput, outPath, type OutputStream } from './output-file.js';
 
 export const batch: Command = {
   summary: '<rubric.yaml> <evidence.csv|.jsonl|dir>  score many communities',
@@ -29,7 +29,10 @@ results are UTF-8 with a BOM and CRLF line ends (Excel), with two header rows:
 keys, then Chinese labels.
 
 Without --out, results go to stdout and the summary to stderr; with --out,
-the summary goes to stdout. The summary counts rows per grade, gives the
+the summary goes to stdout. An --out file that cannot be written (no such
+directory, a directory, permission denied) is reported before any row is
+read, exit 1; a write that fails later (a full disk) stops the run and removes
+the unfinished file, exit 1. The summary counts rows per grade, gives the
 distribution of totals (min, quartiles as Excel's QUARTILE.INC, max, mean) and
 the items with the lowest average share of their maximum.
 
@@ -67,9 +70,9 @@ Options:
     const language = lang(values.lang);
     const weakest = values.weakest === undefined ? 5 : Number(values.weakest);
     if (!Number.isInteger(weakest) || weakest < 0) throw new UsageError(`--weakest takes a whole number, not "${String(values.weakest)}"`);
-    const outFile = values.out as string | undefined;
+    const outFile = outPath(values.out);
     let format: ResultFormat;
-    if (outFile) {
+    if (outFile !== undefined) {
       const ext = extname(outFile).toLowerCase();
       if (ext === '.csv') format = 'csv';
       else if (ext === '.jsonl' || ext === '.ndjson') format = 'jsonl';
@@ -80,6 +83,7 @@ Options:
       if (f !== 'csv' && f !== 'jsonl') throw new UsageError(`--format takes csv or jsonl, not "${f}"`);
       format = f;
     }
+    if (outFile !== undefined) await checkOutput(outFile);
     const started = performance.now();
     const compiled = compile(await loadRubricFile(rubricFile));
     const tty = Boolean(process.stderr.isTTY);
@@ -122,13 +126,27 @@ Options:
     };
     // Items' points (and criteria counts) are computed for the summary's weakest items and the item columns.
     const trace = weakest > 0 || Boolean(values.items);
-    const sink = () =>
-      resultSink(compiled, outFile ? createWriteStream(outFile) : process.stdout, format, { items: Boolean(values.items), criteria: trace, keysOnly: Boolean(values['keys-only']), end: Boolean(outFile) });
+    const sinkOptions = { items: Boolean(values.items), criteria: trace, keysOnly: Boolean(values['keys-only']) };
+    let output: OutputStream | undefined;
+    // Made once the first row is read (runBatch): an input that cannot be read leaves no empty --out file.
+    const sink = async (): Promise<ResultSink> => {
+      if (outFile === undefined) return resultSink(compiled, process.stdout, format, { ...sinkOptions, end: false });
+      const o = (output = await openOutput(outFile));
+      const results = await o.guard(resultSink(compiled, o.stream, format, { ...sinkOptions, end: true }));
+      return { write: (row) => o.guard(results.write(row)), end: () => o.guard(results.end()) };
+    };
     const encoding = values.encoding as string | undefined;
-    const summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace, onProblem: report, onHint: hint, onRow: progress });
+    let summary: BatchSummary;
+    try {
+      summary = await runBatch(compiled, input, sink, { missing, ...(encoding ? { encoding } : {}), trace, onProblem: report, onHint: hint, onRow: progress });
+    } catch (e) {
+      clearProgress();
+      await output?.discard();
+      throw e;
+    }
     clearProgress();
     const text = summary.format(language, weakest);
-    if (outFile) out(text);
+    if (outFile !== undefined) out(text);
     else err(text);
     if (values.stats) {
       const peak = process.resourceUsage().maxRSS / 1024;

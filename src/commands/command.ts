@@ -22,7 +22,7 @@ export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
   /** Its positional arguments: main checks their count before run. */
   args: Args;
-  /** Returns the exit code: 0 ok, 1 problems found. Throws UsageError for 2. */
+  /** Returns the exit code: 0 ok, 1 problems found. Throws UsageError for 2, OutputError (1) for an --out file it cannot write. */
   run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
 }
 
@@ -36,6 +36,19 @@ export const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
 
 /** Wrong words on the command line: exit 2 with the command's help. */
 export class UsageError extends Error {}
+
+/**
+ * A file the command cannot write (--out): one line naming it and why, exit 1
+ * as for other problems found (the command line itself was well formed).
+ */
+export class OutputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot write ${file}: ${reason}`);
+  }
+}
 
 /** Too few or too many positional arguments is a usage error; one too many is named. */
 export function checkArgs(name: string, args: Args, positionals: string[]): void {

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { exportRubricFile } from '../node.js';
 import { out, type Command } from './command.js';
+import { checkOutput, outPath, writeOutput } from './output-file.js';
 
 export const exportCommand: Command = {
   summary: '<rubric.yaml> [--out rubric.json]  write a rubric as JSON, to load without a YAML parser',
@@ -15,13 +15,16 @@ say) goes through the YAML reader, for problems with line and column. Source com
 item's clause, method and note are.
 
 Options:
---out <file.json>   write here instead of standard output`,
+--out <file.json>   write here instead of standard output (exit 1, with the
+                    reason, when it cannot be written)`,
   options: { out: { type: 'string' } },
   args: { fixed: ['rubric'], takes: 'one rubric file' },
   async run(values, files) {
+    const outFile = outPath(values.out);
+    if (outFile !== undefined) await checkOutput(outFile);
     const text = `${JSON.stringify(await exportRubricFile(files[0] as string), null, 2)}\n`;
-    if (values.out === undefined) out(text.trimEnd());
-    else await writeFile(String(values.out), text, 'utf8');
+    if (outFile === undefined) out(text.trimEnd());
+    else await writeOutput(outFile, text);
     return 0;
   },
 };

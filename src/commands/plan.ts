@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { compile, type CompiledRubric } from '../compile.js';
 import { loadCostsFile, type CostsFile } from '../costs-file.js';
 import { RubricError, suggest, type Issue } from '../issues.js';
@@ -6,6 +5,7 @@ import { loadEvidenceFile, loadRubricFile } from '../node.js';
 import { checkEvidenceFile } from './evidence-check.js';
 import { formatPlan, plan, type Plan } from '../plan.js';
 import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
+import { checkOutput, outPath, writeOutput } from './output-file.js';
 
 /** Checks --target against the rubric's grades: a wrong id is a usage error. */
 export function checkTarget(compiled: CompiledRubric, target: unknown): string | undefined {
@@ -78,15 +78,18 @@ Options:
 --missing zero        score items without evidence as 0 instead of failing
 
 Exit codes: 0 planned (or the target is met already), 1 out of reach (the
-reasons are printed) or problems in the files, 2 usage.`,
+reasons are printed), problems in the files or an --out file that cannot be
+written, 2 usage.`,
   options: { target: { type: 'string' }, costs: { type: 'string' }, fixed: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, lang: { type: 'string' }, missing: { type: 'string' } },
   args: { fixed: ['rubric', 'evidence'], takes: 'a rubric file and an evidence file' },
   async run(values, files) {
     const language = lang(values.lang);
+    const outFile = outPath(values.out);
+    if (outFile !== undefined) await checkOutput(outFile);
     const { plan: p, compiled, doc } = await planFromFiles(values, files);
     // The changed evidence as an evidence document: the rubric and community kept, so it scores and batches as the original did.
     const changed = { rubric: doc.rubric ?? compiled.rubric.id, ...(doc.community !== undefined ? { community: doc.community } : {}), evidence: p.evidence };
-    if (values.out !== undefined && p.evidence) await writeFile(String(values.out), `${JSON.stringify(changed, null, 2)}\n`, 'utf8');
+    if (outFile !== undefined && p.evidence) await writeOutput(outFile, `${JSON.stringify(changed, null, 2)}\n`);
     out(values.json ? JSON.stringify(p, null, 2) : formatPlan(p, { lang: language }));
     return p.status === 'unreachable' ? 1 : 0;
   },

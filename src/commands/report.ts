@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { score as scoreEvidence } from '../score.js';
 import { report, type ReportFormat } from '../report.js';
 import { lang, out, UsageError, type Command } from './command.js';
+import { checkOutput, outPath, writeOutput } from './output-file.js';
 import { planFromFiles } from './plan.js';
 
 function format(value: unknown): ReportFormat {
@@ -24,7 +24,8 @@ fetched from the network.
 Options:
 --format md|html      Markdown (default) or HTML
 --lang zh|en          language (default zh)
---out <file>          write to a file instead of standard output
+--out <file>          write to a file instead of standard output (exit 1, with
+                      the reason, when it cannot be written)
 --target <grade id>   plan towards this grade (default: the next grade up)
 --costs <costs.yaml>  plan the cheapest improvements (see plan --help)
 --fixed <id,…>        items the plan must not change (see plan --help)
@@ -34,10 +35,12 @@ Options:
   async run(values, files) {
     const fmt = format(values.format);
     const language = lang(values.lang);
+    const outFile = outPath(values.out);
+    if (outFile !== undefined) await checkOutput(outFile);
     const { plan, compiled, doc, missing, hints } = await planFromFiles(values, files);
     const result = scoreEvidence(compiled, doc.evidence, { missing, ...(doc.community !== undefined ? { community: doc.community } : {}) });
     const text = report(result, plan, { format: fmt, lang: language, hints });
-    if (values.out !== undefined) await writeFile(String(values.out), text, 'utf8');
+    if (outFile !== undefined) await writeOutput(outFile, text);
     else out(text.endsWith('\n') ? text.slice(0, -1) : text);
     return 0;
   },

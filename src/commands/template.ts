@@ -1,12 +1,10 @@
-import { stringify } from 'csv-stringify';
-import { createWriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify/sync';
 import { compile } from '../compile.js';
 import { issue, RubricError, type Issue } from '../issues.js';
 import { evidenceProblems, loadEvidenceFile, loadRubricFile } from '../node.js';
 import { MAX_SLOTS, csvTemplate, yamlTemplate } from '../template.js';
 import { UsageError, type Command } from './command.js';
+import { checkOutput, outPath, writeOutput } from './output-file.js';
 
 export const template: Command = {
   summary: '<rubric.yaml> [evidence…]  write an evidence template to fill in (YAML or CSV)',
@@ -31,7 +29,8 @@ numbered columns as needed. Booleans: 是/否, true/false, 1/0.
 
 Options:
 --format yaml|csv   what to write (default yaml)
---out FILE          write to FILE instead of stdout
+--out FILE          write to FILE instead of stdout (exit 1, with the reason,
+                    when it cannot be written)
 --slots N           numbered entries per list item (CSV; default: enough for the
                     rubric's limits, more when the evidence files need them)`,
   options: { format: { type: 'string' }, out: { type: 'string' }, slots: { type: 'string' } },
@@ -46,10 +45,13 @@ Options:
       if (!Number.isInteger(slots) || slots < 0 || slots > MAX_SLOTS) throw new UsageError(`--slots takes a whole number from 0 to ${MAX_SLOTS}, not "${String(values.slots)}"`);
     }
     if (format === 'yaml' && evidenceFiles.length) throw new UsageError('evidence files fill a CSV template only (--format csv)');
+    const outFile = outPath(values.out);
+    if (outFile !== undefined) await checkOutput(outFile);
     const compiled = compile(await loadRubricFile(rubricFile));
-    const dest: Writable = values.out ? createWriteStream(values.out as string) : process.stdout;
+    // The whole template is made before the file is opened: evidence with problems leaves no empty file behind.
+    let text: string;
     if (format === 'yaml') {
-      dest.write(yamlTemplate(compiled, { rubricFile }));
+      text = yamlTemplate(compiled, { rubricFile });
     } else {
       const docs = [];
       const problems: Issue[] = [];
@@ -68,16 +70,10 @@ Options:
       if (t.problems.length) {
         throw new RubricError(t.problems.map((p) => issue('invalid-value', [], p.message, { file: evidenceFiles[p.index] ?? '' })));
       }
-      const csv = stringify({ bom: true, record_delimiter: 'windows' });
-      csv.pipe(dest, { end: false });
-      for (const row of [t.keys, t.labels, ...t.rows]) csv.write(row);
-      csv.end();
-      await finished(csv);
+      text = stringify([t.keys, t.labels, ...t.rows], { bom: true, record_delimiter: 'windows' });
     }
-    if (values.out) {
-      dest.end();
-      await finished(dest);
-    }
+    if (outFile !== undefined) await writeOutput(outFile, text);
+    else process.stdout.write(text);
     return 0;
   },
 };
