@@ -97,6 +97,18 @@ describe('score', () => {
     expect(r.stdout).toMatch(/等级: 五星/);
   });
 
+  it('--item shows only those items, --unmet only those below their maximum; a wrong id is a usage error with did-you-mean', () => {
+    const items = (text: string) => text.split('\n').filter((l) => /^\s+[✓✗●○◐] /.test(l)).map((l) => l.trim().split(' ')[1]);
+    const some = run('score', JIANGXI, STRONG, '--item', '4.5,1.3', '--item', '2.1a');
+    expect(some.status).toBe(0);
+    expect(items(some.stdout)).toEqual(['1.3', '2.1a', '4.5']);
+    const unmet = run('score', JIANGXI, STRONG, '--unmet');
+    expect(items(unmet.stdout)).toEqual(['2.1a', '3.7a', '5.3d', 'bonus-honours']);
+    const wrong = run('score', JIANGXI, STRONG, '--item', '4.6');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--item takes item ids of jiangxi-db36-t-1609-2022: there is no item "4.6" (did you mean "4.5"?)');
+  });
+
   it('--json prints JSON whose total is a string', () => {
     const r = run('score', JIANGXI, STRONG, '--json');
     expect(r.status).toBe(0);

@@ -1,8 +1,9 @@
 import { compile, type CompiledRubric } from '../compile.js';
 import { loadCostsFile, type CostsFile } from '../costs-file.js';
-import { RubricError, suggest, type Issue } from '../issues.js';
+import { RubricError, type Issue } from '../issues.js';
 import { loadEvidenceFile, loadRubricFile } from '../node.js';
 import { checkEvidenceFile } from './evidence-check.js';
+import { checkItemIds } from './item-ids.js';
 import { formatPlan, plan, type Plan } from '../plan.js';
 import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
 import { checkOutput, outPath, writeOutput } from './output-file.js';
@@ -17,26 +18,13 @@ export function checkTarget(compiled: CompiledRubric, target: unknown): string |
   return target;
 }
 
-/** Checks --fixed (repeated, or ids separated by commas) against the rubric's items: a wrong id is a usage error. */
-export function checkFixed(compiled: CompiledRubric, values: unknown): string[] | undefined {
-  if (values === undefined) return undefined;
-  const ids = (Array.isArray(values) ? values : [values]).flatMap((v) => String(v).split(/[,，]/)).map((id) => id.trim()).filter(Boolean);
-  for (const id of ids) {
-    if (!compiled.allItems.has(id)) {
-      const hint = suggest(id, compiled.allItems.keys());
-      throw new UsageError(`--fixed takes item ids of ${compiled.rubric.id}: there is no item "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-    }
-  }
-  return ids;
-}
-
 /** Loads the rubric, evidence and costs named on the command line and plans. */
 export async function planFromFiles(values: Record<string, unknown>, files: string[]): Promise<{ plan: Plan; compiled: CompiledRubric; doc: Awaited<ReturnType<typeof loadEvidenceFile>>; missing: 'error' | 'zero'; hints: Issue[] }> {
   const missing = missingPolicy(values.missing);
   const [rubricFile, evidenceFile] = files as [string, string];
   const compiled = compile(await loadRubricFile(rubricFile));
   const target = checkTarget(compiled, values.target);
-  const fixed = checkFixed(compiled, values.fixed);
+  const fixed = checkItemIds(compiled, values.fixed, '--fixed');
   const doc = await loadEvidenceFile(evidenceFile);
   const hints = checkEvidenceFile(compiled, doc, missing);
   let costs: CostsFile | undefined;
