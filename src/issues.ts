@@ -102,6 +102,18 @@ export class RubricError extends Error {
   }
 }
 
+/**
+ * Gives an error class its own name, whatever the bundler renamed it to
+ * (esbuild writes RubricError as `_RubricError` for its static method):
+ * stack traces and console.log show the class's name.
+ */
+export function nameErrorClass(errorClass: new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(errorClass, 'name', { value: name, configurable: true });
+  Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
+}
+
+nameErrorClass(RubricError, 'RubricError');
+
 function summarize(issues: Issue[]): string {
   const first = issues[0];
   if (first === null || typeof first !== 'object') return 'no issues';

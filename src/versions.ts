@@ -1,7 +1,7 @@
 import type { CompiledRubric } from './compile.js';
 import { rubricDigest } from './digest.js';
 import type { Rubric } from './schema.js';
-import { RubricError, issue, type Issue } from './issues.js';
+import { RubricError, issue, nameErrorClass, type Issue } from './issues.js';
 import { argumentIssue, assertString, notCompiled, notParsedRubric, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 
@@ -43,6 +43,8 @@ export class VersionError extends RubricError {
     super([issue(code, [], message)]);
   }
 }
+
+nameErrorClass(VersionError, 'VersionError');
 
 export interface VersionProblem {
   code: 'overlapping-versions' | 'duplicate-version' | 'empty-period';

@@ -100,7 +100,8 @@ describe('the packed package', () => {
       join(project, 'esm.mjs'),
       `import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseRubric, parseRubricJson, compile, score, RubricError } from 'shequ-rubric';
+import { inspect } from 'node:util';
+import { parseRubric, parseRubricJson, compile, score, RubricError, VersionError } from 'shequ-rubric';
 import * as nodeEntry from 'shequ-rubric/node';
 const jsonRubric = parseRubricJson(readFileSync(fileURLToPath(import.meta.resolve('shequ-rubric/rubrics/${rubricFile.replace(/\.yaml$/, '.json')}')), 'utf8'));
 const rubricPath = fileURLToPath(new URL('./node_modules/shequ-rubric/rubrics/${rubricFile}', import.meta.url));
@@ -112,6 +113,8 @@ try { parseRubric('id: [', { file: 'bad.yaml' }); } catch (e) { codes = e instan
 console.log(JSON.stringify({
   total: result.total, grade: result.grade?.id, digest: result.rubric.digest, loaded: loaded.id, codes,
   oneRubricError: nodeEntry.RubricError === RubricError,
+  // The bundler renames classes (_RubricError); their names are set back.
+  names: [RubricError.name, VersionError.name, inspect(new RubricError([])).split(':')[0], inspect(new VersionError('invalid-date', 'm')).split(':')[0]],
   jsonDigest: score(compile(jsonRubric), evidence).rubric.digest,
   resolved: [import.meta.resolve('shequ-rubric'), import.meta.resolve('shequ-rubric/node'), import.meta.resolve('shequ-rubric/rubrics/${rubricFile}')].map((u) => fileURLToPath(u)),
 }));
@@ -120,6 +123,7 @@ console.log(JSON.stringify({
     const { stdout } = await sh(node, ['esm.mjs'], project);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, jsonDigest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true });
+    expect(out.names).toEqual(['RubricError', 'VersionError', 'RubricError', 'VersionError']);
     expect(out.resolved).toEqual([
       join(realpathSync(project), 'node_modules/shequ-rubric/dist/index.js'),
       join(realpathSync(project), 'node_modules/shequ-rubric/dist/node.js'),
@@ -156,6 +160,7 @@ nodeEntry.loadRubricFile(rubricPath).then(async (loaded) => {
       ];
       return [fromCjs instanceof esm.RubricError, fromEsm instanceof core.RubricError, esm.RubricError !== core.RubricError, new Error('x') instanceof esm.RubricError, ...crossed];
     }),
+    names: [core.RubricError.name, require('node:util').inspect(new core.RubricError([])).split(':')[0]],
     version: require('shequ-rubric/package.json').version,
     resolved: [require.resolve('shequ-rubric'), require.resolve('shequ-rubric/node')],
   }));
@@ -165,7 +170,7 @@ nodeEntry.loadRubricFile(rubricPath).then(async (loaded) => {
     const { stdout } = await sh(node, ['cjs.cjs'], project);
     const out = JSON.parse(stdout);
     const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true, acrossBuilds: [true, true, true, false, expected.total, expected.total, expected.total], version });
+    expect(out).toMatchObject({ total: expected.total, grade: expected.grade?.id, digest: expected.rubric.digest, loaded: expected.rubric.id, codes: ['yaml-syntax'], oneRubricError: true, acrossBuilds: [true, true, true, false, expected.total, expected.total, expected.total], names: ['RubricError', 'RubricError'], version });
     expect(out.resolved).toEqual([join(realpathSync(project), 'node_modules/shequ-rubric/dist/index.cjs'), join(realpathSync(project), 'node_modules/shequ-rubric/dist/node.cjs')]);
   });
 
