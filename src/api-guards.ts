@@ -66,6 +66,15 @@ export function isDec(v: unknown): v is Dec {
 }
 
 /**
+ * A Dec of this copy of the library, or of another made this copy's own
+ * (the rest of the library calls its methods); undefined for anything else.
+ */
+export function ownDec(v: unknown): Dec | undefined {
+  if (v instanceof Dec) return v;
+  return isDec(v) && v.d > 0n ? Dec.of(v.n, v.d) : undefined;
+}
+
+/**
  * The problem with scoring options, if any (undefined and null are no
  * options). Allocates nothing for good options: the totals path asks per record.
  */

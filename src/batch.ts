@@ -31,6 +31,7 @@ import type { AnyRuleKind, Bilingual, FastScorer, ItemBase } from './kinds/defin
 import type { CriteriaCount, ScoreTotals } from './result.js';
 import { criteriaCounter, criteriaTotals, judgesCriteria } from './batch-criteria.js';
 import { safeScoreTotals } from './totals.js';
+import { thrownResult } from './load.js';
 import type { Section } from './schema.js';
 import { placeIssues, readYaml, withoutBom } from './source.js';
 
@@ -166,7 +167,13 @@ function scorer(compiled: CompiledRubric, missing: MissingPolicy, trace: boolean
   return (evidence, community) => {
     const r = safeScoreTotals(compiled, evidence, { missing, ...(community !== undefined ? { community } : {}) });
     if (!r.success || !items) return r;
-    const points = items(evidence);
+    let points: ItemPoints[];
+    try {
+      points = items(evidence);
+    } catch (e) {
+      // A user's kind breaking its contract on a path the totals did not take: the row's problem.
+      return thrownResult(e);
+    }
     if (!counter) return { success: true, data: { ...r.data, items: points } };
     const counted = counter(points.map((p) => p.met));
     const sections = r.data.sections.map((sec) => {

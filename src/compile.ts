@@ -3,6 +3,8 @@ import { Dec } from './decimal.js';
 import { rubricDigest } from './digest.js';
 import type { AnyRuleKind, ItemBase } from './kinds/define.js';
 import { schemasFor } from './registry.js';
+import { builtinKinds } from './kinds/index.js';
+import { guardKind, type ItemPlace } from './kinds/guard.js';
 import { markCompiled, notParsedRubric } from './api-guards.js';
 import { issue, RubricError, type Issue, type PathSegment } from './issues.js';
 import type { Rubric, Section } from './schema.js';
@@ -16,6 +18,7 @@ export type MissingPolicy = 'error' | 'zero';
  */
 export interface CompiledRubric {
   readonly rubric: Rubric;
+  /** The rule kinds by name: the built-in ones as they are, a user's wrapped in the checks of its contract (kinds/guard.ts). */
   readonly kinds: ReadonlyMap<string, AnyRuleKind>;
   /** Items that take evidence directly (not parts), in rubric order. */
   readonly items: ReadonlyMap<string, ItemBase>;
@@ -53,11 +56,13 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
   if (notRubric) throw new RubricError([notRubric]);
   const { schemas, issues: kindIssues } = schemasFor(options?.kinds);
   if (kindIssues.length) throw new RubricError(kindIssues);
-  const kinds = schemas.kinds;
   const items = new Map<string, ItemBase>();
   const allItems = new Map<string, ItemBase>();
   const sections = new Map<string, Section>();
   const maxCache = new Map<ItemBase, Dec>();
+  // Each item's place in the rubric, for the issue of a user's kind that breaks its contract there.
+  const paths = new Map<ItemBase, PathSegment[]>();
+  const kinds = guardedKinds(schemas.kinds, { pathOf: (item) => paths.get(item) ?? [], maxOf: (item) => maxOf(item) });
   const kindOf = (item: ItemBase) => kinds.get(item.kind) as AnyRuleKind;
   const maxOf = (item: ItemBase): Dec => {
     let m = maxCache.get(item);
@@ -71,6 +76,7 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
   const unknownKinds: Issue[] = [];
   const addItem = (item: ItemBase, path: PathSegment[]) => {
     allItems.set(item.id, item);
+    paths.set(item, path);
     if (!kinds.has(item.kind)) unknownKinds.push(unregisteredKind(item, path, kinds));
     (item as { parts?: ItemBase[] }).parts?.forEach((part, i) => addItem(part, [...path, 'parts', i]));
   };
@@ -105,6 +111,8 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
     }
     return schema;
   };
+  // A user's kind gives its evidence schemas now: one not of the library's zod is an error of compile, not of the first score.
+  for (const item of allItems.values()) if (kindOf(item) !== schemas.kinds.get(item.kind)) evidenceSchema(item, 'error');
   let digest: string | undefined;
   return markCompiled({
     rubric,
@@ -122,6 +130,13 @@ export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledR
     maxOf,
     evidenceSchema,
   });
+}
+
+/** The kinds as scoring calls them: the built-in ones as they are, a user's wrapped in the contract checks of guard.ts. */
+function guardedKinds(registered: Map<string, AnyRuleKind>, place: ItemPlace): ReadonlyMap<string, AnyRuleKind> {
+  if (builtinKinds.length === registered.size) return registered;
+  const builtin = new Set<AnyRuleKind>(builtinKinds);
+  return new Map([...registered].map(([name, kind]) => [name, builtin.has(kind) ? kind : guardKind(kind, place)]));
 }
 
 /** The issue for an item whose kind compile was not given, at the item's `kind`. */

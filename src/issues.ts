@@ -20,6 +20,8 @@ export const ISSUE_CODES = [
   'invalid-value',
   'invalid-range',
   'unknown-kind',
+  // a user's rule kind giving what its contract forbids (see kinds/guard.ts)
+  'kind-contract',
   // meaning
   'duplicate-id',
   'points-mismatch',

@@ -18,6 +18,16 @@ export interface LoadOptions extends ReadOptions {
 
 export type SafeResult<T> = { success: true; data: T } | { success: false; error: RubricError };
 
+/**
+ * A RubricError thrown while a safe function worked (a user's rule kind
+ * breaking its contract, see kinds/guard.ts) as its failed result; any
+ * other error is not the library's to catch.
+ */
+export function thrownResult(e: unknown): { success: false; error: RubricError } {
+  if (e instanceof RubricError) return { success: false, error: e };
+  throw e;
+}
+
 /** Validates a rubric already in memory (from JSON or code). */
 export function safeParseRubricObject(value: unknown, options: LoadOptions = {}): SafeResult<Rubric> {
   options ??= {};

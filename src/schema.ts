@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Dec } from './decimal.js';
-import { issue, type Issue } from './issues.js';
-import { argumentIssue, throwProblems } from './api-guards.js';
-import { isRuleKind } from './registry.js';
+import { describe, issue, ISSUE_CODES, type Issue } from './issues.js';
+import { argumentIssue, ownDec, throwProblems } from './api-guards.js';
+import { kindProblems } from './kinds/registration.js';
+import { contractIssue, describePoints } from './kinds/guard.js';
 import type { AnyRuleKind, Bilingual, ItemBase, SchemaContext } from './kinds/define.js';
 import { bilingual, decimal, idSchema, nonNegative, rangeSchema } from './kinds/shared.js';
 import type { Range } from './range.js';
@@ -122,8 +123,8 @@ export interface RubricSchemas {
 
 /** Builds the format's schemas for a set of rule kinds. */
 export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
-  const kindsGiven = Array.isArray(kindList) && kindList.every(isRuleKind);
-  throwProblems(argumentIssue('kindList', kindList, 'a list of rule kinds made with defineRuleKind', kindsGiven));
+  throwProblems(argumentIssue('kindList', kindList, 'a list of rule kinds made with defineRuleKind', Array.isArray(kindList)));
+  throwProblems(...kindList.flatMap((k, i) => kindProblems(k, ['kindList', i])));
   const kinds = new Map(kindList.map((k) => [k.name, k]));
   const ctx: SchemaContext = { item: z.never() };
   const base = {
@@ -137,17 +138,20 @@ export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
     criteria: z.array(bilingual).optional(),
   };
   const vocabulary = new Set<string>(['kind', ...Object.keys(base)]);
-  const maxOf = (item: ItemBase): Dec => (kinds.get(item.kind) as AnyRuleKind).maxPoints(item, maxOf);
+  // A part whose kind gives no Dec as its maximum reports that itself; its parent only stops adding it up.
+  const maxOf = (item: ItemBase): Dec => ownDec((kinds.get(item.kind) as AnyRuleKind).maxPoints(item, maxOf)) ?? throwBrokenMaximum();
   const variants = kindList.map((kind) => {
     const params = kind.params(ctx);
     for (const key of Object.keys(params)) vocabulary.add(key);
     return z
       .strictObject({ ...base, ...params, kind: z.literal(kind.name) })
       .superRefine((item, refine) => {
-        const problems: Issue[] = kind.check ? kind.check(item as ItemBase) : [];
-        const max = kind.maxPoints(item as ItemBase, maxOf);
+        const problems: Issue[] = kind.check ? checkedProblems(kind, item as ItemBase, kind.check(item as ItemBase)) : [];
+        const given = maximumOf(kind, item as ItemBase, maxOf);
+        const max = given === BROKEN_PART ? undefined : ownDec(given);
         const declared = (item as ItemBase).points;
-        if (!max.eq(declared)) {
+        if (given !== BROKEN_PART && (!max || max.isNegative())) problems.push(maxProblem(kind, item as ItemBase, given));
+        else if (max && !max.eq(declared)) {
           problems.push(
             issue('points-mismatch', ['points'], `the item declares ${declared.toString()} points but its rule can give at most ${max.toString()}`, {
               expected: max.toString(),
@@ -199,6 +203,35 @@ export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
     'effect', 'otherwise', 'label', 'passing', 'bands', 'zh', 'en', 'ref', 'extends', 'override', 'add', 'remove',
   ]) vocabulary.add(key);
   return { item, section, rubric, vocabulary, kinds };
+}
+
+/** check() must give a list of issues; anything else is the kind's fault, reported as one (at the item). */
+function checkedProblems(kind: AnyRuleKind, item: ItemBase, problems: unknown): Issue[] {
+  const isIssue = (p: Issue | null) => p !== null && typeof p === 'object' && ISSUE_CODES.includes(p.code) && Array.isArray(p.path) && typeof p.message === 'string';
+  if (Array.isArray(problems) && problems.every(isIssue)) return problems as Issue[];
+  return [contractIssue(kind.name, item, [], 'check()', { what: 'the problems', expected: 'a list of issues', found: describe(problems) })];
+}
+
+/** Thrown by maxOf for a part whose kind gave no Dec: the part's own check reports it. */
+const BROKEN_PART = Symbol('a part without a maximum');
+
+function throwBrokenMaximum(): never {
+  throw BROKEN_PART;
+}
+
+/** What a kind's maxPoints() gives for an item, or BROKEN_PART when a part of it has no maximum. */
+function maximumOf(kind: AnyRuleKind, item: ItemBase, maxOf: (item: ItemBase) => Dec): unknown {
+  try {
+    return kind.maxPoints(item, maxOf);
+  } catch (e) {
+    if (e === BROKEN_PART) return BROKEN_PART;
+    throw e;
+  }
+}
+
+/** maxPoints() must give a Dec ≥ 0: the item's declared points are compared with it. */
+function maxProblem(kind: AnyRuleKind, item: ItemBase, max: unknown): Issue {
+  return contractIssue(kind.name, item, ['points'], 'maxPoints()', { what: 'the maximum', expected: 'a Dec ≥ 0', found: describePoints(max) });
 }
 
 export { decimal };

@@ -1,7 +1,7 @@
 import type { CompiledRubric } from './compile.js';
 import { safeScoreExactly, type ScoreOptions } from './evaluate.js';
 import { notCompiled, optionsProblem } from './api-guards.js';
-import type { SafeResult } from './load.js';
+import { thrownResult, type SafeResult } from './load.js';
 import type { ScoreResult } from './result.js';
 import { fastScore } from './score-fast.js';
 
@@ -12,9 +12,13 @@ import { fastScore } from './score-fast.js';
  * (evaluate.ts). Both give byte-identical results.
  */
 export function safeScore(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreResult> {
-  // A value that is not a compiled rubric, or bad options, go to the exact path, which reports them.
-  const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : fastScore(compiled, evidence, options ?? {});
-  return fast ? { success: true, data: fast } : safeScoreExactly(compiled, evidence, options);
+  try {
+    // A value that is not a compiled rubric, or bad options, go to the exact path, which reports them.
+    const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : fastScore(compiled, evidence, options ?? {});
+    return fast ? { success: true, data: fast } : safeScoreExactly(compiled, evidence, options);
+  } catch (e) {
+    return thrownResult(e);
+  }
 }
 
 /** Like safeScore, but throws the RubricError. */

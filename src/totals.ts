@@ -3,7 +3,7 @@ import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScoreExactly as safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
-import { MAX_DEPTH, MAX_ENTRIES, tooDeep, type SafeResult } from './load.js';
+import { MAX_DEPTH, MAX_ENTRIES, thrownResult, tooDeep, type SafeResult } from './load.js';
 import { codeHooks, FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
 import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
@@ -283,11 +283,15 @@ function planTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreO
 
 /** Totals only, without a trace: the same numbers as score(). */
 export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
-  // A value that is not a compiled rubric, or bad options, go to safeScore, which reports them.
-  const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
-  if (fast) return { success: true, data: fast };
-  const full = safeScore(compiled, evidence, options);
-  return full.success ? { success: true, data: totalsOfResult(full.data) } : full;
+  try {
+    // A value that is not a compiled rubric, or bad options, go to safeScore, which reports them.
+    const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
+    if (fast) return { success: true, data: fast };
+    const full = safeScore(compiled, evidence, options);
+    return full.success ? { success: true, data: totalsOfResult(full.data) } : full;
+  } catch (e) {
+    return thrownResult(e);
+  }
 }
 
 /** Like safeScoreTotals, but throws the RubricError. */

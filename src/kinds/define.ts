@@ -22,11 +22,16 @@ export interface ItemBase {
   criteria?: Bilingual[] | undefined;
 }
 
-/** What a kind's scoring function returns for one item. */
+/**
+ * What a kind's scoring function returns for one item. For a user's kind the
+ * library checks it (kinds/guard.ts): anything else is a kind-contract error.
+ */
 export interface Outcome {
+  /** From 0 to the item's maximum (maxPoints). */
   points: Dec;
   /** For kinds that judge a criterion met or not (check, checklist). */
   met?: boolean;
+  /** Why, in both languages (explain prints it). */
   reason: Bilingual;
   /** Quantities the rule computed (derived ratios, steps), as exact decimal strings; null for a ratio whose denominator is 0. */
   detail?: Record<string, string | null>;
@@ -143,7 +148,7 @@ export interface FastTrace {
 export type FastTracer = (raw: unknown) => FastTrace | undefined;
 
 /**
- * Raw evidence → integer points at the rubric's scale, or undefined to defer to the exact path.
+ * Raw evidence → integer points at the rubric's scale (0 to the item's maximum), or undefined to defer to the exact path.
  * A scorer that accepts only a few primitive values (true / false, state ids)
  * may list them, made with `fastCases`: totals scoring then looks the value up
  * instead of calling the function.
