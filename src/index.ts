@@ -17,6 +17,8 @@ export { explain, type ExplainOptions, type Lang } from './explain.js';
 export { formatIssues, formatPath, type FormatOptions } from './format-issues.js';
 export { buildSchemas, type Rubric, type Section, type Gate, type Band, type RubricSchemas } from './schema.js';
 export { FAST_MAX_ENTRIES, fastCases, type FieldReader } from './kinds/fast.js';
+// The zod the library is built with (zod 4): a kind's schemas are joined into the library's, so a kind makes them with this one.
+export { z } from 'zod';
 export { defineRuleKind, type RuleKind, type AnyRuleKind, type ItemBase, type ItemTrace, type Outcome, type Bilingual, type KindDoc, type FastScorer, type FastContext, type FastTrace, type FastTracer } from './kinds/define.js';
 export { builtinKinds } from './kinds/index.js';
 export * as kindSchemas from './kinds/shared.js';

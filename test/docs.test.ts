@@ -1,14 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import * as library from '../src/index.js';
 import { ISSUE_CODES, compile, parseRubric, safeParseEvidence, score } from '../src/index.js';
 import { repoRoot } from './support/bundled.js';
 import { runCli } from './support/cli.js';
+import { readme, readmeKindExample } from './support/readme.js';
 import { tempDir } from './support/temp.js';
 
 const temp = tempDir('shequ-docs-');
 
-const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
 const sources = (dir: string): string[] =>
   readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
@@ -69,5 +71,20 @@ describe('the README command-line example', () => {
     const r = runCli(['validate', 'docs/examples/bad.yaml']);
     expect(r.status).toBe(1);
     expect(`${r.stdout}${r.stderr}`).toBe(block);
+  });
+});
+
+describe("the README's example of a kind of one's own", () => {
+  it('runs as written (with the library for "shequ-rubric") and gives the total its comment says', () => {
+    const source = readmeKindExample();
+    expect(source).toMatch(/^import \{[^}]*\bz\b[^}]*\} from 'shequ-rubric';$/m);
+    const said = source.match(/^result\.total;\s+\/\/ "([^"]+)"/m)?.[1];
+    expect(said).toBeDefined();
+    // TypeScript to JavaScript (types dropped), then the import read from the library's sources.
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const body = js.replace(/^import \{([^}]*)\} from 'shequ-rubric';$/m, 'const {$1} = library;');
+    expect(body).not.toMatch(/^import /m);
+    const result = new Function('library', `${body}\nreturn result;`)(library) as { total: string };
+    expect(result.total).toBe(said);
   });
 });

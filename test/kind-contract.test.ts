@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { z as zod3 } from 'zod/v3';
 import { describe, expect, it } from 'vitest';
 import { rubricYaml } from './support/rubric-text.js';
@@ -16,6 +15,7 @@ import {
   safeScoreTotals,
   score,
   scoreTotals,
+  z,
   type AnyRuleKind,
   type FastScorer,
   type FastTrace,

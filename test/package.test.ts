@@ -8,6 +8,7 @@ import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, parseRubric, readYaml, score } from '../src/index.js';
 import { repoRoot } from './support/bundled.js';
+import { readmeKindExample } from './support/readme.js';
 
 /**
  * The package as a user gets it: `npm pack` (of the dist/ that `npm test`
@@ -182,7 +183,7 @@ nodeEntry.loadRubricFile(rubricPath).then(async (loaded) => {
     expect(JSON.parse(stdout).total).toBe(expected.total);
   });
 
-  it('type-checks from TypeScript (tsc --noEmit, node16 and bundler resolution, ESM and CJS files)', async () => {
+  it("type-checks from TypeScript (tsc --noEmit, node16 and bundler resolution, ESM and CJS files), the README's kind example included", async () => {
     const esm = `import { parseRubric, compile, score, RubricError, type Rubric, type ScoreResult, type Issue } from 'shequ-rubric';
 import { loadRubricFile, runFixtures, type FixtureRun } from 'shequ-rubric/node';
 
@@ -209,9 +210,11 @@ export const wrong: number = core.score(core.compile(core.parseRubric('id: x')),
 `;
     writeFileSync(join(project, 'check.ts'), esm);
     writeFileSync(join(project, 'check-cjs.cts'), cjs);
+    // Copied as it stands: it must compile against the package, its zod included (z from 'shequ-rubric').
+    writeFileSync(join(project, 'readme-kind.ts'), readmeKindExample());
     const base = { strict: true, noEmit: true, skipLibCheck: false, types: ['node'], target: 'ES2022', lib: ['ES2022'] };
-    writeFileSync(join(project, 'tsconfig.node16.json'), JSON.stringify({ compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, files: ['check.ts', 'check-cjs.cts'] }, null, 2));
-    writeFileSync(join(project, 'tsconfig.bundler.json'), JSON.stringify({ compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler' }, files: ['check.ts'] }, null, 2));
+    writeFileSync(join(project, 'tsconfig.node16.json'), JSON.stringify({ compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, files: ['check.ts', 'check-cjs.cts', 'readme-kind.ts'] }, null, 2));
+    writeFileSync(join(project, 'tsconfig.bundler.json'), JSON.stringify({ compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler' }, files: ['check.ts', 'readme-kind.ts'] }, null, 2));
     // And tsc does fail on a real mistake (the checks are not vacuous).
     writeFileSync(join(project, 'broken.ts'), `import { score } from 'shequ-rubric';\nexport const n: number = score;\n`);
     writeFileSync(join(project, 'tsconfig.broken.json'), JSON.stringify({ compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, files: ['broken.ts'] }));
