@@ -87,7 +87,7 @@ describe('what score() gives is checked on every scoring path', () => {
     ['a reason in one language', scoring(() => ({ points: Dec.ONE, reason: { zh: '甲' } })), 'a reason { zh, en } of two strings', 'a mapping'],
     ['a reason that is text', scoring(() => ({ points: Dec.ONE, reason: 'a' })), 'a reason { zh, en } of two strings', '"a"'],
     ['met that is not a boolean', scoring(() => ({ points: Dec.ONE, met: 'yes', reason: { zh: '甲', en: 'a' } })), 'true, false or nothing', '"yes"'],
-    ['detail that is not text', scoring(() => ({ points: Dec.ONE, reason: { zh: '甲', en: 'a' }, detail: { share: 0.5 } })), 'a mapping of strings or nothing', 'a mapping'],
+    ['detail that is not text', scoring(() => ({ points: Dec.ONE, reason: { zh: '甲', en: 'a' }, detail: { share: 0.5 } })), 'a mapping of strings (or null) or nothing', 'a mapping'],
     ['no outcome', scoring(() => undefined), 'an outcome { points, reason, met? }', 'nothing'],
   ];
 

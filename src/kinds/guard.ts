@@ -164,8 +164,8 @@ function sharedBreach(o: Record<string, unknown>): Breach | undefined {
     return { what: 'the reason', expected: 'a reason { zh, en } of two strings', found: describe(reason) };
   }
   if (met !== undefined && typeof met !== 'boolean') return { what: 'met', expected: 'true, false or nothing', found: describe(met) };
-  if (detail !== undefined && !(isRecord(detail) && Object.values(detail).every((v) => typeof v === 'string'))) {
-    return { what: 'the detail', expected: 'a mapping of strings or nothing', found: describe(detail) };
+  if (detail !== undefined && !(isRecord(detail) && Object.values(detail).every((v) => typeof v === 'string' || v === null))) {
+    return { what: 'the detail', expected: 'a mapping of strings (or null) or nothing', found: describe(detail) };
   }
   if (o.parts !== undefined && !Array.isArray(o.parts)) return { what: 'the parts', expected: 'a list of traces (from ctx.scorePart) or nothing', found: describe(o.parts) };
   return undefined;
