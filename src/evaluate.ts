@@ -7,7 +7,7 @@ import { plain } from './kinds/shared.js';
 import { inRange, rangeToString } from './range.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import type { CriteriaCount, GateResult, GradeResult, ScoreResult, SectionTrace } from './result.js';
-import type { Section } from './schema.js';
+import type { Rubric, Section } from './schema.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { memoKey, remember, rubricMemos, type MemoEntry } from './item-memo.js';
@@ -161,8 +161,18 @@ const NO_EVIDENCE = { zh: '无证据，按 0 分计', en: 'no evidence: scored 0
  * with more places than the rubric keeps are rounded (under only: repeating,
  * only those that do not terminate), and the trace says so.
  */
+/**
+ * Whether a rubric keeps an item's exact points as they are: they have at most
+ * its places, or (only: repeating) they terminate. The fast paths decline
+ * points finer than they count, so a kept value of many places is scored exactly.
+ */
+export function keepsPoints(points: Dec, rounding: Rubric['rounding']): boolean {
+  const exact = points.places();
+  return exact !== undefined && (exact <= rounding.places || rounding.only === 'repeating');
+}
+
 export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec; parts: Map<string, Dec> } {
-  const { places, mode, only } = compiled.rubric.rounding;
+  const { places, mode } = compiled.rubric.rounding;
   const kindOf = (i: ItemBase) => compiled.kinds.get(i.kind) as AnyRuleKind;
   const parts = new Map<string, Dec>();
   const max = compiled.maxOf(item);
@@ -180,9 +190,7 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
     });
   let points = outcome.points;
   let rounded: ItemTrace['rounded'];
-  const exactPlaces = points.places();
-  // Under only: repeating, a terminating value is kept whatever its places: the fast paths decline it (finer than they count).
-  if (exactPlaces === undefined || (exactPlaces > places && only !== 'repeating')) {
+  if (!keepsPoints(points, compiled.rubric.rounding)) {
     rounded = { from: points.toString(), places, mode };
     points = points.round(places, mode);
   }

@@ -4,7 +4,8 @@ import { planIssue, textOptionsIssues } from './result-shape.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { costOf, isCosts, type Costs } from './costs.js';
 import { Dec } from './decimal.js';
-import { checkEvidence } from './evaluate.js';
+import { checkEvidence, keepsPoints } from './evaluate.js';
+import { leftBlank } from './left-blank.js';
 import { score } from './score.js';
 import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
@@ -256,28 +257,27 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   const planners: Record<string, AnyKindPlanner> = { ...builtinPlanners, ...(options.planners ?? {}) };
   const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
   const { places, mode } = rubric.rounding;
-  const round = (p: Dec): Dec => {
-    const ex = p.places();
-    return ex === undefined || ex > places ? p.round(places, mode) : p;
-  };
+  const round = (p: Dec): Dec => (keepsPoints(p, rubric.rounding) ? p : p.round(places, mode));
   const scoreCtx: ScoreContext = {
     scorePart: (part, value) => ({ points: (value === undefined ? Dec.ZERO : round(kindOf(part).score(part, value, scoreCtx).points)).toString() }) as ItemTrace,
     partMax: compiled.maxOf,
   };
 
-  // The unit of the search: the rubric's rounding step, finer if a section cap needs it.
+  const { items: traces, sections: sectionTraces } = indexTraces(result);
+  // The unit of the search: the rubric's rounding step, finer if a section cap needs it, or points now
+  // (a rubric rounding only repeating values keeps terminating points of any places).
   let P = places;
   const visitCaps = (s: Section) => {
     if (s.cap) P = Math.max(P, s.cap.places() ?? P);
     s.sections?.forEach(visitCaps);
   };
   rubric.sections.forEach(visitCaps);
+  for (const t of [...traces.values(), ...sectionTraces.values()]) P = Math.max(P, Dec.parse(t.points)?.places() ?? P);
   const unit = Dec.of(1n, 10n ** BigInt(P));
   // Outcomes are offered in steps no finer than hundredths (see PlannerContext.unit); the search itself stays exact.
   const planStep = P <= PLAN_STEP_PLACES ? unit : Dec.of(1n, 10n ** BigInt(PLAN_STEP_PLACES));
   const roundingUnit = Dec.of(1n, 10n ** BigInt(places));
 
-  const { items: traces, sections: sectionTraces } = indexTraces(result);
   const pointsOf = (id: string): Dec => Dec.parse(traces.get(id)?.points ?? '0') as Dec;
 
   const order = new Map([...compiled.allItems.keys()].map((id, i) => [id, i]));
@@ -308,6 +308,8 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
     }
     const max = compiled.maxOf(item);
     const planner = planners[item.kind];
+    // No evidence: absent, ~, or left blank as the template writes it (every field ~).
+    const missingRaw = raw === undefined || raw === null || leftBlank(raw);
     const myGates = path.length === 1 ? evidenceGates.filter((g) => g.item === item.id) : [];
     const passes = (value: unknown) =>
       myGates.every((g) => {
@@ -330,7 +332,8 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
     const byGain = new Map<string, PlanOption & { gateOk: boolean }>();
     for (const c of candidates) {
       const e = evaluate(c.evidence);
-      if (!e) continue;
+      // Points finer than the search's unit (a terminating value of many places) cannot be planned in it.
+      if (!e || !e.points.div(unit).isInteger()) continue;
       const gain = e.points.sub(cur);
       const gateOk = passes(e.value);
       if (gain.isNegative() || (gain.isZero() && myGates.length === 0)) continue;
@@ -353,7 +356,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
         to: e.points,
         gain,
         cost,
-        before: raw === undefined ? null : raw,
+        before: missingRaw ? null : raw,
         evidence: c.evidence,
         ...(c.what ? { what: c.what } : {}),
         ...(c.from ? { fromLabel: c.from } : {}),
@@ -364,7 +367,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
       });
     }
     leaf.options = [...byGain.values()].sort((a, b) => a.gain.cmp(b.gain) || a.cost.cmp(b.cost));
-    if (raw === undefined && candidates.length === 0 && cur.lt(max)) blank.push(item.id);
+    if (missingRaw && candidates.length === 0 && cur.lt(max)) blank.push(item.id);
     return leaf;
   };
 

@@ -671,3 +671,17 @@ describe('plan: rubrics that keep 12 places (Binjiang, Zhoushan: no rounding to 
     expect(after.grade?.id).toBe('good');
   });
 });
+
+describe('plan: items left blank have no evidence to plan from', () => {
+  it('~ and an item whose every field is ~ (as the template writes it) are listed like an absent item', () => {
+    const blankOf = (evidence: Record<string, unknown>) => {
+      const p = plan(jiangxi, evidence, { missing: 'zero', target: 'five-star' });
+      const reason = p.reasons.find((r) => r.code === 'missing-evidence');
+      return reason?.message.en.split(': ')[1]?.split(', ') ?? [];
+    };
+    const absent = blankOf({ '1.1a': true });
+    expect(absent).toContain('3.1a');
+    expect(absent).toContain('3.2a');
+    expect(blankOf({ '1.1a': true, '3.2a': null, '3.1a': { workers: null, residents: null } })).toEqual(absent);
+  });
+});

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, parseRubric, safeScore, score, scoreTotals, type ScoreResult } from '../src/index.js';
+import { compile, parseRubric, safeParseEvidence, safeScore, score, scoreTotals, type ScoreResult } from '../src/index.js';
+import { repoRoot } from './support/bundled.js';
 import { safeScoreExactly } from '../src/evaluate.js';
 import { BatchSummary, runBatch, type BatchRow, type ResultSink } from '../src/node.js';
 import { tempDir } from './support/temp.js';
@@ -86,5 +88,21 @@ describe('rounding only: repeating', () => {
     // (8.499 + 8.501 + 5) ÷ 3 = 7.333…: the share is 22 ÷ 30.
     const sat = summary.toJSON(5).weakest.find((w) => w.id === 'sat');
     expect([sat?.average, sat?.share]).toEqual(['7.333333333333…', '0.733333333333…']);
+  });
+});
+
+describe('plan under rounding only: repeating', () => {
+  it('plans from points finer than the rounding places (it threw "not a multiple" before), and re-scores the plan exactly', async () => {
+    const { loadRubricFile } = await import('../src/node.js');
+    const { plan } = await import('../src/index.js');
+    const zhoushan = compile(await loadRubricFile(`${repoRoot}rubrics/zhoushan-2017.yaml`));
+    const allA = Object.fromEntries(['II-1', 'II-2', 'II-3', 'II-4', 'II-5', 'II-6', 'II-7', 'II-8', 'II-9', 'II-10'].map((id) => [id, 'A']));
+    const p = plan(zhoushan, { ...allA, 'II-11': [{ name: 'x', category: 'safety', score: 87.49999999999999 }] }, { target: 'excellent' });
+    expect([p.current.total, p.current.grade?.id, p.status, p.after?.total, p.after?.grade?.id]).toEqual(['94.999999999999996', 'good', 'planned', '95.399999999999996', 'excellent']);
+    const binjiang = compile(await loadRubricFile(`${repoRoot}rubrics/binjiang-2023-draft.yaml`));
+    const demo = safeParseEvidence(readFileSync(`${repoRoot}examples/binjiang-demonstration.yaml`, 'utf8'));
+    if (!demo.success) throw demo.error;
+    const q = plan(binjiang, { ...demo.data.evidence, 'C6-satisfaction': 0.916666666666667 }, { target: 'demonstration' });
+    expect([q.current.total, q.status, q.after?.total, q.after?.grade?.id]).toEqual(['89.916666666666675', 'planned', '90', 'demonstration']);
   });
 });
