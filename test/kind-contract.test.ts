@@ -29,7 +29,7 @@ import { itemScorer, scoreRows, type BatchRow } from '../src/node.js';
 /*
  * A user's rule kind is held to its contract where the library takes what
  * it gives: points a Dec from 0 to the item's maximum, a reason in both
- * languages, met true, false or nothing, schemas of the library's zod (4).
+ * languages, met true or false exactly when the kind judges criteria, schemas of the library's zod (4).
  * A breach is a RubricError naming the item, the kind and what it gave —
  * never a total above the rubric's maximum, nor a TypeError later.
  */
@@ -86,7 +86,10 @@ describe('what score() gives is checked on every scoring path', () => {
     ['no reason', scoring(() => ({ points: Dec.ONE })), 'a reason { zh, en } of two strings', 'nothing'],
     ['a reason in one language', scoring(() => ({ points: Dec.ONE, reason: { zh: '甲' } })), 'a reason { zh, en } of two strings', 'a mapping'],
     ['a reason that is text', scoring(() => ({ points: Dec.ONE, reason: 'a' })), 'a reason { zh, en } of two strings', '"a"'],
-    ['met that is not a boolean', scoring(() => ({ points: Dec.ONE, met: 'yes', reason: { zh: '甲', en: 'a' } })), 'true, false or nothing', '"yes"'],
+    ['met that is not a boolean', kindWith({ judgesCriteria: true, score: () => ({ points: Dec.ONE, met: 'yes', reason: { zh: '甲', en: 'a' } }) }), 'true or false (the kind judges criteria: judgesCriteria)', '"yes"'],
+    // score counts the items whose trace says met, batch the items of kinds that judge criteria: the two must be the same.
+    ['met from a kind that does not judge criteria', scoring(() => ({ points: Dec.ONE, met: true, reason: { zh: '甲', en: 'a' } })), 'nothing (only a kind with judgesCriteria: true says met)', 'true'],
+    ['no met from a kind that judges criteria', kindWith({ judgesCriteria: true }), 'true or false (the kind judges criteria: judgesCriteria)', 'nothing'],
     ['detail that is not text', scoring(() => ({ points: Dec.ONE, reason: { zh: '甲', en: 'a' }, detail: { share: 0.5 } })), 'a mapping of strings (or null) or nothing', 'a mapping'],
     ['no outcome', scoring(() => undefined), 'an outcome { points, reason, met? }', 'nothing'],
   ];
@@ -173,6 +176,7 @@ describe("a kind's fast paths are held to the same bounds", () => {
 
   it('a table of cases (fastCases) with a value out of bounds is checked as each value is scored', () => {
     const flag = kindWith({
+      judgesCriteria: true,
       evidence: () => z.boolean(),
       score: (item: ItemBase, met: boolean): Outcome => ({ points: met ? item.points : Dec.ZERO, met, reason: { zh: '甲', en: 'a' } }),
       fast: () =>

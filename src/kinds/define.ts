@@ -95,7 +95,11 @@ export interface KindDoc {
 export interface RuleKind<Item extends ItemBase = ItemBase, Evidence = unknown> {
   name: string;
   doc: KindDoc;
-  /** True for kinds that judge a criterion met or not; their items are counted as criteria. */
+  /**
+   * True for kinds that judge a criterion met or not; their items are counted
+   * as criteria. Such a kind's outcomes say `met` (true or false), and no other
+   * kind's do: a user's kind is held to it (kind-contract).
+   */
   judgesCriteria?: boolean;
   /** The item's keys beside the common ones (zod shape). */
   params(ctx: SchemaContext): z.ZodRawShape;

@@ -56,7 +56,7 @@ export function guardKind(kind: AnyRuleKind, place: ItemPlace): AnyRuleKind {
     },
     score(item, evidence, ctx) {
       const outcome: unknown = kind.score(item, evidence, ctx);
-      const breach = outcomeBreach(outcome, place.maxOf(item));
+      const breach = outcomeBreach(outcome, place.maxOf(item), kind.judgesCriteria === true);
       if (breach) throw fail(item, 'score()', breach);
       const o = outcome as Outcome;
       return o.points instanceof Dec ? o : { ...o, points: ownDec(o.points) as Dec };
@@ -96,7 +96,7 @@ export function guardKind(kind: AnyRuleKind, place: ItemPlace): AnyRuleKind {
       return ((raw) => {
         const trace: unknown = (tracer as FastTracer)(raw);
         if (trace === undefined) return undefined;
-        const breach = traceBreach(trace, bound);
+        const breach = traceBreach(trace, bound, kind.judgesCriteria === true);
         if (breach) throw fail(item, 'its fast tracer', breach);
         return trace as ReturnType<FastTracer>;
       }) satisfies FastTracer;
@@ -141,29 +141,34 @@ function boundedScorer(scorer: FastScorer, bound: CountBound, fail: (p: unknown)
 }
 
 /** What breaks the contract in an outcome of score(), if anything. */
-function outcomeBreach(o: unknown, max: Dec): Breach | undefined {
+function outcomeBreach(o: unknown, max: Dec, judges: boolean): Breach | undefined {
   if (!isRecord(o)) return { what: 'the outcome', expected: 'an outcome { points, reason, met? }', found: describe(o) };
   const points = ownDec(o.points);
   if (!points || points.isNegative() || points.gt(max)) {
     return { what: 'the points', expected: `a Dec from 0 to ${max.toString()} (the item's maximum)`, found: describePoints(o.points) };
   }
-  return sharedBreach(o);
+  return sharedBreach(o, judges);
 }
 
 /** What breaks the contract in a fast tracer's trace, if anything. */
-function traceBreach(t: unknown, bound: CountBound): Breach | undefined {
+function traceBreach(t: unknown, bound: CountBound, judges: boolean): Breach | undefined {
   if (!isRecord(t)) return { what: 'the trace', expected: 'a trace { points, evidence, reason, met?, detail? } or nothing', found: describe(t) };
   if (!withinCount(t.points, bound)) return countBreach(t.points, bound);
-  return sharedBreach(t);
+  return sharedBreach(t, judges);
 }
 
-/** The fields an outcome and a fast trace share: reason, met and detail. */
-function sharedBreach(o: Record<string, unknown>): Breach | undefined {
+/**
+ * The fields an outcome and a fast trace share: reason, met and detail. `met`
+ * is given exactly by the kinds that judge criteria: `score` counts the items
+ * whose trace has it, `batch` the items of those kinds, and the two must agree.
+ */
+function sharedBreach(o: Record<string, unknown>, judges: boolean): Breach | undefined {
   const { reason, met, detail } = o;
   if (!isRecord(reason) || typeof reason.zh !== 'string' || typeof reason.en !== 'string') {
     return { what: 'the reason', expected: 'a reason { zh, en } of two strings', found: describe(reason) };
   }
-  if (met !== undefined && typeof met !== 'boolean') return { what: 'met', expected: 'true, false or nothing', found: describe(met) };
+  if (judges && typeof met !== 'boolean') return { what: 'met', expected: 'true or false (the kind judges criteria: judgesCriteria)', found: describe(met) };
+  if (!judges && met !== undefined) return { what: 'met', expected: 'nothing (only a kind with judgesCriteria: true says met)', found: describe(met) };
   if (detail !== undefined && !(isRecord(detail) && Object.values(detail).every((v) => typeof v === 'string' || v === null))) {
     return { what: 'the detail', expected: 'a mapping of strings (or null) or nothing', found: describe(detail) };
   }
