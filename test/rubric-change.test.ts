@@ -54,6 +54,15 @@ describe('test --rubric: the fixtures against an edited copy', () => {
     expect(r.stdout).toMatch(/fixtures: \d+ passed, \d+ failed, 1 file skipped/);
   });
 
+  it('a --rubric no fixture file is for fails (nothing tested); one that cannot be read is reported once', () => {
+    const none = runCli(['test', '--rubric', join(repoRoot, 'rubrics/six-type.yaml'), fixtures('jiangxi')]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('no fixture file here is for the rubric "six-type"');
+    const missing = runCli(['test', '--rubric', join(repoRoot, 'no-such-rubric.yaml'), fixtures('jiangxi')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.match(/error\[file-not-found\]/g)).toHaveLength(1);
+  });
+
   it('a rubric option that is not a path is reported at options.rubric', async () => {
     const r = await runFixtureFile(fixtures('jiangxi/stars.yaml'), { rubric: 5 } as never);
     expect(r.error?.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid-type', 'options.rubric']]);

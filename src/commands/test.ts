@@ -1,6 +1,7 @@
+import { compile } from '../compile.js';
 import { formatCaseResults } from '../fixtures.js';
 import { formatIssues } from '../format-issues.js';
-import { findFixtureFiles, runFixtureFile } from '../node.js';
+import { findFixtureFiles, loadRubricFile, runFixtureFile } from '../node.js';
 import { color, err, lang, out, type Command } from './command.js';
 
 export const test: Command = {
@@ -27,6 +28,8 @@ Options:
     const language = lang(values.lang);
     const files = await findFixtureFiles(paths.length ? paths : ['test/fixtures']);
     const instead = values.rubric as string | undefined;
+    // The edited rubric is read once first: its problems are printed once, not once per fixture file.
+    const edited = instead === undefined ? undefined : compile(await loadRubricFile(instead));
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -49,6 +52,11 @@ Options:
       if (shown.length) out(formatCaseResults(file, shown, language));
     }
     out(`\nfixtures: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} file${skipped === 1 ? '' : 's'} skipped` : ''}`);
+    if (edited && passed + failed === 0) {
+      // Nothing was tested: a wrong --rubric must not pass.
+      err(`no fixture file here is for the rubric "${edited.rubric.id}" (${instead}): nothing was tested`);
+      return 1;
+    }
     return failed > 0 ? 1 : 0;
   },
 };
