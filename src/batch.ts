@@ -402,7 +402,11 @@ export interface ResultColumn {
 }
 
 export interface ResultOptions {
-  /** One column per item with its points (and, for an item worth 0 that judges a criterion, whether it was met). */
+  /**
+   * One column per item with its points; an item worth 0 that judges a
+   * criterion also gets item.<id>.met (CSV). JSONL gives `itemsMet` for every
+   * item that judges a criterion, whatever it is worth.
+   */
   items?: boolean;
   /**
    * The criteria counts (default true, for a rubric that judges criteria):
@@ -417,9 +421,15 @@ function sectionsOf(sections: readonly Section[]): Section[] {
   return sections.flatMap((s) => [s, ...sectionsOf(s.sections ?? [])]);
 }
 
+/** Flags of the results given as something other than true or false (a string "false" would read as true). */
+function resultOptionIssues(options: unknown): (Issue | undefined)[] {
+  const o = isRecord(options) ? options : {};
+  return (['items', 'criteria', 'keysOnly', 'end'] as const).map((name) => optionIssue(name, o[name], 'true or false', o[name] === undefined || typeof o[name] === 'boolean'));
+}
+
 /** The results CSV's columns: keys (first header row) and Chinese labels (second). */
 export function resultColumns(compiled: CompiledRubric, options: ResultOptions = {}): ResultColumn[] {
-  throwProblems(notCompiled(compiled), optionsIssue(options));
+  throwProblems(notCompiled(compiled), optionsIssue(options), ...resultOptionIssues(options));
   options ??= {};
   const { rubric } = compiled;
   const counted = options.criteria === false ? new Map<string, number>() : criteriaTotals(compiled);
@@ -471,7 +481,7 @@ export function describeIssue(i: BatchIssue): string {
 
 /** A row of the results as a flat object (JSONL) or cells (CSV). */
 export function resultRecord(compiled: CompiledRubric, row: BatchRow, options: ResultOptions = {}): Record<string, unknown> {
-  throwProblems(notCompiled(compiled), argumentIssue('row', row, 'a row (from scoreRows)', isRow(row)), optionsIssue(options));
+  throwProblems(notCompiled(compiled), argumentIssue('row', row, 'a row (from scoreRows)', isRow(row)), optionsIssue(options), ...resultOptionIssues(options));
   options ??= {};
   const community = row.community ?? {};
   if (!row.result) {
@@ -571,7 +581,7 @@ export interface SinkOptions extends ResultOptions {
 
 export async function resultSink(compiled: CompiledRubric, dest: Writable, format: ResultFormat, options: SinkOptions = {}): Promise<ResultSink> {
   const writable = isRecord(dest) && typeof dest.write === 'function' && typeof dest.end === 'function';
-  throwProblems(notCompiled(compiled), argumentIssue('dest', dest, 'a writable stream', writable), optionsIssue(options));
+  throwProblems(notCompiled(compiled), argumentIssue('dest', dest, 'a writable stream', writable), optionsIssue(options), ...resultOptionIssues(options));
   options ??= {};
   const endDest = options.end ?? true;
   const done = async () => {

@@ -2,6 +2,8 @@ import type { ItemTrace } from './kinds/define.js';
 import type { ScoreResult, SectionTrace } from './result.js';
 import { assertRenderable } from './result-shape.js';
 import { isStringList, optionIssue, throwProblems } from './api-guards.js';
+import { issue, suggest } from './issues.js';
+import { indexTraces } from './trace-index.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -19,7 +21,22 @@ export interface ExplainOptions {
 export function explain(result: ScoreResult, options: ExplainOptions = {}): string {
   options ??= {};
   assertRenderable(result, { lang: options.lang });
-  throwProblems(optionIssue('ids', options.ids, 'a list of item ids', options.ids === undefined || isStringList(options.ids)));
+  throwProblems(
+    optionIssue('ids', options.ids, 'a list of item ids', options.ids === undefined || isStringList(options.ids)),
+    optionIssue('unmet', options.unmet, 'true or false', options.unmet === undefined || typeof options.unmet === 'boolean'),
+    optionIssue('items', options.items, 'true or false', options.items === undefined || typeof options.items === 'boolean'),
+  );
+  if (options.ids) {
+    // An id the result does not hold would show nothing, silently: name it.
+    const known = indexTraces(result).items;
+    throwProblems(
+      ...options.ids.map((id, i) => {
+        if (known.has(id)) return undefined;
+        const hint = suggest(id, known.keys());
+        return issue('unknown-item', ['options', 'ids', i], `the result has no item "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id });
+      }),
+    );
+  }
   const lang = options.lang ?? 'zh';
   const zh = lang === 'zh';
   const out: string[] = [];

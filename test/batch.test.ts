@@ -18,6 +18,7 @@ import {
   loadEvidenceFile,
   loadRubricFile,
   parseRubric,
+  resultColumns,
   resultSink,
   runBatch,
   score,
@@ -279,6 +280,10 @@ describe('batch: options of the wrong kind', () => {
     expect(await pathsOf(() => runBatch(smallCompiled, file, sink, { input: 'xml', encoding: Symbol('s'), onHint: null } as never))).toEqual(['options.input', 'options.encoding', 'options.onHint']);
     expect(await pathsOf(() => scoreRows(smallCompiled, file, { input: 5 } as never).next())).toEqual(['options.input']);
     expect(await pathsOf(() => runBatch(smallCompiled, file, sink, { onRow: () => {} }))).toEqual([]);
+    // Flags of the results: "false" as a string would read as true.
+    const devNull = new Writable({ write: (_c, _e, done) => done() });
+    expect(await pathsOf(() => resultSink(smallCompiled, devNull, 'csv', { items: 'false', criteria: 1 } as never))).toEqual(['options.items', 'options.criteria']);
+    expect(await pathsOf(async () => resultColumns(smallCompiled, { keysOnly: 'yes' } as never))).toEqual(['options.keysOnly']);
   });
 });
 

@@ -104,6 +104,11 @@ describe('score', () => {
     expect(items(some.stdout)).toEqual(['1.3', '2.1a', '4.5']);
     const unmet = run('score', JIANGXI, STRONG, '--unmet');
     expect(items(unmet.stdout)).toEqual(['2.1a', '3.7a', '5.3d', 'bonus-honours']);
+    for (const args of [['--item', '4.5', '--json'], ['--unmet', '--summary'], ['--item', ',']]) {
+      const r = run('score', JIANGXI, STRONG, ...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/not with --json|not with --summary|takes item ids/);
+    }
     const wrong = run('score', JIANGXI, STRONG, '--item', '4.6');
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain('--item takes item ids of jiangxi-db36-t-1609-2022: there is no item "4.6" (did you mean "4.5"?)');

@@ -71,7 +71,17 @@ describe('explain: only some items', () => {
     expect(itemLines(explain(result, { unmet: true }))).toEqual(lost);
   });
 
-  it('ids that are not a list of strings are refused at options.ids', () => {
-    expect(() => explain(result, { ids: '4.5' } as never)).toThrow(/options\.ids|a list of item ids/);
+  it('ids that are not a list of strings, an id the result does not hold, a non-boolean unmet: a RubricError at the option', () => {
+    const pathsOf = (options: unknown) => {
+      try {
+        explain(result, options as never);
+        return [];
+      } catch (e) {
+        return (e as { issues: { code: string; path: (string | number)[]; message: string }[] }).issues.map((i) => [i.code, i.path.join('.'), i.message]);
+      }
+    };
+    expect(pathsOf({ ids: '4.5' })).toEqual([['invalid-type', 'options.ids', 'expected a list of item ids, found "4.5"']]);
+    expect(pathsOf({ ids: ['4.5', '4.6'] })).toEqual([['unknown-item', 'options.ids.1', 'the result has no item "4.6" (did you mean "4.5"?)']]);
+    expect(pathsOf({ unmet: 'no' })).toEqual([['invalid-type', 'options.unmet', 'expected true or false, found "no"']]);
   });
 });

@@ -6,6 +6,7 @@ import { UsageError } from './command.js';
 export function checkItemIds(compiled: CompiledRubric, values: unknown, option: string): string[] | undefined {
   if (values === undefined) return undefined;
   const ids = (Array.isArray(values) ? values : [values]).flatMap((v) => String(v).split(/[,，]/)).map((id) => id.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError(`${option} takes item ids of ${compiled.rubric.id} (separated by commas)`);
   for (const id of ids) {
     if (!compiled.allItems.has(id)) {
       const hint = suggest(id, compiled.allItems.keys());

@@ -4,7 +4,7 @@ import { explain } from '../explain.js';
 import { loadEvidenceFile, loadRubricFile } from '../node.js';
 import { checkEvidenceFile } from './evidence-check.js';
 import { checkItemIds } from './item-ids.js';
-import { lang, missingPolicy, out, type Command } from './command.js';
+import { lang, missingPolicy, out, UsageError, type Command } from './command.js';
 
 export const score: Command = {
   summary: '<rubric.yaml> <evidence.yaml|json>  score one community',
@@ -28,6 +28,7 @@ Options:
     const [rubricFile, evidenceFile] = files as [string, string];
     const compiled = compile(await loadRubricFile(rubricFile));
     const ids = checkItemIds(compiled, values.item, '--item');
+    if ((ids || values.unmet) && (values.json || values.summary)) throw new UsageError(`--item and --unmet choose the item lines shown: not with --${values.json ? 'json' : 'summary'}`);
     const doc = await loadEvidenceFile(evidenceFile);
     checkEvidenceFile(compiled, doc, missing);
     const result = scoreEvidence(compiled, doc.evidence, { missing: missing, community: doc.community });
