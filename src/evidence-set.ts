@@ -6,13 +6,12 @@
  * file never stops the rest.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import type { EvidenceCase } from './diff.js';
 import { safeParseEvidence } from './evidence.js';
-import { fixtureSchema, mergeEvidence } from './fixtures.js';
-import { isRecord } from './is-record.js';
-import { placeIssues, readYaml } from './source.js';
-import { fromZod, parseReporting } from './zod-issues.js';
+import { fixtureCaseEvidence, looksLikeFixture, parseFixtureText } from './fixture-file.js';
+import type { Fixture } from './fixtures.js';
+import { readYaml } from './source.js';
 import { fsReason } from './fs-reason.js';
 import { RubricError, issue, type Issue } from './issues.js';
 import { argumentIssue, assertString, isStringList, throwProblems } from './api-guards.js';
@@ -78,31 +77,30 @@ export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
 }
 
 /**
- * A fixture file (`rubric` and `cases`, no `evidence`) as one evidence case
- * per fixture case, its evidence merged from `evidenceFrom` and named
- * `file › case`; undefined for any other document. Cases that expect an
- * error are left out: their evidence is meant to be refused.
+ * A fixture file as one evidence case per fixture case, named `file › case`,
+ * with its own `missing`; undefined for any other document. Cases that
+ * expect an error are left out: their evidence is meant to be refused.
  */
 async function fixtureCases(text: string, file: string): Promise<EvidenceCase[] | undefined> {
   const read = readYaml(text, { file });
-  const v = read.value;
-  if (read.issues.length || !isRecord(v) || !Array.isArray(v.cases) || v.evidence !== undefined || typeof v.rubric !== 'string') return undefined;
-  const parsed = parseReporting(fixtureSchema, v);
-  if (!parsed.success) return [{ source: file, issues: placeIssues(fromZod(parsed.error.issues, []), read.source) }];
+  if (read.issues.length || !looksLikeFixture(read.value)) return undefined;
+  let fixture: Fixture;
+  try {
+    fixture = parseFixtureText(text, file);
+  } catch (e) {
+    if (e instanceof RubricError) return [{ source: file, issues: e.issues }];
+    throw e;
+  }
   const cases: EvidenceCase[] = [];
-  for (const c of parsed.data.cases) {
+  for (const c of fixture.cases) {
     if (c.expect.error !== undefined) continue;
     const source = `${file} › ${c.name}`;
-    let base: Record<string, unknown> | undefined;
-    if (c.evidenceFrom) {
-      const [from] = await readEvidenceFile(resolve(dirname(file), c.evidenceFrom));
-      if (!from || from.issues?.length) {
-        cases.push({ source, issues: from?.issues ?? [] });
-        continue;
-      }
-      base = from.evidence as Record<string, unknown>;
+    try {
+      cases.push({ source, community: c.community, evidence: await fixtureCaseEvidence(c, file), ...(c.missing ? { missing: c.missing } : {}) });
+    } catch (e) {
+      if (!(e instanceof RubricError)) throw e;
+      cases.push({ source, issues: e.issues });
     }
-    cases.push({ source, community: c.community, evidence: mergeEvidence(base, c.evidence), ...(c.missing ? { missing: c.missing } : {}) });
   }
   return cases;
 }

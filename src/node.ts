@@ -7,8 +7,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
-import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
-import { formatCaseResults, fixtureSchema, mergeEvidence, movedItems, runCase, type CaseResult } from './fixtures.js';
+import type { EvidenceDocument } from './evidence.js';
+import { fixtureCaseEvidence, parseFixtureText } from './fixture-file.js';
+import { formatCaseResults, movedItems, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { evidenceHints } from './evidence-hints.js';
 import { argumentIssue, optionIssue, throwProblems } from './api-guards.js';
@@ -17,7 +18,6 @@ import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOption
 import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
 import { readText } from './read-text.js';
-import { fromZod, parseReporting } from './zod-issues.js';
 import { checkEvidence } from './evaluate.js';
 import { safeScore } from './score.js';
 
@@ -92,13 +92,7 @@ export async function exportRubricFile(path: string, options: Omit<LoadOptions, 
   return result.data;
 }
 
-/** Reads an evidence file (YAML or JSON). */
-export async function loadEvidenceFile(path: string): Promise<EvidenceDocument & { source: { file: string; text: string } }> {
-  const text = await readText(path);
-  const result = safeParseEvidence(text, { file: path });
-  if (!result.success) throw result.error;
-  return { ...result.data, source: { file: path, text: result.source.text } };
-}
+export { loadEvidenceFile } from './fixture-file.js';
 
 /**
  * Checks an evidence document against a rubric; issues are placed in the
@@ -133,7 +127,7 @@ export function evidenceFileHints(compiled: CompiledRubric, doc: EvidenceDocumen
 
 export interface FixtureFileResult {
   file: string;
-  /** The rubric file the cases were scored against. */
+  /** The rubric file the cases were scored against (for a skipped file, the one it names). */
   rubric?: string;
   cases: CaseResult[];
   /** Problems with the fixture file itself, its rubric or its evidence files. */
@@ -157,15 +151,8 @@ export async function runFixtureFile(path: string, options: FixtureOptions = {})
   const wrong = optionIssue('rubric', instead, 'a rubric file path (a string)', instead === undefined || typeof instead === 'string');
   if (wrong) return { file: path, cases: [], error: new RubricError([wrong]) };
   try {
-    const text = await readText(path);
-    const read = readYaml(text, { file: path });
-    if (read.issues.length) throw new RubricError(placeIssues(read.issues, read.source), { [path]: read.source.text });
-    const parsed = parseReporting(fixtureSchema, read.value);
-    if (!parsed.success) {
-      throw new RubricError(placeIssues(fromZod(parsed.error.issues, []), read.source), { [path]: read.source.text });
-    }
-    const dir = dirname(path);
-    const named = resolve(dir, parsed.data.rubric);
+    const fixture = parseFixtureText(await readText(path), path);
+    const named = resolve(dirname(path), fixture.rubric);
     let rubricPath = named;
     let rubric: Rubric;
     let own: Rubric | undefined;
@@ -180,9 +167,8 @@ export async function runFixtureFile(path: string, options: FixtureOptions = {})
     const compiled = compile(rubric, load);
     const original = own ? compile(own, load) : undefined;
     const cases: CaseResult[] = [];
-    for (const c of parsed.data.cases) {
-      const base = c.evidenceFrom ? (await loadEvidenceFile(resolve(dir, c.evidenceFrom))).evidence : undefined;
-      const evidence = mergeEvidence(base, c.evidence);
+    for (const c of fixture.cases) {
+      const evidence = await fixtureCaseEvidence(c, path);
       const r = runCase(compiled, c, evidence);
       // A case the edit broke: what the edit moved, against the rubric the fixture names.
       const before = !r.passed && r.result && original ? safeScore(original, evidence, { missing: c.missing ?? 'error', community: c.community }) : undefined;
