@@ -12,18 +12,6 @@ import type { Section } from './schema.js';
  * rubric without points (six-type, the KPIs) still says what each
  * community met.
  */
-export interface RowCriteria {
-  criteria: CriteriaCount;
-  /** By section id, for the sections that count any criteria. */
-  sections: Map<string, CriteriaCount>;
-}
-
-interface CountedSection {
-  id: string;
-  /** Where the section's own judged items are in the row's item list. */
-  items: number[];
-  children: CountedSection[];
-}
 
 /** Whether an item of this rubric judges a criterion met or not. */
 export function judgesCriteria(compiled: CompiledRubric, kind: string): boolean {
@@ -43,43 +31,62 @@ export function criteriaTotals(compiled: CompiledRubric): Map<string, number> {
   return totals;
 }
 
+/** A row's flattened sections (rubric pre-order, as ScoreTotals gives them), to be given their counts. */
+export type CountedSections = { id: string; criteria?: CriteriaCount }[];
+
 /**
- * A counter for rows whose items come in `ids` order (itemScorer's: the
- * compiled rubric's items); undefined when the rubric judges no criteria.
+ * A counter for rows whose items (with their `met`) come in `ids` order
+ * (itemScorer's: the compiled rubric's items): it sets `criteria` on each of the row's sections
+ * that counts any and returns the rubric's count; undefined when the rubric
+ * judges no criteria. Counts are shared objects, one per (met, total), and
+ * sections are read from flat arrays: a batch of 10⁶ rows allocates next to
+ * nothing for them.
  */
-export function criteriaCounter(compiled: CompiledRubric, ids: readonly string[]): ((met: readonly (boolean | undefined)[]) => RowCriteria) | undefined {
+export function criteriaCounter(compiled: CompiledRubric, ids: readonly string[]): ((items: readonly { met?: boolean }[], sections: CountedSections) => CriteriaCount) | undefined {
   const at = new Map(ids.map((id, i) => [id, i]));
-  const build = (s: Section): CountedSection => ({
-    id: s.id,
-    items: (s.items ?? []).filter((item) => judgesCriteria(compiled, item.kind)).map((item) => at.get(item.id) as number),
-    children: (s.sections ?? []).map(build),
-  });
-  const top = compiled.rubric.sections.map(build);
-  if (criteriaTotals(compiled).size === 0) return undefined;
-  return (met) => {
-    const sections = new Map<string, CriteriaCount>();
-    const walk = (s: CountedSection): [number, number] => {
+  // Pre-order, as the row's sections come: each section's own judged items and its children's places.
+  const flat: { id: string; items: number[]; children: number[]; top: boolean }[] = [];
+  const walk = (s: Section, top: boolean): number => {
+    const k = flat.length;
+    const entry = { id: s.id, items: (s.items ?? []).filter((item) => judgesCriteria(compiled, item.kind)).map((item) => at.get(item.id) as number), children: [] as number[], top };
+    flat.push(entry);
+    for (const child of s.sections ?? []) entry.children.push(walk(child, false));
+    return k;
+  };
+  compiled.rubric.sections.forEach((s) => walk(s, true));
+  if (!flat.some((f) => f.items.length > 0)) return undefined;
+  const metAt = new Array<number>(flat.length).fill(0);
+  const totalAt = new Array<number>(flat.length).fill(0);
+  const shared = new Map<number, CriteriaCount[]>();
+  const countOf = (m: number, t: number): CriteriaCount => {
+    let byMet = shared.get(t);
+    if (!byMet) shared.set(t, (byMet = []));
+    return (byMet[m] ??= Object.freeze(count(m, t)));
+  };
+  return (items, sections) => {
+    let allMet = 0;
+    let all = 0;
+    // Children come after their parent in pre-order: summed from the end, each child is done before its parent.
+    for (let k = flat.length - 1; k >= 0; k--) {
+      const f = flat[k] as (typeof flat)[number];
       let m = 0;
-      let t = 0;
-      for (const i of s.items) {
-        t++;
-        if (met[i] === true) m++;
+      let t = f.items.length;
+      for (const i of f.items) if (items[i]?.met === true) m++;
+      for (const c of f.children) {
+        m += metAt[c] as number;
+        t += totalAt[c] as number;
       }
-      for (const child of s.children) {
-        const [cm, ct] = walk(child);
-        m += cm;
-        t += ct;
+      metAt[k] = m;
+      totalAt[k] = t;
+      if (f.top) {
+        allMet += m;
+        all += t;
       }
-      if (t > 0) sections.set(s.id, count(m, t));
-      return [m, t];
-    };
-    let m = 0;
-    let t = 0;
-    for (const s of top) {
-      const [sm, st] = walk(s);
-      m += sm;
-      t += st;
+      if (t > 0) {
+        const s = sections[k]?.id === f.id ? sections[k] : sections.find((x) => x.id === f.id);
+        if (s) s.criteria = countOf(m, t);
+      }
     }
-    return { criteria: count(m, t), sections };
+    return countOf(allMet, all);
   };
 }

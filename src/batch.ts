@@ -175,12 +175,10 @@ function scorer(compiled: CompiledRubric, missing: MissingPolicy, trace: boolean
       return thrownResult(e);
     }
     if (!counter) return { success: true, data: { ...r.data, items: points } };
-    const counted = counter(points.map((p) => p.met));
-    const sections = r.data.sections.map((sec) => {
-      const c = counted.sections.get(sec.id);
-      return c ? { ...sec, criteria: c } : sec;
-    });
-    return { success: true, data: { ...r.data, criteria: counted.criteria, sections, items: points } };
+    // The row's sections are its own (scoreTotals makes them per call): each is given its count in place.
+    const sections: RowResult['sections'] = r.data.sections;
+    const criteria = counter(points, sections);
+    return { success: true, data: { ...r.data, criteria, sections, items: points } };
   };
 }
 
