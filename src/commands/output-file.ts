@@ -85,13 +85,35 @@ export interface OutputStream {
 export async function openOutput(path: string): Promise<OutputStream> {
   const stream = createWriteStream(path);
   // Listened to from the start: a write error is never an unhandled 'error' event, and fails the run through guard.
-  const failed = new Promise<never>((_, reject) => stream.on('error', (e) => reject(cannotWrite(path, e))));
-  failed.catch(() => undefined);
-  await Promise.race([new Promise<void>((resolve) => stream.once('ready', () => resolve())), failed]);
+  let failure: OutputError | undefined;
+  stream.on('error', (e) => {
+    failure ??= cannotWrite(path, e);
+  });
+  // Settles with the work, or rejects when the stream fails first (the work may be waiting on a 'drain' that never
+  // comes). A listener per call, removed when it settles: a race against one long-pending promise would keep a
+  // reaction for every row of a batch (10^6 rows grew the heap by hundreds of MiB).
+  const guard = <T>(work: Promise<T>): Promise<T> =>
+    failure
+      ? Promise.reject(failure)
+      : new Promise<T>((resolve, reject) => {
+          const onError = () => reject(failure);
+          stream.once('error', onError);
+          work.then(
+            (v) => {
+              stream.off('error', onError);
+              resolve(v);
+            },
+            (e: unknown) => {
+              stream.off('error', onError);
+              reject(e);
+            },
+          );
+        });
+  await guard(new Promise<void>((resolve) => stream.once('ready', () => resolve())));
   const regular = await removable(path);
   return {
     stream,
-    guard: (work) => Promise.race([work, failed]),
+    guard,
     async discard() {
       stream.destroy();
       if (regular) await unlink(path).catch(() => undefined);
