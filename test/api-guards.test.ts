@@ -36,6 +36,7 @@ import { csvTemplate, runFixtures, yamlTemplate } from '../src/node.js';
 import { diffImpact, diffRubrics, evidenceJsonSchema, report } from '../src/index.js';
 import { rubricsDir } from './support/bundled.js';
 import { perHouseholdKind } from './support/user-kind.js';
+import { thrown, thrownIssues } from './support/thrown.js';
 
 /*
  * Plain JavaScript callers may hand the API anything. Whatever they give,
@@ -47,20 +48,6 @@ const kpisText = readFileSync(`${rubricsDir}service-quality-kpis.yaml`, 'utf8');
 const kpis = compile(parseRubric(kpisText));
 const evidence = { coverage: 92, 'response-time': 1.5, satisfaction: 90, completion: 96, utilisation: 85 };
 
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-function rubricIssues(f: () => unknown): Pick<Issue, 'code' | 'path'>[] {
-  const e = thrown(f);
-  expect(e).toBeInstanceOf(RubricError);
-  return (e as RubricError).issues.map((i) => ({ code: i.code, path: i.path }));
-}
 
 describe('text readers given something that is not text', () => {
   it.each([null, undefined, 42, [], {}, true])('report invalid-type for %s, and the safe ones return it', (junk) => {
@@ -70,7 +57,7 @@ describe('text readers given something that is not text', () => {
       expect(r.success).toBe(false);
       if (!r.success) expect(r.error.issues.map((i) => i.code)).toEqual(['invalid-type']);
     }
-    for (const throwing of [parseRubric, parseRubricJson, exportRubric]) expect(rubricIssues(() => throwing(text))).toEqual([{ code: 'invalid-type', path: [] }]);
+    for (const throwing of [parseRubric, parseRubricJson, exportRubric]) expect(thrownIssues(() => throwing(text))).toEqual([{ code: 'invalid-type', path: [] }]);
     expect(readYaml(text).issues.map((i) => i.message)).toEqual([expect.stringContaining('expected YAML or JSON text (a string)')]);
   });
 });
@@ -84,7 +71,7 @@ describe('a file read as bytes', () => {
 describe('compile', () => {
   it('refuses a raw object (not validated, numbers for decimals) and non-objects', () => {
     const raw = JSON.parse(readFileSync(`${rubricsDir}../dist/rubrics/service-quality-kpis.json`, 'utf8'));
-    for (const junk of [raw, null, undefined, 7, 'text', []]) expect(rubricIssues(() => compile(junk))).toEqual([{ code: 'invalid-type', path: [] }]);
+    for (const junk of [raw, null, undefined, 7, 'text', []]) expect(thrownIssues(() => compile(junk))).toEqual([{ code: 'invalid-type', path: [] }]);
   });
 
   it('refuses an item whose kind it was not given (registered with parseRubric only), naming the item', () => {
@@ -108,8 +95,8 @@ describe('scoring given something that is not a compiled rubric, or bad options'
 
   it('score and scoreTotals throw a RubricError; the safe ones return it', () => {
     for (const c of uncompiled as never[]) {
-      expect(rubricIssues(() => score(c, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
-      expect(rubricIssues(() => scoreTotals(c, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+      expect(thrownIssues(() => score(c, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+      expect(thrownIssues(() => scoreTotals(c, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
       for (const safe of [safeScore, safeScoreTotals]) {
         const r = safe(c, evidence);
         expect(r.success).toBe(false);
@@ -121,23 +108,23 @@ describe('scoring given something that is not a compiled rubric, or bad options'
   it('null options are no options; options of the wrong type or a wrong missing policy are reported', () => {
     expect(score(kpis, evidence, null as never).total).toBe(score(kpis, evidence).total);
     expect(scoreTotals(kpis, evidence, null as never).total).toBe(score(kpis, evidence).total);
-    expect(rubricIssues(() => score(kpis, evidence, 'zero' as never))).toEqual([{ code: 'invalid-type', path: ['options'] }]);
-    expect(rubricIssues(() => score(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
-    expect(rubricIssues(() => scoreTotals(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
+    expect(thrownIssues(() => score(kpis, evidence, 'zero' as never))).toEqual([{ code: 'invalid-type', path: ['options'] }]);
+    expect(thrownIssues(() => score(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
+    expect(thrownIssues(() => scoreTotals(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
   });
 
   it('plan and planOptions refuse anything but a compiled rubric', () => {
-    expect(rubricIssues(() => plan(null as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
-    expect(rubricIssues(() => planOptions(parseRubric(kpisText) as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+    expect(thrownIssues(() => plan(null as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
+    expect(thrownIssues(() => planOptions(parseRubric(kpisText) as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
   });
 });
 
 describe('explain and reports given something that is not a full result', () => {
   it('a result missing a part the renderers read, a wrong language or a wrong plan give a RubricError saying where', () => {
     const full = score(kpis, evidence);
-    expect(rubricIssues(() => explain({ ...full, gates: undefined } as never))).toEqual([{ code: 'invalid-type', path: ['gates'] }]);
-    expect(rubricIssues(() => explain(full, { lang: 'EN' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'lang'] }]);
-    expect(rubricIssues(() => reportHtml(full, {} as never))).toEqual([{ code: 'invalid-type', path: ['plan', 'objective'] }]);
+    expect(thrownIssues(() => explain({ ...full, gates: undefined } as never))).toEqual([{ code: 'invalid-type', path: ['gates'] }]);
+    expect(thrownIssues(() => explain(full, { lang: 'EN' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'lang'] }]);
+    expect(thrownIssues(() => reportHtml(full, {} as never))).toEqual([{ code: 'invalid-type', path: ['plan', 'objective'] }]);
     // A result read back from JSON renders as the result itself does.
     expect(explain(JSON.parse(JSON.stringify(full)))).toBe(explain(full));
   });
@@ -146,9 +133,9 @@ describe('explain and reports given something that is not a full result', () => 
     // A totals result's sections have no titles (nor traces): the first thing the renderers would miss.
     const cases: [unknown, PathSegment[]][] = [[scoreTotals(kpis, evidence), ['sections', 0, 'title']], [null, []], [3, []]];
     for (const [junk, path] of cases) {
-      expect(rubricIssues(() => explain(junk as never))).toEqual([{ code: 'invalid-type', path }]);
-      expect(rubricIssues(() => reportMarkdown(junk as never, undefined))).toEqual([{ code: 'invalid-type', path }]);
-      expect(rubricIssues(() => reportHtml(junk as never, undefined))).toEqual([{ code: 'invalid-type', path }]);
+      expect(thrownIssues(() => explain(junk as never))).toEqual([{ code: 'invalid-type', path }]);
+      expect(thrownIssues(() => reportMarkdown(junk as never, undefined))).toEqual([{ code: 'invalid-type', path }]);
+      expect(thrownIssues(() => reportHtml(junk as never, undefined))).toEqual([{ code: 'invalid-type', path }]);
     }
     expect((thrown(() => explain(null as never)) as RubricError).message).toContain('expected a full result of score()');
     expect(explain(score(kpis, evidence), null as never)).toContain('coverage');
@@ -241,31 +228,31 @@ describe('every option of the functions that take options, given a wrong value, 
     expect(readYaml('a: 1', { maxBytes: 'x' } as never).issues.map((i) => [i.code, i.path])).toEqual([['invalid-type', ['options', 'maxBytes']]]);
     expect(readYaml('a: 1', { maxNodes: null, plainReader: 1 } as never).issues.map((i) => i.path.join('.'))).toEqual(['options.maxNodes', 'options.plainReader']);
     expect(safeParseRubric(kpisText, { file: 5 } as never).success).toBe(false);
-    expect(rubricIssues(() => plan(kpis, evidence, { costs: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
-    expect(rubricIssues(() => plan(kpis, evidence, { costs: { default: 'cheap', items: {} } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
+    expect(thrownIssues(() => plan(kpis, evidence, { costs: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
+    expect(thrownIssues(() => plan(kpis, evidence, { costs: { default: 'cheap', items: {} } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
     // A Dec copied by structuredClone has lost its methods: not a costs table.
     const costs = safeParseCostsObject({ items: { coverage: 2 } });
     expect(costs.success).toBe(true);
-    if (costs.success) expect(rubricIssues(() => plan(kpis, evidence, { costs: structuredClone(costs.data) }))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
-    expect(rubricIssues(() => plan(kpis, evidence, { planners: { check: 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'planners', 'check'] }]);
+    if (costs.success) expect(thrownIssues(() => plan(kpis, evidence, { costs: structuredClone(costs.data) }))).toEqual([{ code: 'invalid-type', path: ['options', 'costs'] }]);
+    expect(thrownIssues(() => plan(kpis, evidence, { planners: { check: 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'planners', 'check'] }]);
     expect(() => plan(kpis, evidence, { planners: { check: undefined } } as never)).not.toThrow();
     // Limits may be as large as wanted, Infinity included; a file name given with a wrong limit is kept.
     expect(readYaml('a: 1', { maxBytes: Infinity, maxNodes: 2 ** 60 }).issues).toEqual([]);
     expect(readYaml('a: 1', { file: 'k.yaml', maxBytes: 'x' } as never).source.file).toBe('k.yaml');
     expect(() => diffImpact(kpis, kpis, [], { top: Infinity })).not.toThrow();
     expect(() => diffImpact(kpis, kpis, [], null as never)).not.toThrow();
-    expect(rubricIssues(() => csvTemplate(kpis, [], { slots: 1e7 }))).toEqual([{ code: 'invalid-type', path: ['options', 'slots'] }]);
+    expect(thrownIssues(() => csvTemplate(kpis, [], { slots: 1e7 }))).toEqual([{ code: 'invalid-type', path: ['options', 'slots'] }]);
     // A resolver that is not a function, even for a rubric that extends nothing.
     const unresolved = safeParseRubric('extends: parent\nid: c\nversion: "1"\n', { resolve: 5 } as never);
     expect(unresolved.success ? [] : unresolved.error.issues.map((i) => i.path.join('.'))).toEqual(['options.resolve']);
     // Issues whose printed fields are of the wrong kind.
-    expect(rubricIssues(() => formatIssues([{ ...issue0, line: 5n } as never]))).toEqual([{ code: 'invalid-type', path: ['issues'] }]);
-    expect(rubricIssues(() => formatIssues([issue0], { sources: { 'a.yaml': 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'sources'] }]);
-    expect(rubricIssues(() => formatIssues([issue0], { maxIssues: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'maxIssues'] }]);
-    expect(rubricIssues(() => evidenceJsonSchema(kpis, { missing: 'x' } as never))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
-    expect(rubricIssues(() => diffImpact(kpis, kpis, [], { top: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'top'] }]);
-    expect(rubricIssues(() => yamlTemplate(kpis, { rubricFile: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'rubricFile'] }]);
-    expect(rubricIssues(() => csvTemplate(kpis, [], { slots: -1 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'slots'] }]);
+    expect(thrownIssues(() => formatIssues([{ ...issue0, line: 5n } as never]))).toEqual([{ code: 'invalid-type', path: ['issues'] }]);
+    expect(thrownIssues(() => formatIssues([issue0], { sources: { 'a.yaml': 5 } } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'sources'] }]);
+    expect(thrownIssues(() => formatIssues([issue0], { maxIssues: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'maxIssues'] }]);
+    expect(thrownIssues(() => evidenceJsonSchema(kpis, { missing: 'x' } as never))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
+    expect(thrownIssues(() => diffImpact(kpis, kpis, [], { top: 'x' } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'top'] }]);
+    expect(thrownIssues(() => yamlTemplate(kpis, { rubricFile: 5 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'rubricFile'] }]);
+    expect(thrownIssues(() => csvTemplate(kpis, [], { slots: -1 } as never))).toEqual([{ code: 'invalid-type', path: ['options', 'slots'] }]);
   });
 });
 
@@ -304,7 +291,7 @@ describe('every exported function and class, given a wrong value in any argument
   });
 
   it('names the argument, what was expected and what was found', () => {
-    expect(rubricIssues(() => parseRange(42 as never))).toEqual([{ code: 'invalid-type', path: ['input'] }]);
+    expect(thrownIssues(() => parseRange(42 as never))).toEqual([{ code: 'invalid-type', path: ['input'] }]);
     const e = thrown(() => costOf({} as never, 'a' as never, 1 as never, 2 as never)) as RubricError;
     expect(e.issues.map((i) => [i.path[0], i.expected, i.found])).toEqual([
       ['costs', 'a costs table (from safeParseCosts)', 'a mapping'],
@@ -312,7 +299,7 @@ describe('every exported function and class, given a wrong value in any argument
       ['outcome', 'a string', '1'],
       ['gain', 'a Dec', '2'],
     ]);
-    expect(rubricIssues(() => canonicalJson({ a: [1, () => 1] }))).toEqual([{ code: 'invalid-type', path: ['a', 1] }]);
+    expect(thrownIssues(() => canonicalJson({ a: [1, () => 1] }))).toEqual([{ code: 'invalid-type', path: ['a', 1] }]);
     expect(isCalendarDate(20240101 as never)).toBe(false);
     expect(new RubricError(undefined as never).issues).toEqual([]);
   });

@@ -25,6 +25,7 @@ import {
   type PathSegment,
 } from '../src/index.js';
 import { itemScorer, scoreRows, type BatchRow } from '../src/node.js';
+import { thrown, thrownIssues } from './support/thrown.js';
 
 /*
  * A user's rule kind is held to its contract where the library takes what
@@ -53,21 +54,6 @@ const OPEN = '      - { id: open, title: { zh: 开放, en: Open }, points: 1, ki
 const text = rubricYaml({ max: '6', items: [SERVED, OPEN] });
 const servedAt: PathSegment[] = ['sections', 0, 'items', 0];
 
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** The code and path of each issue of the RubricError f throws (and a failure if it throws anything else, or nothing). */
-function issuesOf(f: () => unknown): Pick<Issue, 'code' | 'path'>[] {
-  const e = thrown(f);
-  expect(e).toBeInstanceOf(RubricError);
-  return (e as RubricError).issues.map((i) => ({ code: i.code, path: i.path }));
-}
 
 function failedWith(r: { success: true } | { success: false; error: RubricError }): Pick<Issue, 'code' | 'path'>[] {
   expect(r.success).toBe(false);
@@ -97,12 +83,12 @@ describe('what score() gives is checked on every scoring path', () => {
   it.each(cases)('%s: score and scoreTotals throw kind-contract at the item; the safe ones return it', (_name, kind, expected, found) => {
     const compiled = compiledWith(kind);
     const evidence = { served: 30, open: true };
-    expect(issuesOf(() => score(compiled, evidence))).toEqual(breach());
-    expect(issuesOf(() => scoreTotals(compiled, evidence))).toEqual(breach());
+    expect(thrownIssues(() => score(compiled, evidence))).toEqual(breach());
+    expect(thrownIssues(() => scoreTotals(compiled, evidence))).toEqual(breach());
     expect(failedWith(safeScore(compiled, evidence))).toEqual(breach());
     expect(failedWith(safeScoreTotals(compiled, evidence))).toEqual(breach());
     // Batch's per-item points score the item exactly too.
-    expect(issuesOf(() => itemScorer(compiled)(evidence))).toEqual(breach());
+    expect(thrownIssues(() => itemScorer(compiled)(evidence))).toEqual(breach());
     const r = safeScore(compiled, evidence);
     const issue = r.success ? undefined : r.error.issues[0];
     expect(issue).toMatchObject({ expected, found });
@@ -133,7 +119,7 @@ describe('what score() gives is checked on every scoring path', () => {
     });
     const compiled = compiledWith(scoring((_item, n) => ({ points: n, reason: { zh: '甲', en: 'a' } })), yaml);
     const at = [...servedAt, 'parts', 0];
-    expect(issuesOf(() => score(compiled, { both: { served: 30 } }))).toEqual(breach(at));
+    expect(thrownIssues(() => score(compiled, { both: { served: 30 } }))).toEqual(breach(at));
     expect(failedWith(safeScoreTotals(compiled, { both: { served: 30 } }))).toEqual(breach(at));
   });
 
@@ -165,8 +151,8 @@ describe("a kind's fast paths are held to the same bounds", () => {
     const r = safeScoreTotals(compiled, { served: 30, open: true });
     expect(failedWith(r)).toEqual(breach());
     expect(r.success ? undefined : r.error.issues[0]).toMatchObject({ expected: 'a whole count of 0.01 from 0 to 500', found });
-    expect(issuesOf(() => scoreTotals(compiled, { served: 30, open: true }))).toEqual(breach());
-    expect(issuesOf(() => itemScorer(compiled)({ served: 30, open: true }))).toEqual(breach());
+    expect(thrownIssues(() => scoreTotals(compiled, { served: 30, open: true }))).toEqual(breach());
+    expect(thrownIssues(() => itemScorer(compiled)({ served: 30, open: true }))).toEqual(breach());
   });
 
   it('a fast scorer within bounds keeps its speed and agrees with score', () => {
@@ -241,7 +227,7 @@ describe('a kind is checked as it is registered, field by field', () => {
     expect(failedWith(parsed)).toEqual(expected);
     expect(parsed.success ? '' : parsed.error.issues[0]?.message).toContain(message);
     const rubric = parseRubric(text, { kinds: [sound] });
-    expect(issuesOf(() => compile(rubric, { kinds: kinds as AnyRuleKind[] }))).toEqual(expected);
+    expect(thrownIssues(() => compile(rubric, { kinds: kinds as AnyRuleKind[] }))).toEqual(expected);
   });
 
   it('evidence() giving a zod 3 schema: compile reports kind-contract at the item, naming the kind', () => {
