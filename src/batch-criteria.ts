@@ -1,6 +1,6 @@
 import type { CompiledRubric } from './compile.js';
 import { count } from './evaluate.js';
-import type { AnyRuleKind } from './kinds/define.js';
+import type { AnyRuleKind, ItemBase } from './kinds/define.js';
 import type { CriteriaCount } from './result.js';
 import type { Section } from './schema.js';
 
@@ -18,16 +18,40 @@ export function judgesCriteria(compiled: CompiledRubric, kind: string): boolean 
   return (compiled.kinds.get(kind) as AnyRuleKind | undefined)?.judgesCriteria === true;
 }
 
+/** A section with its own judged items, and its children's places, in the rubric's pre-order (as ScoreTotals flattens sections). */
+interface JudgedSection {
+  id: string;
+  items: ItemBase[];
+  children: number[];
+  top: boolean;
+}
+
+/** The rubric's sections in pre-order, each with the items of its own that judge a criterion. */
+function judgedSections(compiled: CompiledRubric): JudgedSection[] {
+  const flat: JudgedSection[] = [];
+  const walk = (s: Section, top: boolean): number => {
+    const k = flat.length;
+    const entry: JudgedSection = { id: s.id, items: (s.items ?? []).filter((item) => judgesCriteria(compiled, item.kind)), children: [], top };
+    flat.push(entry);
+    for (const child of s.sections ?? []) entry.children.push(walk(child, false));
+    return k;
+  };
+  compiled.rubric.sections.forEach((s) => walk(s, true));
+  return flat;
+}
+
 /** The number of criteria each section counts (subsections included), by id; sections counting none are left out. */
 export function criteriaTotals(compiled: CompiledRubric): Map<string, number> {
+  const flat = judgedSections(compiled);
+  const totalAt = new Array<number>(flat.length).fill(0);
   const totals = new Map<string, number>();
-  const walk = (s: Section): number => {
-    let n = (s.items ?? []).filter((item) => judgesCriteria(compiled, item.kind)).length;
-    for (const child of s.sections ?? []) n += walk(child);
-    if (n > 0) totals.set(s.id, n);
-    return n;
-  };
-  compiled.rubric.sections.forEach(walk);
+  // Children come after their parent in pre-order: summed from the end, each child is done before its parent.
+  for (let k = flat.length - 1; k >= 0; k--) {
+    const f = flat[k] as JudgedSection;
+    const t = f.items.length + f.children.reduce((n, c) => n + (totalAt[c] as number), 0);
+    totalAt[k] = t;
+    if (t > 0) totals.set(f.id, t);
+  }
   return totals;
 }
 
@@ -44,16 +68,8 @@ export type CountedSections = { id: string; criteria?: CriteriaCount }[];
  */
 export function criteriaCounter(compiled: CompiledRubric, ids: readonly string[]): ((items: readonly { met?: boolean }[], sections: CountedSections) => CriteriaCount) | undefined {
   const at = new Map(ids.map((id, i) => [id, i]));
-  // Pre-order, as the row's sections come: each section's own judged items and its children's places.
-  const flat: { id: string; items: number[]; children: number[]; top: boolean }[] = [];
-  const walk = (s: Section, top: boolean): number => {
-    const k = flat.length;
-    const entry = { id: s.id, items: (s.items ?? []).filter((item) => judgesCriteria(compiled, item.kind)).map((item) => at.get(item.id) as number), children: [] as number[], top };
-    flat.push(entry);
-    for (const child of s.sections ?? []) entry.children.push(walk(child, false));
-    return k;
-  };
-  compiled.rubric.sections.forEach((s) => walk(s, true));
+  // Pre-order, as the row's sections come: each section's own judged items, by their place in the row's items.
+  const flat = judgedSections(compiled).map((f) => ({ ...f, items: f.items.map((item) => at.get(item.id) as number) }));
   if (!flat.some((f) => f.items.length > 0)) return undefined;
   const metAt = new Array<number>(flat.length).fill(0);
   const totalAt = new Array<number>(flat.length).fill(0);

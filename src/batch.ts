@@ -243,13 +243,14 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
   return (evidence) =>
     entries.map((e) => {
       const raw = evidence[e.id];
-      if (raw === undefined || raw === null || leftBlank(raw)) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
-      const points = e.score(raw);
-      if (points === undefined || (e.judged && !e.metByPoints && !e.metFast)) return exactly(e, raw);
-      if (!e.judged) return { id: e.id, scaled: points };
-      if (e.metByPoints) return { id: e.id, scaled: points, met: points > 0 };
+      if (leftBlank(raw)) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
+      // A judged item of another kind says whether it was met only in its exact trace: no fast scoring first.
+      if (e.judged && !e.metByPoints && !e.metFast) return exactly(e, raw);
       const m = e.metFast?.(raw);
-      return m === undefined ? exactly(e, raw) : { id: e.id, scaled: points, met: m > 0 };
+      const points = e.metFast && m === undefined ? undefined : e.score(raw);
+      if (points === undefined) return exactly(e, raw);
+      if (!e.judged) return { id: e.id, scaled: points };
+      return { id: e.id, scaled: points, met: e.metByPoints ? points > 0 : (m as number) > 0 };
     });
 }
 

@@ -115,7 +115,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
     const item = items[i] as ItemBase;
     // An own key for-in does not list (not enumerable) is read by name.
     const value = read[i] !== undefined ? read[i] : Object.prototype.hasOwnProperty.call(given, id) ? given[id] : undefined;
-    if (value === undefined || value === null || leftBlank(value)) {
+    if (leftBlank(value)) {
       if (missing === 'error') {
         issues.push(issue('missing-evidence', ['evidence', id], `no evidence for the item "${id}" (${item.title.zh})`, { expected: 'a value for every item, or missing: zero' }));
       }
@@ -157,11 +157,6 @@ export function safeScoreExactly(compiled: CompiledRubric, evidence: unknown, gi
 const NO_EVIDENCE = { zh: '无证据，按 0 分计', en: 'no evidence: scored 0' };
 
 /**
- * One item scored exactly, with its trace; its parts' points by id. Points
- * with more places than the rubric keeps are rounded (under only: repeating,
- * only those that do not terminate), and the trace says so.
- */
-/**
  * Whether a rubric keeps an item's exact points as they are: they have at most
  * its places, or (only: repeating) they terminate. The fast paths decline
  * points finer than they count, so a kept value of many places is scored exactly.
@@ -171,6 +166,11 @@ export function keepsPoints(points: Dec, rounding: Rubric['rounding']): boolean 
   return exact !== undefined && (exact <= rounding.places || rounding.only === 'repeating');
 }
 
+/**
+ * One item scored exactly, with its trace; its parts' points by id. Points
+ * with more places than the rubric keeps are rounded (under only: repeating,
+ * only those that do not terminate), and the trace says so.
+ */
 export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: unknown): { trace: ItemTrace; points: Dec; parts: Map<string, Dec> } {
   const { places, mode } = compiled.rubric.rounding;
   const kindOf = (i: ItemBase) => compiled.kinds.get(i.kind) as AnyRuleKind;

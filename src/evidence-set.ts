@@ -8,10 +8,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { EvidenceCase } from './diff.js';
-import { safeParseEvidence } from './evidence.js';
-import { fixtureCaseEvidence, looksLikeFixture, parseFixtureText } from './fixture-file.js';
+import { evidenceOfRead, safeParseEvidence } from './evidence.js';
+import { fixtureCaseEvidence, fixtureOfRead, looksLikeFixture } from './fixture-file.js';
 import type { Fixture } from './fixtures.js';
-import { readYaml } from './source.js';
+import { readYaml, type ReadResult } from './source.js';
 import { fsReason } from './fs-reason.js';
 import { RubricError, issue, type Issue } from './issues.js';
 import { argumentIssue, assertString, isStringList, throwProblems } from './api-guards.js';
@@ -69,24 +69,24 @@ export async function readEvidenceFile(file: string): Promise<EvidenceCase[]> {
     return [{ source: file, issues: [issue('file-not-found', [], `cannot read ${file}: ${fsReason(e)}`, { file })] }];
   }
   if (extname(file).toLowerCase() === '.jsonl') return parseEvidenceLines(text, file);
-  const fixture = await fixtureCases(text, file);
-  if (fixture) return fixture;
-  const parsed = safeParseEvidence(text, { file });
+  // Read once: as a fixture file when it looks like one, else as an evidence document.
+  const read = readYaml(text, { file });
+  if (looksLikeFixture(read.value)) return fixtureCases(read);
+  const parsed = evidenceOfRead(read);
   if (!parsed.success) return [{ source: file, issues: parsed.error.issues }];
   return [{ source: file, rubric: parsed.data.rubric, community: parsed.data.community, evidence: parsed.data.evidence }];
 }
 
 /**
  * A fixture file as one evidence case per fixture case, named `file › case`,
- * with its own `missing`; undefined for any other document. Cases that
- * expect an error are left out: their evidence is meant to be refused.
+ * with its own `missing`. Cases that expect an error are left out: their
+ * evidence is meant to be refused.
  */
-async function fixtureCases(text: string, file: string): Promise<EvidenceCase[] | undefined> {
-  const read = readYaml(text, { file });
-  if (read.issues.length || !looksLikeFixture(read.value)) return undefined;
+async function fixtureCases(read: ReadResult): Promise<EvidenceCase[]> {
+  const file = read.source.file;
   let fixture: Fixture;
   try {
-    fixture = parseFixtureText(text, file);
+    fixture = fixtureOfRead(read);
   } catch (e) {
     if (e instanceof RubricError) return [{ source: file, issues: e.issues }];
     throw e;

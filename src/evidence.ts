@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RubricError } from './issues.js';
-import { placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
+import { placeIssues, readYaml, type ReadOptions, type ReadResult, type SourceText } from './source.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 import type { SafeResult } from './load.js';
 
@@ -20,7 +20,11 @@ const evidenceDocument = z.strictObject({
 /** Reads an evidence file (YAML or JSON); every problem reported with its line and column. */
 export function safeParseEvidence(text: string, options: ReadOptions = {}): SafeResult<EvidenceDocument> & { source: SourceText } {
   options ??= {};
-  const read = readYaml(text, options);
+  return evidenceOfRead(readYaml(text, options));
+}
+
+/** An evidence document from a text already read (readYaml), its problems placed in it. */
+export function evidenceOfRead(read: ReadResult): SafeResult<EvidenceDocument> & { source: SourceText } {
   const sources = { [read.source.file]: read.source.text };
   if (read.issues.length) return { success: false, error: new RubricError(placeIssues(read.issues, read.source), sources), source: read.source };
   const parsed = parseReporting(evidenceDocument, read.value);

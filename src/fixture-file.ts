@@ -8,7 +8,7 @@ import { safeParseEvidence, type EvidenceDocument } from './evidence.js';
 import { fixtureSchema, mergeEvidence, type Fixture, type FixtureCase } from './fixtures.js';
 import { RubricError } from './issues.js';
 import { readText } from './read-text.js';
-import { placeIssues, readYaml } from './source.js';
+import { placeIssues, readYaml, type ReadResult } from './source.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 
 /** Whether a parsed document is a fixture file rather than an evidence file: `rubric` and `cases`, no `evidence`. */
@@ -19,7 +19,12 @@ export function looksLikeFixture(value: unknown): boolean {
 
 /** A fixture file's text as a fixture; throws a RubricError placing every problem in the file. */
 export function parseFixtureText(text: string, file: string): Fixture {
-  const read = readYaml(text, { file });
+  return fixtureOfRead(readYaml(text, { file }));
+}
+
+/** A fixture from a text already read (readYaml); throws a RubricError placing every problem in the file. */
+export function fixtureOfRead(read: ReadResult): Fixture {
+  const file = read.source.file;
   if (read.issues.length) throw new RubricError(placeIssues(read.issues, read.source), { [file]: read.source.text });
   const parsed = parseReporting(fixtureSchema, read.value);
   if (!parsed.success) throw new RubricError(placeIssues(fromZod(parsed.error.issues, []), read.source), { [file]: read.source.text });

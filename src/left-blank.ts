@@ -1,5 +1,5 @@
 /**
- * Whether an evidence value was left blank: null, or a mapping whose every
+ * Whether an evidence value was left blank: absent, null, or a mapping whose every
  * field is left blank ({ area: ~, households: ~ }, as `template` writes an
  * item to fill in). Such an item has no evidence: missing, like null, not a
  * value with its fields wrong.

@@ -309,7 +309,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
     const max = compiled.maxOf(item);
     const planner = planners[item.kind];
     // No evidence: absent, ~, or left blank as the template writes it (every field ~).
-    const missingRaw = raw === undefined || raw === null || leftBlank(raw);
+    const missingRaw = leftBlank(raw);
     const myGates = path.length === 1 ? evidenceGates.filter((g) => g.item === item.id) : [];
     const passes = (value: unknown) =>
       myGates.every((g) => {
