@@ -230,12 +230,45 @@ export function originOf(composed: Composed, path: readonly PathSegment[]): Orig
 
 /** Places issues of the merged document in the files that caused them. */
 export function placeComposed(issues: Issue[], composed: Composed): Issue[] {
+  const own = composed.sources[composed.sources.length - 1];
   return issues.map((i) => {
     if (i.file && i.line) return i;
     const origin = originOf(composed, i.path);
-    const source = origin?.source ?? composed.sources[composed.sources.length - 1];
+    const source = origin?.source ?? own;
     if (!source) return i;
     const pos = locate(source, origin?.path ?? i.path, i.code === 'unknown-key' || i.code === 'forbidden-key');
-    return { ...i, file: source.file, ...(pos ?? {}) };
+    // A value the rubric inherits is placed where it is written, which its author may not edit: say how to change it from the rubric itself.
+    const fix = own && source !== own ? overrideHint(composed.value, i, own.file) : undefined;
+    return { ...i, ...(fix ? { message: `${i.message} (${fix})` } : {}), file: source.file, ...(pos ?? {}) };
   });
+}
+
+/**
+ * How a rubric that extends another changes an inherited value at a path:
+ * by replacing the top-level key that holds it, or by overriding the key of
+ * the deepest item or section that holds it (both replace the key whole).
+ */
+function overrideHint(doc: unknown, { path, code, expected }: Issue, ownFile: string): string | undefined {
+  const inherited = `inherited: change it in ${ownFile} with`;
+  // A maximum's right value is known; anything else the author decides.
+  const value = code === 'max-mismatch' && expected !== undefined ? expected : '…';
+  const top = path[0];
+  if (typeof top === 'string' && (REPLACED as readonly string[]).includes(top)) return `${inherited} ${top}: ${path.length === 1 ? value : '…'}`;
+  // The deepest item or section on the path, and the one key below it.
+  let cur: unknown = doc;
+  let owner: string | undefined;
+  let rest = path.length;
+  for (let k = 0; k < path.length; k++) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[path[k] as PathSegment];
+    const listed = typeof path[k] === 'number' && ['sections', 'items', 'parts'].includes(String(path[k - 1]));
+    const id = cur && typeof cur === 'object' ? (cur as { id?: unknown }).id : undefined;
+    if (listed && typeof id === 'string') {
+      owner = id;
+      rest = k + 1;
+    }
+  }
+  const key = path[rest];
+  if (owner === undefined || typeof key !== 'string' || FIXED.has(key)) return undefined;
+  return `${inherited} override: { ${JSON.stringify(owner)}: { ${key}: ${path.length === rest + 1 ? value : '…'} } }`;
 }

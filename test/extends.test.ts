@@ -98,7 +98,39 @@ grades:
     const codes = e.issues.map((i) => `${i.code}@${i.file === parent ? 'parent' : 'child'}:${i.line}`);
     // s1 declares 3 but now reaches 4, and so does the rubric (max: 3 at line 5): both in one pass
     expect(codes).toEqual(['max-mismatch@parent:9', 'max-mismatch@parent:5']);
+    // The child's author cannot edit the parent: each message says how to change the value from the child.
+    expect(e.issues.map((i) => i.message.slice(i.message.indexOf('(inherited')))).toEqual([
+      `(inherited: change it in ${child} with override: { "s1": { max: 4 } })`,
+      `(inherited: change it in ${child} with max: 4)`,
+    ]);
     expect(Object.keys(e.sources).sort()).toEqual([child, parent].sort());
+  });
+
+  it('says which key the child replaces to change a value deeper in the parent', async () => {
+    const gated = write(
+      'gated.yaml',
+      `id: gated
+version: "1"
+title: { zh: 父, en: Parent }
+source: { name: test }
+max: 3
+sections:
+  - id: s1
+    title: { zh: 一, en: One }
+    max: 3
+    items:
+      - { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }
+      - { id: b, title: { zh: 乙, en: B }, points: 2, kind: check }
+gates:
+  - { id: needs-b, title: { zh: 须乙, en: Needs B }, subject: "item:b", range: ">= 2", effect: report }
+`,
+    );
+    // Removing b leaves the parent's gate naming an item that is gone.
+    const child = write('gated-child.yaml', `extends: gated.yaml\nid: child\nversion: "2"\nmax: 1\noverride:\n  s1: { max: 1 }\nremove: [b]\n`);
+    const e = await loadError(child);
+    const gate = e.issues.find((i) => i.path[0] === 'gates');
+    expect([gate?.file, gate?.line]).toEqual([gated, 14]);
+    expect(gate?.message).toContain(`(inherited: change it in ${child} with gates: …)`);
   });
 
   it('refuses an override of an id that does not exist, with a suggestion', async () => {
