@@ -4,6 +4,7 @@ import { assertRenderable } from './result-shape.js';
 import { isStringList, optionIssue, throwProblems } from './api-guards.js';
 import { issue, suggest } from './issues.js';
 import { indexTraces } from './trace-index.js';
+import { criteriaNote } from './criteria-note.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -46,7 +47,8 @@ export function explain(result: ScoreResult, options: ExplainOptions = {}): stri
   const bonus = result.bonus !== '0' ? (zh ? `（含加分 ${result.bonus}）` : ` (bonus ${result.bonus} included)`) : '';
   out.push(`${zh ? '总分' : 'Total'}: ${result.total} / ${result.max}${bonus}${result.ratio ? `  ${zh ? '得分率' : 'ratio'} ${result.ratio}` : ''}`);
   if (result.criteria) {
-    out.push(`${zh ? '达标条目' : 'Criteria met'}: ${result.criteria.met} / ${result.criteria.total}`);
+    const note = criteriaNote(result, lang);
+    out.push(`${zh ? '达标条目' : 'Criteria met'}: ${result.criteria.met} / ${result.criteria.total}${note ? (zh ? `（${note}）` : ` (${note})`) : ''}`);
   }
   if (result.grade) {
     const range = result.grade.range ? ` ${result.grade.range}` : '';

@@ -7,6 +7,7 @@ import type { Plan } from './plan.js';
 import type { GateResult, ScoreResult, SectionTrace } from './result.js';
 import type { Issue } from './issues.js';
 import { hintText } from './evidence-hints.js';
+import { criteriaNote } from './criteria-note.js';
 
 /**
  * A one-community report from a result and (optionally) its plan: the
@@ -243,7 +244,7 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
   out.push(`| ${w('total')} | ${w('grade')} | ${w('base')} | ${w('bonus')} | ${w('ratio')} | ${w('criteria')} |`);
   out.push('|---|---|---|---|---|---|');
   out.push(
-    `| **${result.total}** / ${result.max} | **${e(gradeText(result, lang))}**${result.rated ? '' : ` (${w('notRated')})`} | ${result.base} | ${result.bonus} | ${result.ratio ?? '—'} | ${result.criteria ? `${result.criteria.met} / ${result.criteria.total}` : '—'} |`,
+    `| **${result.total}** / ${result.max} | **${e(gradeText(result, lang))}**${result.rated ? '' : ` (${w('notRated')})`} | ${result.base} | ${result.bonus} | ${result.ratio ?? '—'} | ${criteriaCell(result, lang)} |`,
   );
   out.push('');
   if (options.hints?.length) {
@@ -454,7 +455,10 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
   out.push(
     `<div class="card grade${failing ? ' failing' : ''}"><div class="label">${w('grade')}</div><div class="value">${x(result.grade ? result.grade.label[lang] : '—')}</div><div class="sub">${x(result.grade?.range ?? (result.grade?.gate ? `${WORDS.gate[lang]} ${result.grade.gate}` : ''))}${result.rated ? '' : ` · ${w('notRated')}`}</div></div>`,
   );
-  if (result.criteria) out.push(`<div class="card"><div class="label">${w('criteria')}</div><div class="value">${result.criteria.met} <small>/ ${result.criteria.total}</small></div></div>`);
+  if (result.criteria) {
+    const note = criteriaNote(result, lang);
+    out.push(`<div class="card"><div class="label">${w('criteria')}</div><div class="value">${result.criteria.met} <small>/ ${result.criteria.total}</small></div>${note ? `<div class="sub">${x(note)}</div>` : ''}</div>`);
+  }
   out.push('</section>');
   if (options.hints?.length) {
     out.push(`<section class="hints"><h2>${w('hints')}</h2><p>${w('hintsNote')}</p><ul>`);
@@ -530,4 +534,11 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
   out.push('</body>');
   out.push('</html>');
   return `${out.join('\n')}\n`;
+}
+
+/** The criteria count for the summary table, with what it leaves out. */
+function criteriaCell(result: ScoreResult, lang: Lang): string {
+  if (!result.criteria) return '—';
+  const note = criteriaNote(result, lang);
+  return `${result.criteria.met} / ${result.criteria.total}${note ? ` (${note})` : ''}`;
 }

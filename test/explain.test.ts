@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, explain, parseRubric, safeParseEvidence, score } from '../src/index.js';
-import { repoRoot } from './support/bundled.js';
+import { evidenceOf, load, repoRoot } from './support/bundled.js';
 
 /** A linear rate on 7 points, kept to 2 places: 7 × 0.4995 = 3.4965 is rounded. */
 const rubric = (mode: string) =>
@@ -83,5 +83,21 @@ describe('explain: only some items', () => {
     expect(pathsOf({ ids: '4.5' })).toEqual([['invalid-type', 'options.ids', 'expected a list of item ids, found "4.5"']]);
     expect(pathsOf({ ids: ['4.5', '4.6'] })).toEqual([['unknown-item', 'options.ids.1', 'the result has no item "4.6" (did you mean "4.5"?)']]);
     expect(pathsOf({ unmet: 'no' })).toEqual([['invalid-type', 'options.unmet', 'expected true or false, found "no"']]);
+  });
+});
+
+describe('explain: the criteria count', () => {
+  const bundled = (rubricFile: string, evidenceFile: string) => score(load(`rubrics/${rubricFile}`), evidenceOf(`examples/${evidenceFile}`).evidence);
+
+  it('says how many items a rubric with points scores without judging them met', () => {
+    // Binjiang judges 2 of its 21 items met or not: "2 / 2" alone would read as everything met.
+    const binjiang = bundled('binjiang-2023-draft.yaml', 'binjiang-demonstration.yaml');
+    expect(explain(binjiang, { lang: 'zh' })).toContain('达标条目: 2 / 2（另 19 项按分值评分）');
+    expect(explain(binjiang, { lang: 'en' })).toContain('Criteria met: 2 / 2 (19 other items scored by points)');
+  });
+
+  it('adds nothing where every item is judged', () => {
+    const sixType = bundled('six-type.yaml', 'six-type-community.yaml');
+    expect(explain(sixType, { lang: 'zh' })).toMatch(/达标条目: 95 \/ 103\n/);
   });
 });

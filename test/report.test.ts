@@ -244,3 +244,11 @@ describe('shequ-rubric report', () => {
     expect(bad.stderr).toContain('--format takes md or html');
   });
 });
+
+describe('report: the criteria count', () => {
+  it('says how many items a rubric with points scores without judging them met, in Markdown and HTML', () => {
+    const binjiang = score(load('rubrics/binjiang-2023-draft.yaml'), evidenceOf('examples/binjiang-demonstration.yaml').evidence);
+    expect(reportMarkdown(binjiang, undefined)).toContain('| 2 / 2 (另 19 项按分值评分) |');
+    expect(reportHtml(binjiang, undefined, { lang: 'en' })).toContain('<div class="sub">19 other items scored by points</div>');
+  });
+});
