@@ -6,6 +6,7 @@ import type { Rubric } from './schema.js';
 import { compose, placeComposed, type Resolver } from './extends.js';
 import { bytesOver, readOptionsIssues, DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, MAX_NESTING, REFUSED_KEYS, sourceText, withoutBom, type ReadOptions, type SourceText } from './source.js';
 import { scanJson } from './json-text.js';
+import { salvage } from './salvage.js';
 import { validateMeaning } from './validate.js';
 import { fromZod, parseReporting } from './zod-issues.js';
 
@@ -42,7 +43,9 @@ export function safeParseRubricObject(value: unknown, options: LoadOptions = {})
       kinds: [...schemas.kinds.keys()],
       at: (path) => valueAt(value, path),
     });
-    return { success: false, error: new RubricError(dedupe(issues)) };
+    // The meaning of what did parse, in the same pass: one typo does not hide the rest.
+    const meaning = validateMeaning(salvage(value, schemas), schemas.kinds);
+    return { success: false, error: new RubricError(dedupe([...issues, ...meaning])) };
   }
   const meaning = validateMeaning(parsed.data, schemas.kinds);
   if (meaning.length) return { success: false, error: new RubricError(meaning) };

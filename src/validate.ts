@@ -2,46 +2,54 @@ import { Dec } from './decimal.js';
 import { issue, suggest, type Issue, type PathSegment } from './issues.js';
 import type { AnyRuleKind, ItemBase } from './kinds/define.js';
 import { coverageProblems } from './range.js';
-import type { Rubric, Section } from './schema.js';
+import { isUnparsed, type MeaningItem, type MeaningRubric, type MeaningSection } from './salvage.js';
 
 /**
- * Checks of meaning, once the shape is right: ids unique, declared maxima
- * reachable, bonus sections at the top, references that exist, grade bands
- * that neither overlap nor leave a gap.
+ * Checks of meaning: ids unique, declared maxima reachable, bonus sections
+ * at the top, references that exist, grade bands that neither overlap nor
+ * leave a gap. On a rubric whose shape is wrong in places (see salvage.ts),
+ * what did not parse is left out: its id still counts, a maximum that
+ * depends on it is not compared.
  */
-export function validateMeaning(rubric: Rubric, kinds: Map<string, AnyRuleKind>): Issue[] {
+export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRuleKind>): Issue[] {
   const problems: Issue[] = [];
   const ids = new Map<string, PathSegment[]>();
   const sectionIds = new Set<string>();
-  const items = new Map<string, ItemBase>();
+  /** Items by id; undefined for one that did not parse. */
+  const items = new Map<string, ItemBase | undefined>();
   const maxOf = (item: ItemBase): Dec => (kinds.get(item.kind) as AnyRuleKind).maxPoints(item, maxOf);
 
-  const claim = (id: string, path: PathSegment[]) => {
+  const claim = (id: string | undefined, path: PathSegment[]) => {
+    if (id === undefined) return;
     const first = ids.get(id);
     if (first) problems.push(issue('duplicate-id', [...path, 'id'], `the id "${id}" is used twice (first at ${first.join('.')})`, { found: id }));
     else ids.set(id, path);
   };
-  const visitItem = (item: ItemBase, path: PathSegment[]) => {
+  const visitItem = (item: MeaningItem, path: PathSegment[]) => {
     claim(item.id, path);
-    items.set(item.id, item);
-    const parts = (item as { parts?: ItemBase[] }).parts;
+    if (item.id !== undefined) items.set(item.id, isUnparsed(item) ? undefined : item);
+    const parts = (item as { parts?: MeaningItem[] }).parts;
     parts?.forEach((p, i) => visitItem(p, [...path, 'parts', i]));
   };
-  const visitSection = (section: Section, path: PathSegment[], depth: number): Dec => {
+  // What a section can reach; undefined when some of it did not parse.
+  const visitSection = (section: MeaningSection, path: PathSegment[], depth: number): Dec | undefined => {
     claim(section.id, path);
-    sectionIds.add(section.id);
+    if (section.id !== undefined) sectionIds.add(section.id);
     if (section.bonus && depth > 0) problems.push(issue('invalid-value', [...path, 'bonus'], 'only a top-level section can be a bonus section'));
-    if (!section.sections?.length && !section.items?.length) {
+    if (!section.unknownReach && !section.sections?.length && !section.items?.length) {
       problems.push(issue('missing-key', [...path, 'items'], `the section "${section.id}" has neither sections nor items`, { expected: 'items or sections' }));
     }
-    let reach = Dec.ZERO;
-    section.sections?.forEach((s, i) => (reach = reach.add(visitSection(s, [...path, 'sections', i], depth + 1))));
+    let reach: Dec | undefined = section.unknownReach ? undefined : Dec.ZERO;
+    section.sections?.forEach((s, i) => {
+      const r = visitSection(s, [...path, 'sections', i], depth + 1);
+      reach = reach && r ? reach.add(r) : undefined;
+    });
     section.items?.forEach((item, i) => {
       visitItem(item, [...path, 'items', i]);
-      reach = reach.add(maxOf(item));
+      reach = reach && !isUnparsed(item) ? reach.add(maxOf(item)) : undefined;
     });
-    if (section.cap) reach = Dec.min(reach, section.cap);
-    if (!reach.eq(section.max)) {
+    if (reach && section.cap) reach = Dec.min(reach, section.cap);
+    if (reach && section.max && !reach.eq(section.max)) {
       problems.push(
         issue('max-mismatch', [...path, 'max'], `the section "${section.id}" declares a maximum of ${section.max.toString()} but its items can reach ${reach.toString()}`, {
           expected: reach.toString(),
@@ -52,12 +60,12 @@ export function validateMeaning(rubric: Rubric, kinds: Map<string, AnyRuleKind>)
     // What the section can reach, not what it declares: a changed item's points show at every level above it in one pass.
     return reach;
   };
-  let base = Dec.ZERO;
+  let base: Dec | undefined = Dec.ZERO;
   rubric.sections.forEach((s, i) => {
     const max = visitSection(s, ['sections', i], 0);
-    if (!s.bonus) base = base.add(max);
+    if (!s.bonus) base = base && max ? base.add(max) : undefined;
   });
-  if (!base.eq(rubric.max)) {
+  if (base && rubric.max && !base.eq(rubric.max)) {
     problems.push(
       issue('max-mismatch', ['max'], `the rubric declares a maximum of ${rubric.max.toString()} but its sections (without bonus sections) reach ${base.toString()}`, {
         expected: base.toString(),
@@ -100,15 +108,17 @@ export function validateMeaning(rubric: Rubric, kinds: Map<string, AnyRuleKind>)
   return problems;
 }
 
-function checkSubject(subject: string, path: PathSegment[], sections: Set<string>, items: Map<string, ItemBase>, kinds: Map<string, AnyRuleKind>): Issue[] {
+function checkSubject(subject: string, path: PathSegment[], sections: Set<string>, items: Map<string, ItemBase | undefined>, kinds: Map<string, AnyRuleKind>): Issue[] {
   const [kind, ref] = subject.split(/:(.*)/s) as [string, string | undefined];
   if (!ref) return [];
   if (kind === 'section' && !sections.has(ref)) return [unknownRef('section', ref, path, sections)];
   if (kind === 'item' && !items.has(ref)) return [unknownRef('item', ref, path, items.keys())];
   if (kind === 'evidence') {
     const [itemId] = ref.split('/') as [string];
+    if (!items.has(itemId)) return [unknownRef('item', itemId, path, items.keys())];
     const item = items.get(itemId);
-    if (!item) return [unknownRef('item', itemId, path, items.keys())];
+    // An item that did not parse has had its problems reported already.
+    if (!item) return [];
     if (!kinds.get(item.kind)?.measure) return [issue('unknown-reference', path, `the item "${itemId}" (kind ${item.kind}) has no measured value a condition can read`)];
   }
   return [];

@@ -314,6 +314,30 @@ describe('meaning checks', () => {
     ]);
   });
 
+  it('are made in the same pass as shape problems, on what did parse', () => {
+    const gate = '  - { id: g, title: { zh: 门, en: Gate }, subject: "item:zz", range: ">= 1", effect: report }';
+    const text = rubricYaml({
+      max: '3',
+      sectionMax: '4',
+      items: [CHECK('a'), '      - { id: a, title: { zh: 乙, en: B }, points: 1, kind: chek }', CHECK('c')],
+      after: ['gates:', gate, ...grades(band('good', '>= 2'), band('bad', '< 1.5'))],
+    });
+    const e = errorOf(text);
+    expect(e.issues.map((i) => [i.code, formatPath(i.path)])).toEqual([
+      ['unknown-kind', 'sections[0].items[1].kind'],
+      ['duplicate-id', 'sections[0].items[1].id'],
+      ['unknown-reference', 'gates[0].subject'],
+      ['band-gap', 'grades.bands[0].range'],
+    ]);
+  });
+
+  it('leave out a maximum that rests on what did not parse, and the ids of what did not parse still count', () => {
+    // The section's reach is unknown (b's kind), so its max and the rubric's are not compared; b is still an item a gate may name.
+    const gate = '  - { id: g, title: { zh: 门, en: Gate }, subject: "item:b", range: ">= 1", effect: report }';
+    const e = errorOf(rubricYaml({ max: '9', sectionMax: '7', items: [CHECK('a'), '      - { id: b, title: { zh: 乙, en: B }, points: 1, kind: chek }'], after: ['gates:', gate] }));
+    expect(codes(e)).toEqual(['unknown-kind']);
+  });
+
   it('a gate naming an existing section is accepted', () => {
     const r = parseRubric(
       rubricYaml({ after: ['gates:', '  - { id: g, title: { zh: 门, en: Gate }, subject: "section:s1", range: ">= 1", effect: report }'] }),
