@@ -33,6 +33,12 @@ export interface Composed {
   origins: WeakMap<object, Origin>;
   keyOrigins: WeakMap<object, Map<string, Origin>>;
   issues: Issue[];
+  /**
+   * Set when every issue is a change that could not be applied (an unknown
+   * id to override or remove, a section to add to that is not there): the
+   * rest was merged, and the merged rubric can still be checked.
+   */
+  merged?: true;
 }
 
 const addSpec = z.strictObject({
@@ -97,7 +103,7 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
     return fail([issue('extends-cycle', ['extends'], `the rubrics extend each other in a cycle: ${[...chain, file, parentFile.file].join(' → ')}`, { found: ref })]);
   }
   const parent = compose(parentFile.text, { ...options, file: parentFile.file }, [...chain, file]);
-  if (parent.issues.length) return { ...parent, sources: [...parent.sources, read.source] };
+  if (parent.issues.length && !parent.merged) return { ...parent, sources: [...parent.sources, read.source] };
 
   // Merge: the parent's nodes keep their origins; what the child brings gets the child's.
   const merged = parent.value as Record<string, unknown>;
@@ -180,8 +186,8 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
     if (at >= 0) node.list.splice(at, 1);
   }
 
-  merge.issues = placeIssues(merge.issues, read.source);
-  return merge;
+  merge.issues = [...parent.issues, ...placeIssues(merge.issues, read.source)];
+  return merge.issues.length ? { ...merge, merged: true } : merge;
 }
 
 interface Located {

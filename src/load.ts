@@ -62,10 +62,12 @@ function parseText(text: string, options: LoadOptions): (SafeResult<Rubric> & { 
   const composed = compose(text, options);
   const sources = Object.fromEntries(composed.sources.map((s) => [s.file, s.text]));
   const source = composed.sources[composed.sources.length - 1] as SourceText;
-  if (composed.issues.length) return { success: false, error: new RubricError(composed.issues, sources), source };
+  if (composed.issues.length && !composed.merged) return { success: false, error: new RubricError(composed.issues, sources), source };
   const result = safeParseRubricObject(composed.value, options);
-  if (result.success) return { ...result, source, value: composed.value };
-  return { success: false, error: new RubricError(placeComposed(result.error.issues, composed), sources), source };
+  // Changes that could not be applied are reported with whatever else is wrong with the merged rubric.
+  const problems = [...composed.issues, ...(result.success ? [] : placeComposed(result.error.issues, composed))];
+  if (!problems.length && result.success) return { ...result, source, value: composed.value };
+  return { success: false, error: new RubricError(problems, sources), source };
 }
 
 /**

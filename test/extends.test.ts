@@ -143,6 +143,26 @@ gates:
     expect(e.issues[0]?.message).toContain('did you mean "b"');
   });
 
+  it('checks the rest of the merged rubric in the same pass as a change that cannot be applied', async () => {
+    const child = write('unknown-and-more.yaml', `extends: parent.yaml\nid: child\nversion: "2"\noverride:\n  bb: { points: 3 }\n  b: { points: 3 }\n  a: { pionts: 1 }\n`);
+    const e = await loadError(child);
+    expect(e.issues.map((i) => [i.code, i.file === parent ? 'parent' : 'child', i.line])).toEqual([
+      ['override-unknown-id', 'child', 5],
+      ['unknown-key', 'child', 7],
+    ]);
+  });
+
+  it('carries a parent’s unapplied change into its child’s problems, and merges the child all the same', async () => {
+    write('middle.yaml', `extends: parent.yaml\nid: middle\nversion: "2"\nremove: [zz]\n`);
+    const child = write('grandchild.yaml', `extends: middle.yaml\nid: child\nversion: "3"\noverride:\n  b: { points: 3 }\n`);
+    const e = await loadError(child);
+    expect(e.issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+      ['override-unknown-id', 'remove.0'],
+      ['max-mismatch', 'sections.0.max'],
+      ['max-mismatch', 'max'],
+    ]);
+  });
+
   it('refuses an inheritance cycle', async () => {
     write('cycle-a.yaml', 'extends: cycle-b.yaml\nid: a\nversion: "1"\n');
     const b = write('cycle-b.yaml', 'extends: cycle-a.yaml\nid: b\nversion: "1"\n');
