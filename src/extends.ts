@@ -149,7 +149,8 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
   child.data.add?.forEach((add, i) => {
     const into = index.get(add.into);
     if (!into || !into.isSection) {
-      merge.issues.push(issue('unknown-reference', ['add', i, 'into'], `there is no section "${add.into}" to add to`, { found: add.into }));
+      const hint = suggest(add.into, [...index].filter(([, n]) => n.isSection).map(([id]) => id));
+      merge.issues.push(issue('unknown-reference', ['add', i, 'into'], `there is no section "${add.into}" to add to${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: add.into }));
       return;
     }
     for (const key of ['items', 'sections'] as const) {
@@ -161,7 +162,9 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
       if (add.after) {
         const anchor = list.findIndex((x) => (x as { id?: unknown })?.id === add.after);
         if (anchor < 0) {
-          merge.issues.push(issue('unknown-reference', ['add', i, 'after'], `the section "${add.into}" has no ${key === 'items' ? 'item' : 'section'} "${add.after}"`, { found: add.after }));
+          const ids = list.map((x) => (x as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string');
+          const hint = suggest(add.after, ids);
+          merge.issues.push(issue('unknown-reference', ['add', i, 'after'], `the section "${add.into}" has no ${key === 'items' ? 'item' : 'section'} "${add.after}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: add.after }));
           continue;
         }
         at = anchor + 1;
@@ -179,7 +182,8 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
     const node = index.get(id);
     const i = child.data.remove?.indexOf(id) ?? 0;
     if (!node || !node.list) {
-      merge.issues.push(issue('override-unknown-id', ['remove', i], `there is no item or section "${id}" to remove`, { found: id }));
+      const hint = suggest(id, index.keys());
+      merge.issues.push(issue('override-unknown-id', ['remove', i], `there is no item or section "${id}" to remove${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
       continue;
     }
     const at = node.list.indexOf(node.target);

@@ -361,7 +361,8 @@ export function locate(source: SourceText, path: readonly PathSegment[], atKey =
 
 const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
 
-const KEY_CODES = new Set(['unknown-key', 'forbidden-key', 'unknown-item']);
+// Issues about a key itself (a misspelt key, an override of an id that is not there), placed at the key, not its value.
+const KEY_CODES = new Set(['unknown-key', 'forbidden-key', 'unknown-item', 'override-unknown-id']);
 
 /** Adds file, line and column to issues that lack them. */
 export function placeIssues(issues: Issue[], source: SourceText): Issue[] {

@@ -141,6 +141,18 @@ gates:
       ['override-unknown-id', 'remove.0', child, 6],
     ]);
     expect(e.issues[0]?.message).toContain('did you mean "b"');
+    // At the id written, the key, not the changes beside it.
+    expect(e.issues[0]?.column).toBe(3);
+  });
+
+  it('suggests the id meant by an addition into or after an id that is not there, and by a removal', async () => {
+    const child = write('add-typo.yaml', `extends: parent.yaml\nid: child\nversion: "2"\nadd:\n  - { into: s2, items: [] }\n  - { into: s1, after: aa, items: [ { id: c, title: { zh: 丙, en: C }, points: 0, kind: check } ] }\nremove: [bb]\n`);
+    const e = await loadError(child);
+    expect(e.issues.map((i) => [i.code, i.path.join('.'), i.message.match(/did you mean "(\w+)"/)?.[1]])).toEqual([
+      ['unknown-reference', 'add.0.into', 's1'],
+      ['unknown-reference', 'add.1.after', 'a'],
+      ['override-unknown-id', 'remove.0', 'b'],
+    ]);
   });
 
   it('checks the rest of the merged rubric in the same pass as a change that cannot be applied', async () => {
