@@ -97,10 +97,10 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
   const file = read.source.file;
   const parentFile = options.resolve?.(ref, file);
   if (!parentFile) {
-    return fail([issue('extends-not-found', ['extends'], `cannot find the rubric "${ref}" that this rubric extends${options.resolve ? '' : ' (no resolver was given: load it with loadRubricFile, or pass resolve)'}`, { found: ref })]);
+    return fail([issue('extends-not-found', ['extends'], `cannot find the rubric "${ref}" that this rubric extends${options.resolve ? '' : ' (no resolver was given: load it with loadRubricFile, or pass resolve)'}`, { expected: 'a rubric file, relative to this one', found: ref })]);
   }
   if (chain.includes(parentFile.file) || parentFile.file === file) {
-    return fail([issue('extends-cycle', ['extends'], `the rubrics extend each other in a cycle: ${[...chain, file, parentFile.file].join(' → ')}`, { found: ref })]);
+    return fail([issue('extends-cycle', ['extends'], `the rubrics extend each other in a cycle: ${[...chain, file, parentFile.file].join(' → ')}`, { expected: 'a rubric that does not extend this one', found: ref })]);
   }
   const parent = compose(parentFile.text, { ...options, file: parentFile.file }, [...chain, file]);
   if (parent.issues.length && !parent.merged) return { ...parent, sources: [...parent.sources, read.source] };
@@ -132,12 +132,12 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
     const node = index.get(id);
     if (!node) {
       const hint = suggest(id, index.keys());
-      merge.issues.push(issue('override-unknown-id', ['override', id], `there is no item or section "${id}" in ${parentFile.file} to override${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
+      merge.issues.push(issue('override-unknown-id', ['override', id], `there is no item or section "${id}" in ${parentFile.file} to override${hint ? ` (did you mean "${hint}"?)` : ''}`, { expected: `an item or section of ${parentFile.file}`, found: id }));
       continue;
     }
     for (const [key, value] of Object.entries(changes)) {
       if (FIXED.has(key)) {
-        merge.issues.push(issue('invalid-value', ['override', id, key], 'an override cannot change the id; remove the item and add a new one instead'));
+        merge.issues.push(issue('invalid-value', ['override', id, key], 'an override cannot change the id; remove the item and add a new one instead', { expected: 'keys other than id', found: key }));
         continue;
       }
       node.target[key] = clone(value);
@@ -150,7 +150,7 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
     const into = index.get(add.into);
     if (!into || !into.isSection) {
       const hint = suggest(add.into, [...index].filter(([, n]) => n.isSection).map(([id]) => id));
-      merge.issues.push(issue('unknown-reference', ['add', i, 'into'], `there is no section "${add.into}" to add to${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: add.into }));
+      merge.issues.push(issue('unknown-reference', ['add', i, 'into'], `there is no section "${add.into}" to add to${hint ? ` (did you mean "${hint}"?)` : ''}`, { expected: 'a section of the rubric extended', found: add.into }));
       return;
     }
     for (const key of ['items', 'sections'] as const) {
@@ -164,7 +164,10 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
         if (anchor < 0) {
           const ids = list.map((x) => (x as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string');
           const hint = suggest(add.after, ids);
-          merge.issues.push(issue('unknown-reference', ['add', i, 'after'], `the section "${add.into}" has no ${key === 'items' ? 'item' : 'section'} "${add.after}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: add.after }));
+          merge.issues.push(issue('unknown-reference', ['add', i, 'after'], `the section "${add.into}" has no ${key === 'items' ? 'item' : 'section'} "${add.after}"${hint ? ` (did you mean "${hint}"?)` : ''}`, {
+            expected: `one of its ${key}${ids.length ? `: ${ids.join(', ')}` : ''}`,
+            found: add.after,
+          }));
           continue;
         }
         at = anchor + 1;
@@ -183,7 +186,7 @@ export function compose(text: string, options: ReadOptions & { resolve?: Resolve
     const i = child.data.remove?.indexOf(id) ?? 0;
     if (!node || !node.list) {
       const hint = suggest(id, index.keys());
-      merge.issues.push(issue('override-unknown-id', ['remove', i], `there is no item or section "${id}" to remove${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: id }));
+      merge.issues.push(issue('override-unknown-id', ['remove', i], `there is no item or section "${id}" to remove${hint ? ` (did you mean "${hint}"?)` : ''}`, { expected: 'an item or section of the rubric extended', found: id }));
       continue;
     }
     const at = node.list.indexOf(node.target);

@@ -1,6 +1,8 @@
 import { Dec } from './decimal.js';
 import { issue, suggest, type Issue, type PathSegment } from './issues.js';
 import type { AnyRuleKind, ItemBase } from './kinds/define.js';
+import { formatPath } from './format-issues.js';
+import type { Band } from './schema.js';
 import { coverageProblems } from './range.js';
 import { isUnparsed, type MeaningItem, type MeaningRubric, type MeaningSection } from './salvage.js';
 
@@ -22,7 +24,9 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
   const claim = (id: string | undefined, path: PathSegment[]) => {
     if (id === undefined) return;
     const first = ids.get(id);
-    if (first) problems.push(issue('duplicate-id', [...path, 'id'], `the id "${id}" is used twice (first at ${first.join('.')})`, { found: id }));
+    if (first) {
+      problems.push(issue('duplicate-id', [...path, 'id'], `the id "${id}" is used twice (first at ${formatPath(first)})`, { expected: 'an id used nowhere else in the rubric', found: id }));
+    }
     else ids.set(id, path);
   };
   const visitItem = (item: MeaningItem, path: PathSegment[]) => {
@@ -35,7 +39,9 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
   const visitSection = (section: MeaningSection, path: PathSegment[], depth: number): Dec | undefined => {
     claim(section.id, path);
     if (section.id !== undefined) sectionIds.add(section.id);
-    if (section.bonus && depth > 0) problems.push(issue('invalid-value', [...path, 'bonus'], 'only a top-level section can be a bonus section'));
+    if (section.bonus && depth > 0) {
+      problems.push(issue('invalid-value', [...path, 'bonus'], 'only a top-level section can be a bonus section', { expected: 'bonus on a top-level section', found: `bonus on a section at depth ${depth + 1}` }));
+    }
     if (!section.unknownReach && !section.sections?.length && !section.items?.length) {
       problems.push(issue('missing-key', [...path, 'items'], `the section "${section.id}" has neither sections nor items`, { expected: 'items or sections' }));
     }
@@ -77,7 +83,7 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
   const gateIds = new Set<string>();
   rubric.gates?.forEach((gate, i) => {
     const path: PathSegment[] = ['gates', i];
-    if (gateIds.has(gate.id)) problems.push(issue('duplicate-id', [...path, 'id'], `the gate id "${gate.id}" is used twice`));
+    if (gateIds.has(gate.id)) problems.push(issue('duplicate-id', [...path, 'id'], `the gate id "${gate.id}" is used twice`, { expected: 'a gate id not used before', found: gate.id }));
     gateIds.add(gate.id);
     if (gate.effect === 'block' && !gate.otherwise) {
       problems.push(issue('missing-key', [...path, 'otherwise'], 'a blocking gate names the outcome when it fails (otherwise: { id, label })', { expected: 'otherwise' }));
@@ -89,19 +95,31 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
     const bands = rubric.grades.bands;
     const bandIds = new Set<string>();
     bands.forEach((b, i) => {
-      if (bandIds.has(b.id)) problems.push(issue('duplicate-id', ['grades', 'bands', i, 'id'], `the band id "${b.id}" is used twice`));
+      if (bandIds.has(b.id)) problems.push(issue('duplicate-id', ['grades', 'bands', i, 'id'], `the band id "${b.id}" is used twice`, { expected: 'a band id not used before', found: b.id }));
       bandIds.add(b.id);
       const next = bands[i + 1];
       if (next && (!b.range.min || (next.range.min && next.range.min.gt(b.range.min)))) {
-        problems.push(issue('band-order', ['grades', 'bands', i + 1, 'range'], 'bands are listed best first: each band lies below the one before it', { found: next.range.text }));
+        problems.push(
+          issue('band-order', ['grades', 'bands', i + 1, 'range'], 'bands are listed best first: each band lies below the one before it', {
+            expected: `a band below "${b.id}" (${b.range.text})`,
+            found: `"${next.id}" (${next.range.text})`,
+          }),
+        );
       }
     });
+    const shown = (b: Band | undefined) => `"${b?.id}" (${b?.range.text})`;
     for (const p of coverageProblems(bands.map((b) => b.range), Dec.ZERO)) {
       const at = p.b ?? p.a;
       problems.push(
         p.kind === 'overlap'
-          ? issue('band-overlap', ['grades', 'bands', at, 'range'], `the bands "${bands[p.a]?.id}" and "${bands[at]?.id}" overlap at ${p.at}`)
-          : issue('band-gap', ['grades', 'bands', at, 'range'], `the bands leave a gap ${p.at}: every total from 0 up must fall in exactly one band`),
+          ? issue('band-overlap', ['grades', 'bands', at, 'range'], `the bands "${bands[p.a]?.id}" and "${bands[at]?.id}" overlap at ${p.at}`, {
+              expected: 'bands that share no value',
+              found: `${shown(bands[p.a])} and ${shown(bands[at])}`,
+            })
+          : issue('band-gap', ['grades', 'bands', at, 'range'], `the bands leave a gap ${p.at}: every total from 0 up must fall in exactly one band`, {
+              expected: 'bands that cover every value from 0 up',
+              found: `no band ${p.at}`,
+            }),
       );
     }
   }
@@ -119,12 +137,20 @@ function checkSubject(subject: string, path: PathSegment[], sections: Set<string
     const item = items.get(itemId);
     // An item that did not parse has had its problems reported already.
     if (!item) return [];
-    if (!kinds.get(item.kind)?.measure) return [issue('unknown-reference', path, `the item "${itemId}" (kind ${item.kind}) has no measured value a condition can read`)];
+    if (!kinds.get(item.kind)?.measure) {
+      const measured = [...kinds.values()].filter((k) => k.measure).map((k) => k.name);
+      return [
+        issue('unknown-reference', path, `the item "${itemId}" (kind ${item.kind}) has no measured value a condition can read`, {
+          expected: `an item of a kind with a measured value (${measured.join(', ')})`,
+          found: `${itemId}, of kind ${item.kind}`,
+        }),
+      ];
+    }
   }
   return [];
 }
 
 function unknownRef(what: string, ref: string, path: PathSegment[], known: Iterable<string>): Issue {
   const hint = suggest(ref, known);
-  return issue('unknown-reference', path, `there is no ${what} "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { found: ref });
+  return issue('unknown-reference', path, `there is no ${what} "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { expected: `the id of an existing ${what}`, found: ref });
 }

@@ -338,6 +338,27 @@ describe('meaning checks', () => {
     expect(codes(e)).toEqual(['unknown-kind']);
   });
 
+  it('each says what was expected and what was found, at a line and column', () => {
+    const gate = (id: string, subject: string) => `  - { id: ${id}, title: { zh: 门, en: Gate }, subject: "${subject}", range: ">= 1", effect: report }`;
+    const item = (fields: string) => `      - { id: x, title: { zh: 项, en: X }, ${fields} }`;
+    const texts = [
+      rubricYaml({ max: '2', items: [CHECK('dup'), CHECK('dup')] }),
+      rubricYaml({ after: ['gates:', gate('g', 'item:zz'), gate('g', 'section:zz'), gate('h', 'evidence:a')] }),
+      rubricYaml({ after: grades(band('lo', '< 0.5'), band('lo', '>= 0.4')) }),
+      rubricYaml({ after: grades(band('hi', '>= 0.8'), band('lo', '< 0.5')) }),
+      rubricYaml({ items: [item('points: 1, kind: rate, mode: linear, bands: [ { range: "[0, 1]", points: 1 } ]')] }),
+      rubricYaml({ items: [item('points: 1, kind: rate, mode: bands, bands: [ { range: "[0.5, 1]", points: 1 }, { range: "[0.4, 0.6)", points: 1 }, { range: ">= 90", points: 1 } ]')] }),
+      rubricYaml({ items: [item('points: 1, kind: deduct, deductions: [ { id: d, zh: 缺, en: D, per: 1, flag: true, step: 2 } ], precondition: { id: p, zh: 前, en: P, otherwise: 3 }')] }),
+      rubricYaml({ items: [item('points: 0, kind: checklist, conditions: [ { id: c, zh: 条, en: C }, { id: c, zh: 条, en: C, flag: true } ]')] }),
+      rubricYaml({ items: [item('points: 1, kind: tiers, measures: { n: { zh: 数, en: N, atMost: m } }, derived: { n: { zh: 比, en: R, ratio: [n, n] } }, tiers: [ { points: 1, when: { n: ">= 1" } } ]')] }),
+    ];
+    for (const text of texts) {
+      for (const i of errorOf(text, { file: 'r.yaml' }).issues) {
+        expect([i.code, i.expected, i.found, i.line, i.column].every((v) => v !== undefined), JSON.stringify(i)).toBe(true);
+      }
+    }
+  });
+
   it('a gate naming an existing section is accepted', () => {
     const r = parseRubric(
       rubricYaml({ after: ['gates:', '  - { id: g, title: { zh: 门, en: Gate }, subject: "section:s1", range: ">= 1", effect: report }'] }),

@@ -50,7 +50,7 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
     (item.conditions ?? []).forEach((c, i) => {
       const duplicate = unique(c.id, i);
       if (duplicate) problems.push(duplicate);
-      if (!c.flag === !c.range) problems.push(issue('invalid-value', ['conditions', i], 'a condition has either a range (a measured threshold) or flag: true (a yes/no fact)', { expected: 'range or flag' }));
+      if (!c.flag === !c.range) problems.push(issue('invalid-value', ['conditions', i], 'a condition has either a range (a measured threshold) or flag: true (a yes/no fact)', { expected: 'range or flag', found: c.flag ? 'both' : 'neither' }));
     });
     return problems;
   },

@@ -103,10 +103,13 @@ export const deduct = defineRuleKind<DeductItem, Values>({
     item.deductions.forEach((d, i) => {
       const duplicate = unique(d.id, i);
       if (duplicate) problems.push(duplicate);
-      if (d.flag && (d.shortOf || d.step)) problems.push(issue('invalid-value', ['deductions', i], 'a flag deduction takes neither shortOf nor step'));
+      if (d.flag && (d.shortOf || d.step)) {
+        const found = [d.shortOf ? 'shortOf' : '', d.step ? 'step' : ''].filter(Boolean).join(' and ');
+        problems.push(issue('invalid-value', ['deductions', i], 'a flag deduction takes neither shortOf nor step', { expected: 'flag: true alone', found: `flag: true with ${found}` }));
+      }
     });
     if (item.precondition && item.precondition.otherwise.gt(item.points)) {
-      problems.push(issue('invalid-value', ['precondition', 'otherwise'], 'otherwise cannot exceed the item’s points', { expected: `at most ${fmt(item.points)}` }));
+      problems.push(issue('invalid-value', ['precondition', 'otherwise'], 'otherwise cannot exceed the item’s points', { expected: `at most ${fmt(item.points)}`, found: fmt(item.precondition.otherwise) }));
     }
     return problems;
   },

@@ -13,9 +13,15 @@ const bandSpec = z.strictObject({
   category: z.string().optional(),
 });
 
+interface RateBand {
+  range: Range;
+  points: Dec;
+  category?: string;
+}
+
 export interface RateItem extends ItemBase {
   mode: 'linear' | 'bands';
-  bands?: { range: Range; points: Dec; category?: string }[];
+  bands?: RateBand[];
 }
 
 const rateValue = quantity({ max: Dec.ONE, description: 'a fraction from 0 to 1 (0.93 for 93 %)' });
@@ -77,14 +83,22 @@ export const rate = defineRuleKind<RateItem, Dec>({
   check(item) {
     const problems: Issue[] = [];
     if (item.mode === 'bands' && !item.bands) problems.push(issue('missing-key', ['bands'], 'mode "bands" needs a list of bands', { expected: 'bands' }));
-    if (item.mode === 'linear' && item.bands) problems.push(issue('invalid-value', ['bands'], 'bands are only used with mode "bands"'));
+    if (item.mode === 'linear' && item.bands) problems.push(issue('invalid-value', ['bands'], 'bands are only used with mode "bands"', { expected: 'mode: bands, or no bands', found: 'mode: linear with bands' }));
     const bands = item.bands ?? [];
     for (const p of coverageProblems(bands.map((b) => b.range), Dec.ZERO)) {
-      if (p.kind === 'overlap') problems.push(issue('band-overlap', ['bands', p.b ?? p.a, 'range'], `bands ${p.a + 1} and ${(p.b ?? p.a) + 1} overlap at ${p.at}`));
+      if (p.kind === 'overlap') {
+        const [a, b] = [bands[p.a], bands[p.b ?? p.a]] as [RateBand, RateBand];
+        problems.push(
+          issue('band-overlap', ['bands', p.b ?? p.a, 'range'], `bands ${p.a + 1} and ${(p.b ?? p.a) + 1} overlap at ${p.at}`, {
+            expected: 'bands that share no rate',
+            found: `${a.range.text} → ${fmt(a.points)} and ${b.range.text} → ${fmt(b.points)}`,
+          }),
+        );
+      }
     }
     bands.forEach((b, i) => {
       if ((b.range.min && b.range.min.gt(Dec.ONE)) || (b.range.max && b.range.max.isNegative())) {
-        problems.push(issue('invalid-range', ['bands', i, 'range'], `the band ${b.range.text} lies outside [0, 1]: a rate is a fraction, not a percentage`));
+        problems.push(issue('invalid-range', ['bands', i, 'range'], `the band ${b.range.text} lies outside [0, 1]: a rate is a fraction, not a percentage`, { expected: 'a range within [0, 1]', found: b.range.text }));
       }
     });
     return problems;

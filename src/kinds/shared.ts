@@ -159,7 +159,9 @@ export function canonicalOrder<T>(elements: T[], jsonText: (v: T) => string = (v
 export function uniqueIds(list: string, noun?: string, seen: Iterable<string> = []): (id: string, index: number) => Issue | undefined {
   const ids = new Set(seen);
   return (id, index) => {
-    if (ids.has(id)) return issue('duplicate-id', [list, index, 'id'], `${noun ? `the ${noun} ` : ''}"${id}" is listed twice`);
+    if (ids.has(id)) {
+      return issue('duplicate-id', [list, index, 'id'], `${noun ? `the ${noun} ` : ''}"${id}" is listed twice`, { expected: `an id not listed before in ${list}`, found: id });
+    }
     ids.add(id);
     return undefined;
   };

@@ -81,17 +81,17 @@ export const tiers = defineRuleKind<TiersItem, Values>({
     const problems: Issue[] = [];
     const known = new Set([...Object.keys(item.measures), ...Object.keys(item.derived ?? {})]);
     for (const [id, spec] of Object.entries(item.derived ?? {})) {
-      if (item.measures[id]) problems.push(issue('duplicate-id', ['derived', id], `"${id}" is both a measure and a derived quantity`));
+      if (item.measures[id]) problems.push(issue('duplicate-id', ['derived', id], `"${id}" is both a measure and a derived quantity`, { expected: 'a name no measure has', found: id }));
       spec.ratio.forEach((m, i) => {
-        if (!item.measures[m]) problems.push(issue('unknown-reference', ['derived', id, 'ratio', i], `"${m}" is not a measure of this item`, { expected: [...Object.keys(item.measures)].join(', ') }));
+        if (!item.measures[m]) problems.push(issue('unknown-reference', ['derived', id, 'ratio', i], `"${m}" is not a measure of this item`, { expected: [...Object.keys(item.measures)].join(', '), found: m }));
       });
     }
     for (const [id, spec] of Object.entries(item.measures)) {
-      if (spec.atMost && !item.measures[spec.atMost]) problems.push(issue('unknown-reference', ['measures', id, 'atMost'], `"${spec.atMost}" is not a measure of this item`));
+      if (spec.atMost && !item.measures[spec.atMost]) problems.push(issue('unknown-reference', ['measures', id, 'atMost'], `"${spec.atMost}" is not a measure of this item`, { expected: Object.keys(item.measures).join(', '), found: spec.atMost }));
     }
     item.tiers.forEach((tier, i) => {
       for (const q of Object.keys(tier.when)) {
-        if (!known.has(q)) problems.push(issue('unknown-reference', ['tiers', i, 'when', q], `"${q}" is not a measure or derived quantity of this item`, { expected: [...known].join(', ') }));
+        if (!known.has(q)) problems.push(issue('unknown-reference', ['tiers', i, 'when', q], `"${q}" is not a measure or derived quantity of this item`, { expected: [...known].join(', '), found: q }));
       }
     });
     return problems;
