@@ -86,6 +86,15 @@ export const rate = defineRuleKind<RateItem, Dec>({
     if (item.mode === 'linear' && item.bands) problems.push(issue('invalid-value', ['bands'], 'bands are only used with mode "bands"', { expected: 'mode: bands, or no bands', found: 'mode: linear with bands' }));
     const bands = item.bands ?? [];
     for (const p of coverageProblems(bands.map((b) => b.range), Dec.ZERO)) {
+      // A rate below every band scores 0; one between two bands scoring 0 is a slip (an edited threshold that left a hole).
+      if (p.kind === 'gap' && p.b !== undefined) {
+        problems.push(
+          issue('band-gap', ['bands', p.b, 'range'], `the bands leave a gap ${p.at}: a rate there would score 0`, {
+            expected: 'bands that meet (a band worth 0 marks a gap meant)',
+            found: `no band ${p.at}`,
+          }),
+        );
+      }
       if (p.kind === 'overlap') {
         const [a, b] = [bands[p.a], bands[p.b ?? p.a]] as [RateBand, RateBand];
         problems.push(

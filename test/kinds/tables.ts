@@ -141,6 +141,12 @@ export const tables: Record<string, KindTable> = {
         path: ['bands', 0, 'range'],
       },
       { item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 10\nkind: rate\nmode: bands', code: 'missing-key', path: ['bands'] },
+      // A threshold moved up leaves rates between two bands scoring 0 (0.9 to 0.92 here); below every band is 0 by design.
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 10\nkind: rate\nmode: bands\nbands: [ { range: "[0.96, 1]", points: 10 }, { range: "[0.92, 0.96)", points: 8 }, { range: "[0.8, 0.9)", points: 6 } ]',
+        code: 'band-gap',
+        path: ['bands', 1, 'range'],
+      },
     ],
   },
   count: {
