@@ -129,3 +129,18 @@ function compareLower(a: Range, b: Range): number {
   if (c !== 0) return c;
   return a.minInclusive === b.minInclusive ? 0 : a.minInclusive ? -1 : 1;
 }
+
+/** Whether every number in `a` is in `b`. */
+export function rangeWithin(a: Range, b: Range): boolean {
+  if (b.min) {
+    if (!a.min) return false;
+    const c = a.min.cmp(b.min);
+    if (c < 0 || (c === 0 && a.minInclusive && !b.minInclusive)) return false;
+  }
+  if (b.max) {
+    if (!a.max) return false;
+    const c = a.max.cmp(b.max);
+    if (c > 0 || (c === 0 && a.maxInclusive && !b.maxInclusive)) return false;
+  }
+  return true;
+}

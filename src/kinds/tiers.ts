@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
-import { inRange, type Range } from '../range.js';
+import { inRange, rangeWithin, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
 import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
 import { tiersFast, tiersTrace } from './tiers-fast.js';
@@ -21,6 +21,31 @@ const tierSpec = z.strictObject({
   category: z.string().optional(),
   note: z.string().optional(),
 });
+
+/**
+ * Tiers that can never be the highest reached: whenever such a tier holds, a
+ * tier worth more holds too (its conditions are on the same quantities, and
+ * looser). A threshold raised on the wrong tier ("1 point from 15 workers"
+ * beside "3 points from 10") leaves one, which no score would ever show.
+ */
+function neverScored(item: TiersItem): Issue[] {
+  const text = (t: TiersItem['tiers'][number]) => Object.entries(t.when).map(([q, r]) => `${q} ${r.text}`).join(' & ');
+  const problems: Issue[] = [];
+  item.tiers.forEach((tier, i) => {
+    const wider = item.tiers.findIndex(
+      (other) => other.points.gt(tier.points) && Object.entries(other.when).every(([q, r]) => tier.when[q] !== undefined && rangeWithin(tier.when[q], r)),
+    );
+    const over = item.tiers[wider];
+    if (!over) return;
+    problems.push(
+      issue('invalid-value', ['tiers', i, 'when'], `the tier worth ${fmt(tier.points)} is never scored: whenever it holds, tier ${wider + 1}, worth ${fmt(over.points)}, holds too`, {
+        expected: `conditions that tier ${wider + 1} (${text(over)}) does not cover`,
+        found: text(tier),
+      }),
+    );
+  });
+  return problems;
+}
 
 export interface TiersItem extends ItemBase {
   measures: Record<string, MeasureSpec>;
@@ -94,6 +119,7 @@ export const tiers = defineRuleKind<TiersItem, Values>({
         if (!known.has(q)) problems.push(issue('unknown-reference', ['tiers', i, 'when', q], `"${q}" is not a measure or derived quantity of this item`, { expected: [...known].join(', '), found: q }));
       }
     });
+    problems.push(...neverScored(item));
     return problems;
   },
   maxPoints: (item) => item.tiers.reduce((m, t) => Dec.max(m, t.points), Dec.ZERO),

@@ -71,6 +71,12 @@ export const tables: Record<string, KindTable> = {
         code: 'unknown-reference',
         path: ['tiers', 0, 'when', 'm'],
       },
+      // 1 point from 15, 3 from 10: whenever the first holds the second does, so 1 is never scored.
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 3\nkind: tiers\nmeasures: { n: { zh: 数, en: N }, m: { zh: 数, en: M } }\ntiers: [ { points: 1, when: { n: ">= 15", m: "< 2" } }, { points: 3, when: { n: ">= 10" } } ]',
+        code: 'invalid-value',
+        path: ['tiers', 0, 'when'],
+      },
       {
         item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 1\nkind: tiers\nmeasures: { n: { zh: 数, en: N } }\ntiers: [ { points: 1, when: { n: "at least 1" } } ]',
         code: 'invalid-range',
