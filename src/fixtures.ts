@@ -2,7 +2,7 @@ import { indexTraces } from './trace-index.js';
 import { z } from 'zod';
 import { Dec, toDec } from './decimal.js';
 import { ISSUE_CODES, type Issue } from './issues.js';
-import { argumentIssue, notCompiled, throwProblems } from './api-guards.js';
+import { argumentIssue, notCompiled, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import type { ItemTrace } from './kinds/define.js';
 import { safeScore } from './score.js';
@@ -86,10 +86,27 @@ export function movedItems(before: ScoreResult, after: ScoreResult): MovedItem[]
   return moved;
 }
 
+export interface CaseOptions {
+  /**
+   * The rubric the fixture names, when `compiled` is an edited copy of it: a
+   * failure then lists the items the edit moved (CaseResult.moved), and
+   * explains a total, grade or subtotal by them rather than by every item
+   * below its maximum.
+   */
+  original?: CompiledRubric;
+}
+
 /** Runs one case on evidence already merged from its base file and overrides. */
-export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Record<string, unknown>): CaseResult {
-  throwProblems(notCompiled(compiled), argumentIssue('c', c, 'a fixture case (name, expect)', isRecord(c) && typeof c.name === 'string' && (c.expect === undefined || isRecord(c.expect))));
-  const scored = safeScore(compiled, evidence, { missing: c.missing ?? 'error', community: c.community });
+export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Record<string, unknown>, options: CaseOptions = {}): CaseResult {
+  const original: unknown = isRecord(options) ? options.original : undefined;
+  throwProblems(
+    notCompiled(compiled),
+    argumentIssue('c', c, 'a fixture case (name, expect)', isRecord(c) && typeof c.name === 'string' && (c.expect === undefined || isRecord(c.expect))),
+    optionsIssue(options),
+    optionIssue('original', original, 'a compiled rubric', original === undefined || notCompiled(original) === undefined),
+  );
+  const scoreWith = (rubric: CompiledRubric) => safeScore(rubric, evidence, { missing: c.missing ?? 'error', community: c.community });
+  const scored = scoreWith(compiled);
   const e = c.expect;
   const mismatches: Mismatch[] = [];
   if (!scored.success) {
@@ -101,7 +118,24 @@ export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Reco
   const r = scored.data;
   if (e.error) mismatches.push({ what: 'error', expected: e.error, actual: 'a result without error' });
   const { items, sections } = indexTraces(r);
-  const notFull = () => [...items.values()].filter((i) => i.points !== i.max && !i.parts);
+  // What the edit moved for this evidence: worked out at the first mismatch, once (undefined where the original cannot score it).
+  let moved: MovedItem[] | undefined;
+  let compared = false;
+  const movedIds = (): Set<string> | undefined => {
+    if (!options?.original) return undefined;
+    if (!compared) {
+      compared = true;
+      const before = scoreWith(options.original);
+      if (before.success) moved = movedItems(before.data, r);
+    }
+    return moved?.length ? new Set(moved.map((m) => m.id)) : undefined;
+  };
+  // The items that explain a total or subtotal: those the edit moved, else those below their maximum.
+  const explaining = (list: ItemTrace[]) => {
+    const ids = movedIds();
+    return ids ? list.filter((i) => ids.has(i.id)) : list.filter((i) => i.points !== i.max);
+  };
+  const notFull = () => explaining([...items.values()].filter((i) => !i.parts));
   const compareNumber = (what: string, expected: unknown, actual: string | null | undefined, trace?: () => ItemTrace[]) => {
     if (expected === undefined) return;
     const want = toDec(expected);
@@ -127,7 +161,7 @@ export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Reco
   for (const [id, want] of Object.entries(e.sections ?? {})) {
     const s = sections.get(id);
     if (!s) mismatches.push({ what: `section ${id}`, expected: String(want), actual: 'no such section' });
-    else compareNumber(`section ${id}`, want, s.points, () => sectionItems(s).filter((i) => i.points !== i.max));
+    else compareNumber(`section ${id}`, want, s.points, () => explaining(sectionItems(s)));
   }
   for (const [id, want] of Object.entries(e.items ?? {})) {
     const i = items.get(id);
@@ -141,7 +175,8 @@ export function runCase(compiled: CompiledRubric, c: FixtureCase, evidence: Reco
   if (e.criteria && (r.criteria?.met !== e.criteria.met || r.criteria?.total !== e.criteria.total)) {
     mismatches.push({ what: 'criteria', expected: `${e.criteria.met} / ${e.criteria.total}`, actual: r.criteria ? `${r.criteria.met} / ${r.criteria.total}` : 'none' });
   }
-  return { name: c.name, passed: mismatches.length === 0, mismatches, result: r };
+  if (mismatches.length) movedIds();
+  return { name: c.name, passed: mismatches.length === 0, mismatches, result: r, ...(moved ? { moved } : {}) };
 }
 
 function sectionItems(s: SectionTrace): ItemTrace[] {
@@ -166,9 +201,14 @@ export function formatCaseResults(file: string, results: CaseResult[], lang: 'zh
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${r.passed ? '✓' : '✗'} ${file} › ${r.name}`);
+    const shown = new Set<string>();
     for (const m of r.mismatches) {
       lines.push(`    ${m.what}: expected ${m.expected}, got ${m.actual}`);
-      for (const t of m.trace ?? []) lines.push(`      ${t.id} ${t.points}/${t.max}: ${t.reason[lang]}`);
+      // The total, the base and the grade are often explained by the same items: they are listed once.
+      const key = (m.trace ?? []).map((t) => t.id).join('\n');
+      if (key && shown.has(key)) lines.push(lang === 'zh' ? '      （条目同上）' : '      (the same items as above)');
+      else for (const t of m.trace ?? []) lines.push(`      ${t.id} ${t.points}/${t.max}: ${t.reason[lang]}`);
+      shown.add(key);
     }
     if (r.moved?.length) {
       lines.push(lang === 'zh' ? '    与原评价表相比得分变化的条目：' : '    items whose points the edit moved:');

@@ -9,7 +9,7 @@ import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
 import type { EvidenceDocument } from './evidence.js';
 import { fixtureCaseEvidence, parseFixtureText } from './fixture-file.js';
-import { formatCaseResults, movedItems, runCase, type CaseResult } from './fixtures.js';
+import { formatCaseResults, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { evidenceHints } from './evidence-hints.js';
 import { argumentIssue, optionIssue, throwProblems } from './api-guards.js';
@@ -19,7 +19,6 @@ import type { Rubric } from './schema.js';
 import { placeIssues, readYaml } from './source.js';
 import { readText } from './read-text.js';
 import { checkEvidence } from './evaluate.js';
-import { safeScore } from './score.js';
 
 export * from './index.js';
 export { loadCostsFile, type CostsFile } from './costs-file.js';
@@ -169,10 +168,8 @@ export async function runFixtureFile(path: string, options: FixtureOptions = {})
     const cases: CaseResult[] = [];
     for (const c of fixture.cases) {
       const evidence = await fixtureCaseEvidence(c, path);
-      const r = runCase(compiled, c, evidence);
-      // A case the edit broke: what the edit moved, against the rubric the fixture names.
-      const before = !r.passed && r.result && original ? safeScore(original, evidence, { missing: c.missing ?? 'error', community: c.community }) : undefined;
-      cases.push(before?.success && r.result ? { ...r, moved: movedItems(before.data, r.result) } : r);
+      // A case the edit broke is explained by what the edit moved, against the rubric the fixture names.
+      cases.push(runCase(compiled, c, evidence, original ? { original } : {}));
     }
     return { file: path, rubric: rubricPath, cases };
   } catch (e) {

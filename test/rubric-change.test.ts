@@ -54,6 +54,24 @@ describe('test --rubric: the fixtures against an edited copy', () => {
     expect(r.stdout).toMatch(/fixtures: \d+ passed, \d+ failed, 1 file skipped/);
   });
 
+  it("a failing case is explained by the items the edit moved, listed once, not by every item below its maximum", () => {
+    const r = runCli(['test', '--rubric', edited, fixtures('jiangxi/stars.yaml'), '--lang', 'en']);
+    const strong = r.stdout.split('\n✗ ')[0] as string;
+    expect(strong).toBe(
+      [
+        `✗ ${fixtures('jiangxi/stars.yaml')} › strong example as given — five stars with a bonus`,
+        '    total: expected 100.5, got 101.5',
+        '      1.3 2.5/2.5: met: 2.5',
+        '    base: expected 97.5, got 98.5',
+        '      (the same items as above)',
+        '    section 1: expected 7, got 8',
+        '      (the same items as above)',
+        '    items whose points the edit moved:',
+        '      1.3: 1.5 → 2.5',
+      ].join('\n'),
+    );
+  });
+
   it('a --rubric no fixture file is for fails (nothing tested); one that cannot be read is reported once', () => {
     const none = runCli(['test', '--rubric', join(repoRoot, 'rubrics/six-type.yaml'), fixtures('jiangxi')]);
     expect(none.status).toBe(1);
