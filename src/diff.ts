@@ -473,8 +473,28 @@ export interface CommunityImpact {
   grade?: 'same' | 'up' | 'down' | 'changed';
   /** Items (those directly in sections) whose points differ. */
   items?: ItemMovement[];
+  /** Gates passed under one rubric and failed under the other: what moves a grade when no point does. */
+  gates?: GateMovement[];
   /** The part of the delta no item explains: section caps. */
   caps?: string;
+}
+
+export interface GateMovement {
+  id: string;
+  title: Bilingual;
+  /** Passed or not under each rubric; null where that rubric has no such gate. */
+  old: boolean | null;
+  new: boolean | null;
+}
+
+export interface GateCause {
+  id: string;
+  title: Bilingual;
+  /** Communities that fail the gate now and passed it before (or had no such gate), and the other way. */
+  nowFailed: number;
+  nowPassed: number;
+  /** Of those, communities whose grade changed. */
+  gradeChanges: number;
 }
 
 export interface ItemCause {
@@ -510,6 +530,8 @@ export interface ImpactSummary {
   largest: { source: string; name: string; delta: string; old: string; new: string; oldGrade: string | null; newGrade: string | null; oldLabel: Bilingual | null; newLabel: Bilingual | null }[];
   /** The items behind the movements, those in grade changes first. */
   causes: ItemCause[];
+  /** The gates whose outcome moved, those in grade changes first. */
+  gates?: GateCause[];
 }
 
 export interface Impact {
@@ -613,6 +635,8 @@ export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: re
         movements.push({ id, title: oldC.allItems.get(id)?.title ?? { zh: id, en: id }, old: p, new: null, delta: signed(d) });
       }
       impact.items = movements;
+      const gates = gateMovements(o.result, n.result);
+      if (gates.length) impact.gates = gates;
       const caps = delta.sub(explained);
       if (!caps.isZero()) impact.caps = signed(caps);
     }
@@ -650,6 +674,16 @@ export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: re
       causes.set(m.id, cause);
     }
   }
+  const gateCauses = new Map<string, GateCause>();
+  for (const c of both) {
+    for (const g of c.gates ?? []) {
+      const cause = gateCauses.get(g.id) ?? { id: g.id, title: g.title, nowFailed: 0, nowPassed: 0, gradeChanges: 0 };
+      if (g.new === false) cause.nowFailed += 1;
+      else cause.nowPassed += 1;
+      if (c.grade !== 'same') cause.gradeChanges += 1;
+      gateCauses.set(g.id, cause);
+    }
+  }
   const summary: ImpactSummary = {
     communities: communities.length,
     scored: both.length,
@@ -665,8 +699,23 @@ export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: re
     causes: [...causes.values()]
       .sort((x, y) => y.gradeChanges - x.gradeChanges || y.communities - x.communities || x.order - y.order)
       .map(({ order: _order, total, ...rest }) => ({ ...rest, total: signed(Dec.parse(total)!) })),
+    gates: [...gateCauses.values()].sort((x, y) => y.gradeChanges - x.gradeChanges),
   };
   return { communities, summary };
+}
+
+/** The gates whose outcome differs between two results; a gate one rubric lacks counts as passed there. */
+function gateMovements(before: ScoreResult, after: ScoreResult): GateMovement[] {
+  const was = new Map(before.gates.map((g) => [g.id, g]));
+  const now = new Map(after.gates.map((g) => [g.id, g]));
+  const moved: GateMovement[] = [];
+  for (const id of new Set([...now.keys(), ...was.keys()])) {
+    const o = was.get(id);
+    const n = now.get(id);
+    if ((o?.passed ?? true) === (n?.passed ?? true)) continue;
+    moved.push({ id, title: (n ?? o)!.title, old: o ? o.passed : null, new: n ? n.passed : null });
+  }
+  return moved;
 }
 
 /* ---------------------------------------------------------------- text */
@@ -784,6 +833,8 @@ export function formatImpact(impact: Impact, options: DiffTextOptions = {}): str
     const mark = c.grade === 'up' ? '↑' : c.grade === 'down' ? '↓' : c.grade === 'changed' ? '↔' : '=';
     const items = (c.items ?? []).map((m) => `${m.id} ${m.old ?? '—'} → ${m.new ?? '—'}`);
     if (c.caps) items.push(`section caps ${c.caps}`);
+    const outcome = (passed: boolean | null) => (passed === null ? 'no gate' : passed ? 'passed' : 'failed');
+    for (const g of c.gates ?? []) items.push(`gate ${g.id} ${outcome(g.old)} → ${outcome(g.new)}`);
     out.push(`  ${mark} ${c.name}: ${sideText(c.old, lang)} → ${sideText(c.new, lang)} (${c.delta})${items.length ? `  [${items.join('; ')}]` : ''}`);
   }
   out.push('');
@@ -810,6 +861,10 @@ export function formatImpact(impact: Impact, options: DiffTextOptions = {}): str
         `  ${c.oldId ? `${c.oldId} → ${c.id}` : c.id} ${clip(c.title[lang], 40)}: ${c.communities} ${c.communities === 1 ? 'community' : 'communities'}, ${c.gradeChanges} with a grade change; ${range} each, ${c.total} in all`,
       );
     }
+  }
+  if (s.gates?.length) {
+    out.push('Gates behind the movements:');
+    for (const g of s.gates) out.push(`  ${g.id} ${clip(g.title[lang], 40)}: ${g.nowFailed} now fail it, ${g.nowPassed} now pass it; ${g.gradeChanges} with a grade change`);
   }
   return out.join('\n');
 }

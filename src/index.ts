@@ -60,6 +60,8 @@ export {
   type CommunityImpact,
   type ItemMovement,
   type ItemCause,
+  type GateMovement,
+  type GateCause,
   type ScoredSide,
   type FailedSide,
   type DiffTextOptions,

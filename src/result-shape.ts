@@ -98,11 +98,21 @@ const side = z.union([
   z.looseObject({ issues: z.array(z.looseObject({ code: text, path: z.array(z.union([text, z.number()])), message: text })) }),
 ]);
 const impact = z.looseObject({
-  communities: z.array(z.looseObject({ source: text, name: text, old: side, new: side, delta: text.optional() })),
+  communities: z.array(
+    z.looseObject({
+      source: text,
+      name: text,
+      old: side,
+      new: side,
+      delta: text.optional(),
+      gates: z.array(z.looseObject({ id: text, old: z.boolean().nullable(), new: z.boolean().nullable() })).optional(),
+    }),
+  ),
   summary: z.looseObject({
     communities: z.number(),
     largest: z.array(z.looseObject({ name: text, delta: text, old: text, new: text })),
     causes: z.array(z.looseObject({ id: text, title: bilingual, communities: z.number(), total: text })),
+    gates: z.array(z.looseObject({ id: text, title: bilingual, nowFailed: z.number(), nowPassed: z.number(), gradeChanges: z.number() })).optional(),
   }),
 });
 

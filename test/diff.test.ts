@@ -529,6 +529,27 @@ describe('diffImpact: scoring communities under both rubrics', () => {
   });
 });
 
+describe('diffImpact: a gate that moves a grade when no point moves', () => {
+  it('names the gate passed before and failed now, per community and in the summary', () => {
+    const blocking = edited(BASE, ['subject: "section:s1", range: ">= 4", effect: report }', 'subject: "section:s1", range: ">= 4", effect: block, otherwise: { id: no, label: { zh: 否, en: Not rated } } }']);
+    const raised = edited(blocking, ['range: ">= 4", effect: block', 'range: ">= 8", effect: block']);
+    // X: s1 = 2 + 2 + 4 = 8, passes both; Y: s1 = 2 + 0 + 4 = 6, passes ">= 4" only: fair → not rated, total unchanged.
+    const cases: EvidenceCase[] = [
+      { source: 'x', community: { id: 'X' }, evidence: { a: true, sat: 0.85, st: 'A', area: 100, ded: 2, lv: ['city'] } },
+      { source: 'y', community: { id: 'Y' }, evidence: { a: true, sat: 0.5, st: 'A', area: 300, ded: 0, lv: ['city'] } },
+    ];
+    const impact = diffImpact(c(blocking), c(raised), cases);
+    expect(impact.communities.map((x) => [x.name, x.delta, x.grade, x.gates])).toEqual([
+      ['X', '0', 'same', undefined],
+      ['Y', '0', 'down', [{ id: 's1-min', title: { zh: '一不少于4', en: 'One at least 4' }, old: true, new: false }]],
+    ]);
+    expect(impact.summary.gates).toEqual([{ id: 's1-min', title: { zh: '一不少于4', en: 'One at least 4' }, nowFailed: 1, nowPassed: 0, gradeChanges: 1 }]);
+    const text = formatImpact(impact, { lang: 'en' }).split('\n');
+    expect(text).toContain('  ↓ Y: 13 Fair → 13 Not rated (0)  [gate s1-min passed → failed]');
+    expect(text).toContain('  s1-min One at least 4: 1 now fail it, 0 now pass it; 1 with a grade change');
+  });
+});
+
 /* ------------------------------------------------------------------- CLI */
 
 describe('shequ-rubric diff (CLI)', () => {
