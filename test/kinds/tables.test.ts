@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { builtinKinds, compile, parseRubric, safeParseRubric, safeScore, type ItemBase, type ItemTrace } from '../../src/index.js';
 import { scaledInteger } from '../../src/decimal.js';
 import { safeScoreExactly } from '../../src/evaluate.js';
@@ -30,6 +31,23 @@ export function rubricWith(itemYaml: string, max = 'auto'): string {
   ].join('\n');
 }
 
+/** Every object key a schema accepts, at any depth (through lists, records, optionals and transforms). */
+function schemaKeys(schema: z.ZodType, out = new Set<string>()): Set<string> {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const inner = (key: string) => schemaKeys(def[key] as z.ZodType, out);
+  if (def.type === 'object') {
+    for (const [key, value] of Object.entries(def.shape as Record<string, z.ZodType>)) {
+      out.add(key);
+      schemaKeys(value, out);
+    }
+  } else if (['optional', 'nullable', 'default', 'prefault'].includes(def.type)) inner('innerType');
+  else if (def.type === 'array') inner('element');
+  else if (def.type === 'record') inner('valueType');
+  else if (def.type === 'pipe') inner('in');
+  else if (def.type === 'union') for (const option of def.options as z.ZodType[]) schemaKeys(option, out);
+  return out;
+}
+
 /** The item's maximum, read from the kind itself so a table never restates it. */
 function withMax(itemYaml: string): string {
   const probe = safeParseRubric(rubricWith(itemYaml, '0'));
@@ -44,6 +62,27 @@ describe('every registered kind', () => {
   it.each(builtinKinds.map((k) => k.name))('%s has a table test and a doc section', (name) => {
     expect(tables[name], `test/kinds/tables.ts has no table for "${name}"`).toBeDefined();
     expect(formatDoc, `docs/rubric-format.md has no "### ${name}" section`).toMatch(new RegExp(`^### ${name}$`, 'm'));
+  });
+
+  it.each(builtinKinds.map((k) => k.name))('%s: the example in docs/rubric-format.md validates as written', (name) => {
+    const section = formatDoc.split(/^### /m).find((part) => part.startsWith(`${name}\n`)) as string;
+    const block = section.match(/```yaml\n([\s\S]*?)```/)?.[1];
+    if (block === undefined) return; // a kind described in words alone (check)
+    const body = /^kind:/m.test(block) ? block : `kind: ${name}\n${block}`;
+    const item = (points: string) => `id: x\ntitle: { zh: 项, en: X }\npoints: ${points}\n${body}`;
+    // The points its rule gives, read from the kind itself; kinds whose points are free take 10.
+    const probe = safeParseRubric(rubricWith(item('10'), '10'));
+    const points = (!probe.success && probe.error.issues.find((i) => i.code === 'points-mismatch')?.expected) || '10';
+    const result = safeParseRubric(rubricWith(item(points), points));
+    expect(result.success, JSON.stringify(!result.success && result.error.issues)).toBe(true);
+  });
+
+  it.each(builtinKinds.map((k) => k.name))('%s: docs/rubric-format.md names every key its parameters accept', (name) => {
+    const kind = builtinKinds.find((k) => k.name === name)!;
+    const section = formatDoc.split(/^### /m).find((part) => part.startsWith(`${name}\n`)) as string;
+    const accepted = schemaKeys(z.object(kind.params({ item: z.never() })));
+    const missing = [...accepted].filter((key) => !section.includes(`${key}:`) && !section.includes(`\`${key}\``));
+    expect(missing, `keys of ${name} that docs/rubric-format.md does not name`).toEqual([]);
   });
 
   it.each(builtinKinds.map((k) => k.name))('%s documents an example that validates and scores its example evidence', async (name) => {
