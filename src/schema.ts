@@ -56,7 +56,6 @@ export const bandSchema = z.strictObject({
 export const gradesSchema = z.strictObject({
   subject: z.enum(['total', 'ratio']),
   clause: z.string().optional(),
-  passing: bilingual.optional(),
   bands: z.array(bandSchema).min(1),
 });
 
@@ -109,7 +108,7 @@ export interface Rubric {
   notes?: z.output<typeof noteSchema>[] | undefined;
   sections: Section[];
   gates?: Gate[] | undefined;
-  grades?: { subject: 'total' | 'ratio'; clause?: string | undefined; passing?: Bilingual | undefined; bands: Band[] } | undefined;
+  grades?: { subject: 'total' | 'ratio'; clause?: string | undefined; bands: Band[] } | undefined;
 }
 
 export interface RubricSchemas {

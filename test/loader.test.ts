@@ -109,6 +109,11 @@ describe('shape problems are reported together, each placed in the text', () => 
     expect(only(errorOf(t), 'missing-key').path).toEqual(['sections', 0, 'items', 0, 'points']);
   });
 
+  it('grades take no label of their own for passing (each band says whether it passes): an unknown key', () => {
+    const t = rubricYaml({ after: ['grades:', '  subject: total', '  passing: { zh: 达标, en: Passing }', '  bands:', '    - { id: all, label: { zh: 全, en: All }, range: ">= 0" }'] });
+    expect(only(errorOf(t), 'unknown-key').path).toEqual(['grades', 'passing']);
+  });
+
   it('an empty interval is an invalid range', () => {
     const t = rubricYaml({
       after: ['gates:', '  - { id: g, title: { zh: 门, en: Gate }, subject: total, range: "[90, 80]", effect: report }'],
