@@ -3,6 +3,7 @@ import { readPlainYaml } from './plain-yaml.js';
 import { scalarValue } from './yaml-scalar.js';
 import { describe, issue, type Issue, type PathSegment } from './issues.js';
 import { isCount, optionIssue } from './api-guards.js';
+import { unquotedRangeIssue } from './unquoted-range.js';
 
 /**
  * Reads one YAML document into plain data while keeping, for every path,
@@ -193,10 +194,17 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
     return { value: undefined, source, issues };
   }
   // A broken document can yield an error per token: the first hundred say enough.
+  const rangeLines = new Set<number>();
   for (const err of doc.errors.slice(0, 100)) {
     const [start] = err.pos;
     const { line, col } = lineCounter.linePos(start);
-    if (err.code === 'DUPLICATE_KEY') {
+    if (rangeLines.has(line)) continue;
+    const range = err.code === 'DUPLICATE_KEY' ? undefined : unquotedRangeIssue(text, start - col + 1, line);
+    if (range) {
+      // One issue for the line, in place of what YAML says about each of its tokens.
+      rangeLines.add(line);
+      issues.push(range);
+    } else if (err.code === 'DUPLICATE_KEY') {
       // yaml's "Map keys must be unique" names neither the key nor where it was first given.
       const key = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(start, start + 400))?.[1] ?? text.slice(err.pos[0], err.pos[1]);
       const shown = /^["']/.test(key) ? key : `"${key}"`;

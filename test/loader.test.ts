@@ -497,6 +497,16 @@ describe('YAML attacks are refused and leave Object.prototype untouched', () => 
     expect(e.issues[0]?.file).toBe('<input>');
   });
 
+  it('a range written without quotes gets one issue that says to quote it, in a flow mapping or on a line of its own', () => {
+    const flow = rubricYaml({ after: grades(band('all', '>= 0').replace('"', '').replace('" }', ' }')) });
+    const block = rubricYaml({ after: ['gates:', '  - id: g', '    title: { zh: 门, en: Gate }', '    subject: total', '    range: >= 0.5', '    effect: report'] });
+    for (const [text, value] of [[flow, '>= 0'], [block, '>= 0.5']] as const) {
+      const e = errorOf(text);
+      expect(e.issues.map((i) => [i.code, i.expected, i.found])).toEqual([['yaml-syntax', `"${value}"`, value]]);
+      expect(e.issues[0]).toMatchObject(pos(text, `range: ${value}`, value));
+    }
+  });
+
   it("invalid YAML syntax: 'yaml-syntax' on the offending line", () => {
     const text = rubricYaml().replace('  - id: s1', '\t- id: s1');
     const e = refused(text, 'yaml-syntax');
