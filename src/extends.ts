@@ -241,7 +241,12 @@ export function originOf(composed: Composed, path: readonly PathSegment[]): Orig
   return { source: best.origin.source, path: [...best.origin.path, ...path.slice(best.consumed)] };
 }
 
-/** Places issues of the merged document in the files that caused them. */
+/**
+ * Places issues of the merged document in the files that caused them, each
+ * with its path in that file (`override.b.points` in the child; in the
+ * parent, the index an item has there, before the child's additions and
+ * removals moved it).
+ */
 export function placeComposed(issues: Issue[], composed: Composed): Issue[] {
   const own = composed.sources[composed.sources.length - 1];
   return issues.map((i) => {
@@ -249,10 +254,11 @@ export function placeComposed(issues: Issue[], composed: Composed): Issue[] {
     const origin = originOf(composed, i.path);
     const source = origin?.source ?? own;
     if (!source) return i;
-    const pos = locate(source, origin?.path ?? i.path, i.code === 'unknown-key' || i.code === 'forbidden-key');
+    const path = origin?.path ?? i.path;
+    const pos = locate(source, path, i.code === 'unknown-key' || i.code === 'forbidden-key');
     // A value the rubric inherits is placed where it is written, which its author may not edit: say how to change it from the rubric itself.
     const fix = own && source !== own ? overrideHint(composed.value, i, own.file) : undefined;
-    return { ...i, ...(fix ? { message: `${i.message} (${fix})` } : {}), file: source.file, ...(pos ?? {}) };
+    return { ...i, ...(fix ? { message: `${i.message} (${fix})` } : {}), path, file: source.file, ...(pos ?? {}) };
   });
 }
 

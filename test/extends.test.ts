@@ -133,6 +133,16 @@ gates:
     expect(gate?.message).toContain(`(inherited: change it in ${child} with gates: …)`);
   });
 
+  it('gives each problem its path in the file it points into, not in the merged rubric', async () => {
+    // a is removed, so b is item 0 of the merged section but item 1 of the parent; its bad points are the child's override.
+    const child = write('paths.yaml', `extends: parent.yaml\nid: child\nversion: "2"\nremove: [a]\noverride:\n  b: { points: lots }\n`);
+    const e = await loadError(child);
+    expect(e.issues.map((i) => [i.code, i.file === parent ? 'parent' : 'child', i.path.join('.')])).toEqual([['invalid-type', 'child', 'override.b.points']]);
+    const raised = write('paths-parent.yaml', `extends: parent.yaml\nid: child\nversion: "2"\nremove: [a]\noverride:\n  b: { kind: tiers, measures: { n: { zh: 数, en: N } }, tiers: [ { points: 3, when: { n: ">= 1" } } ] }\n`);
+    const p = await loadError(raised);
+    expect(p.issues.map((i) => [i.code, i.file === parent ? 'parent' : 'child', i.path.join('.'), i.line])).toEqual([['points-mismatch', 'parent', 'sections.0.items.1.points', 12]]);
+  });
+
   it('refuses an override of an id that does not exist, with a suggestion', async () => {
     const child = write('unknown.yaml', `extends: parent.yaml\nid: child\nversion: "2"\noverride:\n  bb: { points: 3 }\nremove: [zz]\n`);
     const e = await loadError(child);
