@@ -103,7 +103,8 @@ export interface RubricDiff {
 
 /* ------------------------------------------------------------ comparing */
 
-type Seg = { key: string } | { index: number } | { id: string } | { points: string };
+/** A key, a list position, an entry by id or by points, or (`match`) an entry by what it scores for ("range=[0.9, 0.96)"). */
+type Seg = { key: string } | { index: number } | { id: string } | { points: string } | { match: string };
 
 function pathText(segs: Seg[]): string {
   let out = '';
@@ -111,6 +112,7 @@ function pathText(segs: Seg[]): string {
     if ('key' in s) out += out ? `.${s.key}` : s.key;
     else if ('index' in s) out += `[${s.index}]`;
     else if ('id' in s) out += `[${s.id}]`;
+    else if ('match' in s) out += `[${s.match}]`;
     else out += `[points=${s.points}]`;
   }
   return out;
@@ -145,7 +147,7 @@ export function inline(v: unknown): string {
 const textOf = (v: unknown): string | null => (v === undefined || v === null ? null : inline(v));
 
 /** How the elements of two lists are paired: by id, by points (when unique), or by position. */
-function elementKeys(a: unknown[], b: unknown[]): { byPosition: boolean; keyOf: (v: unknown, i: number) => Seg } | undefined {
+function elementKeys(a: unknown[], b: unknown[]): { byPosition: boolean; byPoints?: boolean; keyOf: (v: unknown, i: number) => Seg } | undefined {
   const all = [...a, ...b];
   if (all.length === 0 || !all.every(isPlainObject)) return undefined;
   const unique = (list: unknown[], key: (v: Record<string, unknown>) => string | undefined) => {
@@ -155,11 +157,47 @@ function elementKeys(a: unknown[], b: unknown[]): { byPosition: boolean; keyOf: 
   const byId = (v: Record<string, unknown>) => (typeof v.id === 'string' ? v.id : undefined);
   if (unique(a, byId) && unique(b, byId)) return { byPosition: false, keyOf: (v) => ({ id: byId(v as Record<string, unknown>) as string }) };
   const byPoints = (v: Record<string, unknown>) => (v.points instanceof Dec ? v.points.toString() : undefined);
-  if (a.length > 1 && unique(a, byPoints) && unique(b, byPoints)) return { byPosition: false, keyOf: (v) => ({ points: byPoints(v as Record<string, unknown>) as string }) };
+  if (a.length > 1 && unique(a, byPoints) && unique(b, byPoints)) return { byPosition: false, byPoints: true, keyOf: (v) => ({ points: byPoints(v as Record<string, unknown>) as string }) };
   return { byPosition: true, keyOf: (_v, i) => ({ index: i }) };
 }
 
 const segKey = (s: Seg): string => JSON.stringify(s);
+
+/** What a band or tier scores for: its range, or its conditions. */
+function placeOf(v: unknown): string | undefined {
+  if (!isPlainObject(v)) return undefined;
+  if (isRange(v.range)) return `range=${v.range.text}`;
+  if (isPlainObject(v.when)) return `when=${Object.entries(v.when).map(([q, r]) => `${q} ${isRange(r) ? r.text : inline(r)}`).join(' & ')}`;
+  return undefined;
+}
+const placeKey = (v: unknown): string | undefined => {
+  if (!isPlainObject(v)) return undefined;
+  if (isRange(v.range)) return `r:${rangeToString(v.range)}`;
+  if (isPlainObject(v.when)) return `w:${Object.entries(v.when).map(([q, r]) => `${q} ${isRange(r) ? rangeToString(r) : inline(r)}`).sort().join('&')}`;
+  return undefined;
+};
+
+/**
+ * Bands and tiers are paired by their points; one whose points changed
+ * where its range (or conditions) did not is the same entry with new
+ * points, `bands[range=[0.9, 0.96)].points: 8 → 7`, not one removed and
+ * one added. Pairs, by the old entry's key, the new entry and its key.
+ */
+function samePlaceNewPoints(left: Map<string, { v: unknown }>, right: Map<string, { v: unknown }>): Map<string, { v: unknown; seg: Seg; key: string }> {
+  const onlyLeft = [...left].filter(([k]) => !right.has(k));
+  const onlyRight = [...right].filter(([k]) => !left.has(k));
+  const paired = new Map<string, { v: unknown; seg: Seg; key: string }>();
+  for (const [k, { v }] of onlyLeft) {
+    const place = placeKey(v);
+    if (place === undefined) continue;
+    const same = onlyRight.filter(([, r]) => placeKey(r.v) === place);
+    const other = onlyLeft.filter(([, l]) => placeKey(l.v) === place);
+    if (same.length !== 1 || other.length !== 1) continue;
+    const [rk, r] = same[0] as [string, { v: unknown }];
+    paired.set(k, { v: r.v, seg: { match: placeOf(v) as string }, key: rk });
+  }
+  return paired;
+}
 
 /** Field-by-field changes between two values; `skip` names top-level keys left out. */
 export function compareValues(a: unknown, b: unknown, skip: readonly string[] = []): FieldChange[] {
@@ -186,8 +224,14 @@ function walk(a: unknown, b: unknown, path: Seg[], out: FieldChange[], skip: Set
       const { keyOf } = keys;
       const left = new Map(a.map((v, i) => [segKey(keyOf(v, i)), { v, seg: keyOf(v, i) }]));
       const right = new Map(b.map((v, i) => [segKey(keyOf(v, i)), { v, seg: keyOf(v, i) }]));
-      for (const [k, { v, seg }] of left) walk(v, right.get(k)?.v, [...path, seg], out, skip);
-      for (const [k, { v, seg }] of right) if (!left.has(k)) walk(undefined, v, [...path, seg], out, skip);
+      const repointed = keys.byPoints ? samePlaceNewPoints(left, right) : new Map<string, { v: unknown; seg: Seg; key: string }>();
+      for (const [k, { v, seg }] of left) {
+        const moved = repointed.get(k);
+        if (moved) walk(v, moved.v, [...path, moved.seg], out, skip);
+        else walk(v, right.get(k)?.v, [...path, seg], out, skip);
+      }
+      const taken = new Set([...repointed.values()].map((m) => m.key));
+      for (const [k, { v, seg }] of right) if (!left.has(k) && !taken.has(k)) walk(undefined, v, [...path, seg], out, skip);
       // Order matters for lists keyed by id (states best first, bands best first): report a reordering.
       const common = [...left.keys()].filter((k) => right.has(k));
       const rightOrder = [...right.keys()].filter((k) => left.has(k));

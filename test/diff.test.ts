@@ -364,6 +364,22 @@ describe('diffRubrics: structure in the rubric’s terms', () => {
     ]);
   });
 
+  it('a band or tier with new points where it was is one entry changed, named by its range or conditions', () => {
+    const changed = edited(
+      BASE,
+      ['points: 4\n        kind: rate', 'points: 3\n        kind: rate'],
+      ['{ range: "[0.9, 1]", points: 4 }', '{ range: "[0.9, 1]", points: 3 }'],
+      ['{ points: 1, when: { area: ">= 100" } }', '{ points: 2, when: { area: ">= 100" } }'],
+      ['    title: { zh: 一, en: One }\n    max: 10\n', '    title: { zh: 一, en: One }\n    max: 9\n'],
+      ['max: 20\n', 'max: 19\n'],
+    );
+    const e = diffRubrics(c(BASE), c(changed));
+    expect(e.items.map((i) => [i.id, i.changes.filter((x) => x.path !== 'points')])).toEqual([
+      ['sat', [{ path: 'bands[range=[0.9, 1]].points', old: '4', new: '3' }]],
+      ['area', [{ path: 'tiers[when=area >= 100].points', old: '1', new: '2' }]],
+    ]);
+  });
+
   it('states added and reordered, levels changed, a section retitled and one renamed', () => {
     const changed = edited(
       BASE,
