@@ -78,6 +78,11 @@ function item(raw: unknown, schemas: RubricSchemas): MeaningItem {
   const ok = schemas.item.safeParse(raw);
   if (ok.success) return ok.data;
   if (!isRecord(raw)) return { unparsed: true };
+  // Points that differ from what the rule gives are the only problem: the rule's maximum is what its section adds up.
+  const ruled = ok.error.issues.every((i) => i.path.length === 1 && i.path[0] === 'points' && pointsMismatch(i));
+  const expected = ruled ? pointsMismatch(ok.error.issues[0]) : undefined;
+  const retried = expected === undefined ? undefined : schemas.item.safeParse({ ...raw, points: expected });
+  if (retried?.success) return retried.data;
   const parts = list(raw.parts, (p) => item(p, schemas));
   return { unparsed: true, id: claimedId(raw.id), ...(Array.isArray(parts) ? { parts } : {}) };
 }
@@ -87,6 +92,12 @@ function grades(raw: unknown): MeaningRubric['grades'] {
   if (!isRecord(raw) || !Array.isArray(raw.bands)) return undefined;
   const bands = raw.bands.flatMap((b) => parsed(bandSchema, b));
   return bands.length === raw.bands.length ? { bands } : undefined;
+}
+
+/** The points a points-mismatch issue (from the item schema) says the rule gives. */
+function pointsMismatch(i: { code: string; params?: unknown } | undefined): string | undefined {
+  const params = i?.code === 'custom' && isRecord(i.params) ? i.params : undefined;
+  return params?.code === 'points-mismatch' && typeof params.expected === 'string' ? params.expected : undefined;
 }
 
 function list<T>(raw: unknown, each: (v: unknown) => T): T[] | 'unreadable' | undefined {

@@ -336,6 +336,16 @@ describe('meaning checks', () => {
     ]);
   });
 
+  it("count an item whose only problem is its points at its rule's maximum, as a parsed item counts", () => {
+    // t declares 3, its tiers give 2: the section (declared 4) reaches 1 + 2 = 3, said in the same pass.
+    const e = errorOf(rubricYaml({ max: '4', items: [CHECK('a'), ...TIERS_ITEM('3')] }));
+    expect(e.issues.map((i) => [i.code, i.path.join('.'), i.expected])).toEqual([
+      ['points-mismatch', 'sections.0.items.1.points', '2'],
+      ['max-mismatch', 'sections.0.max', '3'],
+      ['max-mismatch', 'max', '3'],
+    ]);
+  });
+
   it('leave out a maximum that rests on what did not parse, and the ids of what did not parse still count', () => {
     // The section's reach is unknown (b's kind), so its max and the rubric's are not compared; b is still an item a gate may name.
     const gate = '  - { id: g, title: { zh: 门, en: Gate }, subject: "item:b", range: ">= 1", effect: report }';
