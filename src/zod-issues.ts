@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describe, issue, suggest, type Issue, type IssueCode, type PathSegment } from './issues.js';
+import { misplacedKeys } from './misplaced-keys.js';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -43,7 +44,11 @@ export function fromZod(issues: readonly ZodIssue[], prefix: PathSegment[], opti
   const suggested = new Set(
     out.filter((i) => i.code === 'unknown-key' && i.expected).map((i) => JSON.stringify([...i.path.slice(0, -1), i.expected])),
   );
-  return out.filter((i) => !(i.code === 'missing-key' && suggested.has(JSON.stringify(i.path))));
+  return misplacedKeys(
+    out.filter((i) => !(i.code === 'missing-key' && suggested.has(JSON.stringify(i.path)))),
+    prefix,
+    options.at,
+  );
 }
 
 function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issue[] {

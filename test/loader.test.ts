@@ -104,6 +104,22 @@ describe('shape problems are reported together, each placed in the text', () => 
     expect(only(e, 'unknown-key').path).toEqual(['sections', 0, 'items', 0, 'pionts']);
   });
 
+  it('a key indented too little is unknown where it stands and missing where it belongs: each says so', () => {
+    const t = rubricYaml({ items: ['      - id: a', '        title: { zh: 甲, en: A }', '        points: 1', '        kind: states', '    states: [ { id: A, fraction: 1 } ]'] });
+    const e = errorOf(t);
+    expect(e.issues.map((i) => [i.code, formatPath(i.path), i.expected, i.found])).toEqual([
+      ['missing-key', 'sections[0].items[0].states', 'a list', '"states" at sections[0].states'],
+      ['unknown-key', 'sections[0].states', '"states" at sections[0].items[0].states', 'states'],
+    ]);
+    expect(e.issues[1]?.message).toBe('the key "states" does not belong here (it is missing at sections[0].items[0].states: is it indented wrongly?)');
+  });
+
+  it('a key indented too far, into a mapping of names, is reported missing with where it was given', () => {
+    const t = rubricYaml({ items: ['      - id: a', '        title: { zh: 甲, en: A }', '        points: 1', '        kind: tiers', '        measures:', '          n: { zh: 数, en: N }', '          tiers: [ { points: 1, when: { n: ">= 1" } } ]'] });
+    const i = only(errorOf(t), 'missing-key');
+    expect(i.message).toBe('"tiers" is required (one is given at sections[0].items[0].measures.tiers: is it indented too far?)');
+  });
+
   it('a required key that is simply absent is still reported', () => {
     const t = rubricYaml({ items: ['      - id: a', '        title: { zh: 甲, en: A }', '        kind: check'] });
     expect(only(errorOf(t), 'missing-key').path).toEqual(['sections', 0, 'items', 0, 'points']);
