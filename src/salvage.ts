@@ -48,9 +48,11 @@ export const isUnparsed = (item: MeaningItem): item is UnparsedItem => 'unparsed
 export function salvage(value: unknown, schemas: RubricSchemas): MeaningRubric {
   const doc = isRecord(value) ? value : {};
   const gates = Array.isArray(doc.gates) ? doc.gates.flatMap((g) => parsed(gateSchema, g)) : undefined;
+  const sections = Array.isArray(doc.sections) ? doc.sections : undefined;
   return {
-    max: parsed(nonNegative, doc.max)[0],
-    sections: Array.isArray(doc.sections) ? doc.sections.map((s) => section(s, schemas)) : [],
+    // Without a list of sections there is nothing to compare the maximum with.
+    max: sections ? parsed(nonNegative, doc.max)[0] : undefined,
+    sections: (sections ?? []).map((s) => section(s, schemas)),
     gates,
     grades: grades(doc.grades),
   };

@@ -352,6 +352,11 @@ describe('meaning checks', () => {
     ]);
   });
 
+  it('compare no maximum with sections that are not a list', () => {
+    const e = errorOf(rubricYaml({ max: '5' }).replace(/sections:[\s\S]*$/, 'sections: {}\n'));
+    expect(codes(e)).toEqual(['invalid-type']);
+  });
+
   it("count an item whose only problem is its points at its rule's maximum, as a parsed item counts", () => {
     // t declares 3, its tiers give 2: the section (declared 4) reaches 1 + 2 = 3, said in the same pass.
     const e = errorOf(rubricYaml({ max: '4', items: [CHECK('a'), ...TIERS_ITEM('3')] }));
