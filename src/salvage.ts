@@ -49,9 +49,10 @@ export function salvage(value: unknown, schemas: RubricSchemas): MeaningRubric {
   const doc = isRecord(value) ? value : {};
   const gates = Array.isArray(doc.gates) ? doc.gates.flatMap((g) => parsed(gateSchema, g)) : undefined;
   const sections = Array.isArray(doc.sections) ? doc.sections : undefined;
+  // Without a list of sections, or knowing which are bonus sections, there is nothing to compare the maximum with.
+  const bonusKnown = (sections ?? []).every((s) => !isRecord(s) || s.bonus === undefined || typeof s.bonus === 'boolean');
   return {
-    // Without a list of sections there is nothing to compare the maximum with.
-    max: sections ? parsed(nonNegative, doc.max)[0] : undefined,
+    max: sections && bonusKnown ? parsed(nonNegative, doc.max)[0] : undefined,
     sections: (sections ?? []).map((s) => section(s, schemas)),
     gates,
     grades: grades(doc.grades),

@@ -352,9 +352,11 @@ describe('meaning checks', () => {
     ]);
   });
 
-  it('compare no maximum with sections that are not a list', () => {
+  it('compare no maximum with sections that are not a list, or not known to be bonus sections or not', () => {
     const e = errorOf(rubricYaml({ max: '5' }).replace(/sections:[\s\S]*$/, 'sections: {}\n'));
     expect(codes(e)).toEqual(['invalid-type']);
+    const bonus = rubricYaml({ max: '0', sectionMax: '1' }).replace('    max: 1\n', '    max: 1\n    bonus: "yes"\n');
+    expect(codes(errorOf(bonus))).toEqual(['invalid-type']);
   });
 
   it("count an item whose only problem is its points at its rule's maximum, as a parsed item counts", () => {
