@@ -4,11 +4,26 @@
  * 0.66 × 8 into 5.28000000001. Every value is kept as a reduced fraction
  * n / d with d > 0, so sums, products, ratios and comparisons are exact.
  */
+const DEC = Symbol.for('shequ-rubric.Dec');
+
 export class Dec {
   private constructor(
     readonly n: bigint,
     readonly d: bigint,
   ) {}
+
+  /**
+   * A Dec of any copy of the library is a Dec (the ESM and CommonJS builds
+   * are two copies, and a rubric compiled by one may be scored by the
+   * other): `instanceof` reads the mark every copy puts on its prototype.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [DEC]?: unknown })[DEC] === true;
+  }
+
+  static {
+    Object.defineProperty(this.prototype, DEC, { value: true });
+  }
 
   static readonly ZERO = new Dec(0n, 1n);
   static readonly ONE = new Dec(1n, 1n);
