@@ -140,18 +140,11 @@ export class Dec {
 
   private computePlaces(): number | undefined {
     if (this.d <= MAX_SAFE) return placesOfSafe(Number(this.d));
-    let d = this.d;
-    let twos = 0;
-    let fives = 0;
-    while (d % 2n === 0n) {
-      d /= 2n;
-      twos++;
-    }
-    while (d % 5n === 0n) {
-      d /= 5n;
-      fives++;
-    }
-    return d === 1n ? Math.max(twos, fives) : undefined;
+    // Not one division per factor, as for a safe d: over a BigInt of many digits that is quadratic
+    // (a value of 30 000 digits, which evidence may give as a string, took seconds).
+    const twos = bitLength(this.d & -this.d) - 1;
+    const fives = powerOfFive(this.d >> BigInt(twos));
+    return fives === undefined ? undefined : Math.max(twos, fives);
   }
 
   /** Rounds to `places` decimal places; half-up rounds halves away from zero. */
@@ -273,6 +266,20 @@ function placesOfSafe(d: number): number | undefined {
     fives++;
   }
   return d === 1 ? Math.max(twos, fives) : undefined;
+}
+
+/** The number of binary digits of x > 0. */
+function bitLength(x: bigint): number {
+  return x.toString(2).length;
+}
+
+/** k when x = 5^k, else undefined: k is read off x's length, and one power checks it. */
+function powerOfFive(x: bigint): number | undefined {
+  if (x === 1n) return 0;
+  // 5^k has floor(k × log2 5) + 1 binary digits.
+  const estimate = Math.floor((bitLength(x) - 1) / Math.log2(5));
+  for (const k of [estimate, estimate + 1]) if (k > 0 && 5n ** BigInt(k) === x) return k;
+  return undefined;
 }
 
 const POWERS = Array.from({ length: 32 }, (_, i) => 10n ** BigInt(i));

@@ -97,6 +97,26 @@ describe('Dec', () => {
     );
   });
 
+  it('counts the places of denominators of any size: 2^a × 5^b × m terminates exactly when m is 1', () => {
+    fc.assert(
+      fc.property(fc.nat(400), fc.nat(400), fc.constantFrom(1n, 1n, 3n, 7n, 11n, 2n ** 61n - 1n), fc.bigInt({ min: 1n, max: 10n ** 20n }), (a, b, m, n) => {
+        const d = 2n ** BigInt(a) * 5n ** BigInt(b) * m;
+        const x = Dec.of(n * d + 1n, d); // n·d + 1 is coprime to d: the fraction stays as written
+        expect(x.places()).toBe(m === 1n ? Math.max(a, b) : undefined);
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('writes a decimal of a hundred thousand digits back at once (each factor of 10 was a BigInt division)', () => {
+    const text = `0.${'9'.repeat(50_000)}${'37'.repeat(25_000)}`;
+    const started = Date.now();
+    const x = Dec.parse(text) as Dec;
+    expect(x.places()).toBe(100_000);
+    expect(x.toString()).toBe(text);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('rounds half up (away from zero) and half to even, and writes fixed places', () => {
     fc.assert(
       fc.property(dec, fc.integer({ min: 0, max: 14 }), fc.constantFrom('half-up' as const, 'half-even' as const), (x, places, mode) => {
