@@ -5,7 +5,7 @@ import type { AnyRuleKind, ItemBase } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import { builtinKinds } from './kinds/index.js';
 import { guardKind, type ItemPlace } from './kinds/guard.js';
-import { markCompiled, notParsedRubric } from './api-guards.js';
+import { markCompiled, notParsedRubric, optionsIssue, throwProblems } from './api-guards.js';
 import { issue, RubricError, type Issue, type PathSegment } from './issues.js';
 import type { Rubric, Section } from './schema.js';
 
@@ -52,8 +52,7 @@ export interface CompileOptions {
  * (a user's kind must be given here as it was to parseRubric).
  */
 export function compile(rubric: Rubric, options: CompileOptions = {}): CompiledRubric {
-  const notRubric = notParsedRubric(rubric);
-  if (notRubric) throw new RubricError([notRubric]);
+  throwProblems(notParsedRubric(rubric), optionsIssue(options));
   const { schemas, issues: kindIssues } = schemasFor(options?.kinds);
   if (kindIssues.length) throw new RubricError(kindIssues);
   const items = new Map<string, ItemBase>();

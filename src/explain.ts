@@ -1,7 +1,7 @@
 import type { ItemTrace } from './kinds/define.js';
 import type { ScoreResult, SectionTrace } from './result.js';
 import { assertRenderable } from './result-shape.js';
-import { isStringList, optionIssue, throwProblems } from './api-guards.js';
+import { isStringList, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { issue, suggest } from './issues.js';
 import { indexTraces } from './trace-index.js';
 import { criteriaNote } from './criteria-note.js';
@@ -20,6 +20,8 @@ export interface ExplainOptions {
 
 /** A result as text: the total, grade and gates, then each section and item with its reason. */
 export function explain(result: ScoreResult, options: ExplainOptions = {}): string {
+  // explain(result, 'en') would otherwise print Chinese, as if given no options.
+  throwProblems(optionsIssue(options));
   options ??= {};
   assertRenderable(result, { lang: options.lang });
   throwProblems(

@@ -1,5 +1,5 @@
 import { RubricError, issue, type Issue, type PathSegment } from './issues.js';
-import { optionIssue } from './api-guards.js';
+import { optionIssue, optionsIssue } from './api-guards.js';
 import type { AnyRuleKind } from './kinds/define.js';
 import { schemasFor } from './registry.js';
 import type { Rubric } from './schema.js';
@@ -32,6 +32,8 @@ export function thrownResult(e: unknown): { success: false; error: RubricError }
 /** Validates a rubric already in memory (from JSON or code). */
 export function safeParseRubricObject(value: unknown, options: LoadOptions = {}): SafeResult<Rubric> {
   options ??= {};
+  const notMapping = optionsIssue(options);
+  if (notMapping) return { success: false, error: new RubricError([notMapping]) };
   const deep = tooDeep(value, MAX_DEPTH);
   if (deep) return { success: false, error: new RubricError([deep]) };
   const { schemas, issues: kindIssues } = schemasFor(options.kinds);
@@ -55,9 +57,10 @@ export function safeParseRubricObject(value: unknown, options: LoadOptions = {})
 /** A YAML text composed (`extends:` followed) and validated: the rubric, and the plain value it was read from. */
 function parseText(text: string, options: LoadOptions): (SafeResult<Rubric> & { source: SourceText; value?: unknown }) {
   // Options first: a wrong kinds list or resolver is the caller's, not a place in the text.
+  const notMapping = optionsIssue(options);
   const resolve: unknown = options.resolve;
   const wrongResolve = optionIssue('resolve', resolve, 'a resolver function', resolve === undefined || typeof resolve === 'function');
-  const optionIssues = [...schemasFor(options.kinds).issues, ...(wrongResolve ? [wrongResolve] : [])];
+  const optionIssues = notMapping ? [notMapping] : [...schemasFor(options.kinds).issues, ...(wrongResolve ? [wrongResolve] : [])];
   if (optionIssues.length) return { success: false, error: new RubricError(optionIssues), source: sourceText(typeof text === 'string' ? text : '', typeof options.file === 'string' ? options.file : '<input>') };
   const composed = compose(text, options);
   const sources = Object.fromEntries(composed.sources.map((s) => [s.file, s.text]));

@@ -12,7 +12,7 @@ import { fixtureCaseEvidence, parseFixtureText } from './fixture-file.js';
 import { formatCaseResults, runCase, type CaseResult } from './fixtures.js';
 import { RubricError, describe, issue, type Issue } from './issues.js';
 import { evidenceHints } from './evidence-hints.js';
-import { argumentIssue, optionIssue, throwProblems } from './api-guards.js';
+import { argumentIssue, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { isRecord } from './is-record.js';
 import { safeExportRubric, safeParseRubric, safeParseRubricJson, type LoadOptions } from './load.js';
 import type { Rubric } from './schema.js';
@@ -73,6 +73,8 @@ export const fileResolver: Resolver = (ref, fromFile) => {
  * exportRubric) is read with JSON.parse, without the YAML parser.
  */
 export async function loadRubricFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<Rubric> {
+  // Before the spread below, which would make a string given as options a mapping of its letters.
+  throwProblems(optionsIssue(options));
   const text = await readText(path);
   const parse = extname(path).toLowerCase() === '.json' ? safeParseRubricJson : safeParseRubric;
   const result = parse(text, { resolve: fileResolver, ...options, file: path });
@@ -85,6 +87,7 @@ export async function loadRubricFile(path: string, options: Omit<LoadOptions, 'f
  * validated), to write out as JSON and load without the YAML parser.
  */
 export async function exportRubricFile(path: string, options: Omit<LoadOptions, 'file'> = {}): Promise<Record<string, unknown>> {
+  throwProblems(optionsIssue(options));
   const text = await readText(path);
   const result = safeExportRubric(text, { resolve: fileResolver, ...options, file: path });
   if (!result.success) throw result.error;
@@ -146,6 +149,8 @@ export interface FixtureOptions extends Omit<LoadOptions, 'file'> {
 
 /** Runs every case of a fixture file. */
 export async function runFixtureFile(path: string, options: FixtureOptions = {}): Promise<FixtureFileResult> {
+  const notMapping = optionsIssue(options);
+  if (notMapping) return { file: path, cases: [], error: new RubricError([notMapping]) };
   const { rubric: instead, ...load } = options ?? {};
   const wrong = optionIssue('rubric', instead, 'a rubric file path (a string)', instead === undefined || typeof instead === 'string');
   if (wrong) return { file: path, cases: [], error: new RubricError([wrong]) };
@@ -215,6 +220,7 @@ export type FixtureRun = Omit<FixtureFileResult, 'cases'> & { cases: (CaseResult
  *   }
  */
 export async function runFixtures(paths: string[], options: FixtureOptions = {}): Promise<FixtureRun[]> {
+  throwProblems(optionsIssue(options));
   const files = await findFixtureFiles(paths);
   const results: FixtureRun[] = [];
   for (const file of files) {

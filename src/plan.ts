@@ -1,5 +1,5 @@
 import { indexTraces } from './trace-index.js';
-import { argumentIssue, assertCompiled, isStringList, optionIssue, throwProblems } from './api-guards.js';
+import { argumentIssue, assertCompiled, isStringList, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { planIssue, textOptionsIssues } from './result-shape.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { costOf, isCosts, type Costs } from './costs.js';
@@ -509,6 +509,7 @@ function checkFixed(compiled: CompiledRubric, options: PlanOptions): void {
 
 /** Checks the options against the rubric: `fixed`, `target`'s type, the planners' shape, and a costs table's shape, item ids and outcome keys. Throws a RubricError. */
 function checkPlanOptions(compiled: CompiledRubric, options: PlanOptions): void {
+  throwProblems(optionsIssue(options));
   checkFixed(compiled, options);
   const target: unknown = options.target;
   throwProblems(optionIssue('target', target, 'a grade id', target === undefined || typeof target === 'string'));

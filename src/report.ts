@@ -1,5 +1,5 @@
 import { assertRenderable, resultIssue } from './result-shape.js';
-import { argumentIssue, assertString, throwProblems } from './api-guards.js';
+import { argumentIssue, assertString, optionsIssue, throwProblems } from './api-guards.js';
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
@@ -28,6 +28,7 @@ export interface ReportOptions {
 }
 
 export function report(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
+  throwProblems(optionsIssue(options));
   options ??= {};
   const format = options.format ?? 'md';
   // The renderer called checks the result, plan and language; a wrong format is reported with them.
@@ -230,6 +231,7 @@ function mdBar(percent: string | undefined): string {
 }
 
 export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
+  throwProblems(optionsIssue(options));
   options ??= {};
   assertRenderable(result, { lang: options.lang, plan, hints: options.hints });
   const lang = options.lang ?? 'zh';
@@ -422,6 +424,7 @@ function svgChart(result: ScoreResult, lang: Lang): string {
 }
 
 export function reportHtml(result: ScoreResult, plan: Plan | undefined, options: ReportOptions = {}): string {
+  throwProblems(optionsIssue(options));
   options ??= {};
   assertRenderable(result, { lang: options.lang, plan, hints: options.hints });
   const lang = options.lang ?? 'zh';

@@ -2,7 +2,7 @@ import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, visit, 
 import { readPlainYaml } from './plain-yaml.js';
 import { scalarValue } from './yaml-scalar.js';
 import { describe, issue, type Issue, type PathSegment } from './issues.js';
-import { isCount, optionIssue } from './api-guards.js';
+import { isCount, optionIssue, optionsIssue } from './api-guards.js';
 import { unquotedRangeIssue } from './unquoted-range.js';
 
 /**
@@ -100,6 +100,8 @@ function notText(value: unknown, options: ReadOptions): ReadResult {
 
 /** Problems with reading options, at options.<name>: a wrong limit would silently read without one, or refuse everything. */
 export function readOptionsIssues(options: ReadOptions): Issue[] {
+  const notMapping = optionsIssue(options);
+  if (notMapping) return [notMapping];
   const o = options as Record<string, unknown>;
   return [
     optionIssue('file', o.file, 'a file name (a string)', o.file === undefined || typeof o.file === 'string'),

@@ -25,6 +25,7 @@ import {
   safeParseEvidence,
   safeParseRubric,
   safeParseRubricJson,
+  safeParseRubricObject,
   safeScore,
   safeScoreTotals,
   score,
@@ -32,7 +33,7 @@ import {
   type Issue,
   type PathSegment,
 } from '../src/index.js';
-import { csvTemplate, runFixtures, yamlTemplate } from '../src/node.js';
+import { csvTemplate, exportRubricFile, loadRubricFile, runFixtureFile, runFixtures, yamlTemplate } from '../src/node.js';
 import { diffImpact, diffRubrics, evidenceJsonSchema, report } from '../src/index.js';
 import { rubricsDir } from './support/bundled.js';
 import { perHouseholdKind } from './support/user-kind.js';
@@ -222,6 +223,35 @@ describe('every option of the functions that take options, given a wrong value, 
       }
     }
     expect(escaped).toEqual([]);
+  });
+
+  it('reports options that are not a mapping at options, rather than reading them as no options', async () => {
+    const quiet: string[] = [];
+    const nodeCalls: [string, (options: unknown) => Promise<unknown>][] = [
+      ['loadRubricFile', (o) => loadRubricFile(`${rubricsDir}service-quality-kpis.yaml`, o as never)],
+      ['exportRubricFile', (o) => exportRubricFile(`${rubricsDir}service-quality-kpis.yaml`, o as never)],
+      ['runFixtures', (o) => runFixtures([], o as never)],
+      ['runFixtureFile', (o) => runFixtureFile(`${rubricsDir}../test/fixtures/service-quality-kpis/thresholds.yaml`, o as never)],
+    ];
+    const issuesOf = (outcome: unknown): Issue[] => {
+      if (outcome instanceof RubricError) return outcome.issues;
+      const o = outcome as { success?: boolean; error?: RubricError; issues?: Issue[] } | undefined;
+      return o?.error?.issues ?? o?.issues ?? [];
+    };
+    for (const value of ['en', 5, true, ['x']]) {
+      const outcomes: [string, unknown][] = [
+        ...cases.map(([name, call]): [string, unknown] => [name, thrown(() => call(value)) ?? call(value)]),
+        ...(await Promise.all(nodeCalls.map(async ([name, call]): Promise<[string, unknown]> => [name, await call(value).catch((e: unknown) => e)]))),
+        ['reportHtml', thrown(() => reportHtml(result, undefined, value as never))],
+        ['reportMarkdown', thrown(() => reportMarkdown(result, undefined, value as never))],
+        ['safeParseRubricObject', safeParseRubricObject(exportRubric(kpisText), value as never)],
+        ['safeExportRubric', safeExportRubric(kpisText, value as never)],
+      ];
+      for (const [name, outcome] of outcomes) {
+        if (!issuesOf(outcome).some((i) => i.code === 'invalid-type' && i.path.join('.') === 'options')) quiet.push(`${name}(…, ${JSON.stringify(value)})`);
+      }
+    }
+    expect(quiet).toEqual([]);
   });
 
   it('reports a wrong limit, table, list or name at its option, rather than reading on without it', () => {
