@@ -240,8 +240,9 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
     const x = exact(e.item, raw);
     return { id: e.id, scaled: x.scaled, ...(x.exact !== undefined ? { exact: x.exact } : {}), ...(x.met !== undefined ? { met: x.met } : {}) };
   };
-  return (evidence) =>
-    entries.map((e) => {
+  return (evidence) => {
+    if (!isRecord(evidence)) throwProblems(argumentIssue('evidence', evidence, 'a mapping from item id to value', false));
+    return entries.map((e) => {
       const raw = evidence[e.id];
       if (leftBlank(raw)) return e.judged ? { id: e.id, scaled: 0, met: false } : { id: e.id, scaled: 0 };
       // A judged item of another kind says whether it was met only in its exact trace: no fast scoring first.
@@ -252,6 +253,7 @@ export function itemScorer(compiled: CompiledRubric, missing: MissingPolicy = 'e
       if (!e.judged) return { id: e.id, scaled: points };
       return { id: e.id, scaled: points, met: e.metByPoints ? points > 0 : (m as number) > 0 };
     });
+  };
 }
 
 /** An integer count of 10^-places as its exact decimal string ("93.5"). */
@@ -752,6 +754,7 @@ export class BatchSummary {
   }
 
   add(row: BatchRow): void {
+    if (!isRecord(row)) throwProblems(argumentIssue('row', row, 'a batch row (from scoreRows)', false));
     this.rows++;
     if (row.hints?.length) this.hinted++;
     const r = row.result;

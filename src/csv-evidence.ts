@@ -290,6 +290,9 @@ export interface CsvRecordError {
  * yielded as an error and reading goes on where csv-parse can.
  */
 export async function* csvRecords(input: Readable, options: { delimiter?: string } = {}): AsyncGenerator<CsvRecord | CsvRecordError> {
+  const stream = input as Partial<Readable> | null | undefined;
+  throwProblems(argumentIssue('input', input, 'a readable stream', typeof stream?.on === 'function' && typeof stream.pipe === 'function'), optionsIssue(options));
+  options ??= {};
   const parser = parse({
     bom: true,
     raw: true,

@@ -615,7 +615,13 @@ const signed = (d: Dec): string => (d.gt(Dec.ZERO) ? `+${d.toString()}` : d.toSt
  */
 export function diffImpact(oldC: CompiledRubric, newC: CompiledRubric, cases: readonly EvidenceCase[], options: ImpactOptions = {}, structure: RubricDiff = diffRubrics(oldC, newC)): Impact {
   const topGiven: unknown = isRecord(options) ? options.top : undefined;
-  throwProblems(optionsProblem(options), optionIssue('top', topGiven, 'a whole number ≥ 0 (or Infinity)', topGiven === undefined || isCount(topGiven)));
+  const list: unknown = cases;
+  throwProblems(
+    argumentIssue('cases', list, 'a list of evidence cases ({ source, evidence })', Array.isArray(list) && list.every(isRecord)),
+    diffIssue(structure, 'structure'),
+    optionsProblem(options),
+    optionIssue('top', topGiven, 'a whole number ≥ 0 (or Infinity)', topGiven === undefined || isCount(topGiven)),
+  );
   options ??= {};
   const missing = options?.missing ?? 'error';
   const newToOld = new Map<string, string>();

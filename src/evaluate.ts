@@ -58,7 +58,9 @@ interface Parsed {
 }
 
 /** Checks evidence against every item's evidence schema, collecting every problem. */
-export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy): { values: Map<string, unknown>; issues: Issue[] } {
+export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missing: MissingPolicy = 'error'): { values: Map<string, unknown>; issues: Issue[] } {
+  // undefined (no policy given) is the default: the memos are kept per policy.
+  missing ??= 'error';
   throwProblems(notCompiled(compiled), optionsProblem({ missing }));
   const { values, issues, layout } = readEvidence(compiled, evidence, missing);
   const byId = new Map<string, unknown>();

@@ -102,7 +102,7 @@ export { loadEvidenceFile } from './fixture-file.js';
  */
 export function evidenceProblems(compiled: CompiledRubric, doc: EvidenceDocument, text: string, file: string, missing: 'error' | 'zero' = 'error'): RubricError | undefined {
   throwProblems(
-    argumentIssue('doc', doc, 'an evidence document (from safeParseEvidence)', isRecord(doc)),
+    argumentIssue('doc', doc, 'an evidence document (from safeParseEvidence)', isRecord(doc) && (doc.rubric === undefined || typeof doc.rubric === 'string')),
     argumentIssue('text', text, 'a string', typeof text === 'string'),
     argumentIssue('file', file, 'a string', typeof file === 'string'),
   );

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
@@ -318,6 +319,49 @@ describe('every exported function and class, given a wrong value in any argument
       }
     }
     expect(escaped).toEqual([]);
+  });
+
+  it('one wrong argument among right ones is named too (a check of the first argument hides none of the others)', async () => {
+    const nodeApi = await import('../src/node.js');
+    const result = score(kpis, evidence);
+    const doc = { rubric: kpis.rubric.id, evidence };
+    const text = 'evidence: {}';
+    const row = { row: 1, result };
+    // Each function with right arguments; then each argument in turn replaced by a wrong value.
+    const calls: [string, (...args: never[]) => unknown, unknown[]][] = [
+      ['score', score, [kpis, evidence, {}]],
+      ['scoreTotals', scoreTotals, [kpis, evidence, {}]],
+      ['checkEvidence', nodeApi.checkEvidence, [kpis, evidence, 'error']],
+      ['explain', explain, [result, {}]],
+      ['plan', plan, [kpis, evidence, {}]],
+      ['diffImpact', diffImpact, [kpis, kpis, [{ source: 'a.yaml', evidence }], {}, diffRubrics(kpis, kpis)]],
+      ['evidenceProblems', nodeApi.evidenceProblems, [kpis, doc, text, 'a.yaml']],
+      ['evidenceFileHints', nodeApi.evidenceFileHints, [kpis, doc, text, 'a.yaml']],
+      ['BatchSummary.add', (r: never) => new nodeApi.BatchSummary(kpis).add(r), [row]],
+      ['itemScorer', (c: never, e: never) => nodeApi.itemScorer(c)(e), [kpis, evidence]],
+      ['csvRecords', async (input: never) => { for await (const _ of nodeApi.csvRecords(input)); }, [Readable.from(['a,b\n'])]],
+    ];
+    const wrong: unknown[] = [undefined, null, 0, 'x', true, {}, [], [null], Object.create(null), { rubric: {} }, { rubric: Symbol('s') }, Symbol('s')];
+    const escaped: string[] = [];
+    for (const [name, f, good] of calls) {
+      for (let i = 0; i < good.length; i++) {
+        for (const value of wrong) {
+          const args = good.slice();
+          args[i] = value;
+          let error: unknown;
+          try {
+            const r = (f as (...a: unknown[]) => unknown)(...args);
+            if (r instanceof Promise) await r.catch((e: unknown) => (error = e));
+          } catch (e) {
+            error = e;
+          }
+          if (error !== undefined && !(error instanceof RubricError)) escaped.push(`${name}, argument ${i} ${typeof value === 'symbol' ? 'a symbol' : JSON.stringify(value)}: ${String(error)}`);
+        }
+      }
+    }
+    expect(escaped).toEqual([]);
+    // checkEvidence without a policy takes the default, as score does.
+    expect(nodeApi.checkEvidence(kpis, { coverage: 92 }).issues.map((i) => i.code)).toContain('missing-evidence');
   });
 
   it('names the argument, what was expected and what was found', () => {
