@@ -1,4 +1,4 @@
-import { isRecord } from './is-record.js';
+import { isEvidenceRecord, isRecord } from './is-record.js';
 import { leftBlank } from './left-blank.js';
 import { Dec, scaledInteger, scaledText } from './decimal.js';
 import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
@@ -82,8 +82,11 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
   const missKeys = new Array<string | undefined>(items.length);
   const memos = rubricMemos(compiled, missing, items);
   const parsed: Parsed = { layout, values, issues, hits, memos, missKeys };
-  if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) {
-    issues.push(issue('invalid-type', ['evidence'], `evidence is a mapping from item id to value, found ${describe(evidence)}`, { expected: 'a mapping', found: describe(evidence) }));
+  if (!isEvidenceRecord(evidence)) {
+    // A Map has no keys of its own to read: without this, each item would be reported missing.
+    const found = evidence instanceof Map ? 'a Map' : describe(evidence);
+    const advice = typeof evidence === 'string' ? ' (read the text with safeParseEvidence first)' : evidence instanceof Map ? ' (a plain object: Object.fromEntries(map))' : '';
+    issues.push(issue('invalid-type', ['evidence'], `evidence is a mapping from item id to value, found ${found}${advice}`, { expected: 'a mapping', found }));
     return parsed;
   }
   const given = evidence as Record<string, unknown>;
@@ -104,12 +107,16 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
     for (const key of Object.keys(given).sort()) {
       if (compiled.items.has(key)) continue;
       const hint = suggest(key, compiled.items.keys());
+      const wholeDocument = !compiled.allItems.has(key) && key === 'evidence' && isRecord(given[key]);
       const part = compiled.allItems.has(key)
         ? ' (it is a part: give it inside its parent item)'
-        : key === 'evidence' && isRecord(given[key])
+        : wholeDocument
           ? ': this is a whole evidence document; score its "evidence" mapping (doc.evidence)'
           : '';
-      issues.push(issue('unknown-item', ['evidence', key], `the rubric has no item "${key}"${hint ? ` (did you mean "${hint}"?)` : part}`, { found: key }));
+      const unknownItem = issue('unknown-item', ['evidence', key], `the rubric has no item "${key}"${hint ? ` (did you mean "${hint}"?)` : part}`, { found: key });
+      // First, so that the error's message says it: every other problem of such a record follows from it.
+      if (wholeDocument) issues.unshift(unknownItem);
+      else issues.push(unknownItem);
     }
   }
   for (let i = 0; i < items.length; i++) {

@@ -1,3 +1,4 @@
+import { isEvidenceRecord } from './is-record.js';
 import { scaledInteger } from './decimal.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { count, scoreOneItem, type ScoreOptions } from './evaluate.js';
@@ -121,7 +122,7 @@ function isKeyable(raw: unknown): boolean {
 /** The full result by the integer plan, or undefined when the exact path must decide. */
 export function fastScore(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions): ScoreResult | undefined {
   const plan = planFor(compiled);
-  if (!plan || evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) return undefined;
+  if (!plan || !isEvidenceRecord(evidence)) return undefined;
   // Evidence or a community record too deep or too large to walk safely is the exact path's to refuse.
   if (options.community !== undefined && tooDeep(options.community, MAX_DEPTH)) return undefined;
   if (plan.walkFirst && tooDeep(evidence, MAX_DEPTH)) return undefined;

@@ -1,3 +1,4 @@
+import { isEvidenceRecord } from './is-record.js';
 import { Dec, safeInteger, scaledInteger, scaledText } from './decimal.js';
 import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
@@ -321,8 +322,8 @@ function totalsOfResult(result: ScoreResult): ScoreTotals {
 }
 
 function fastTotals(compiled: CompiledRubric, plan: FastPlan, evidence: unknown, options: ScoreOptions): ScoreTotals | undefined {
-  if (evidence === null || typeof evidence !== 'object' || Array.isArray(evidence)) return undefined;
-  const given = evidence as Record<string, unknown>;
+  if (!isEvidenceRecord(evidence)) return undefined;
+  const given = evidence;
   const zero = options.missing === 'zero';
   const { items, flat } = plan;
   // The plan's arrays are reused; a call made while they are in use (a getter in the evidence scoring

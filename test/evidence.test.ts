@@ -11,6 +11,7 @@ import {
   parseRubric,
   safeParseEvidence,
   safeScore,
+  safeScoreTotals,
   score,
   scoreTotals,
   type CompiledRubric,
@@ -217,6 +218,23 @@ describe('evidence problems are all reported at once', () => {
     const issues = whole.success ? [] : whole.error.issues;
     expect(issues.find((i) => i.path.join('.') === 'evidence.evidence')?.message).toContain('score its "evidence" mapping (doc.evidence)');
     expect(issues.find((i) => i.path.join('.') === 'evidence.community')?.code).toBe('unknown-item');
+    // First, so that the error's message (what a log shows) says it, from score and scoreTotals alike.
+    for (const scored of [whole, safeScoreTotals(compiled, { rubric: compiled.rubric.id, community: { id: 'x' }, evidence: {} })]) {
+      expect(scored.success ? '' : scored.error.message).toMatch(/^evidence\.evidence: the rubric has no item "evidence": this is a whole evidence document/);
+    }
+  });
+
+  it('evidence given as its text, or as a Map, says what to give instead', () => {
+    const text = safeScore(compiled, 'evidence:\n  ok: true\n');
+    expect(text.success ? [] : text.error.issues.map((i) => [i.code, i.path.join('.'), i.message])).toEqual([
+      ['invalid-type', 'evidence', 'evidence is a mapping from item id to value, found "evidence:\\n  ok: true\\n" (read the text with safeParseEvidence first)'],
+    ]);
+    // A Map has no keys of its own: it was read as a record with every item missing (0 points under missing: zero).
+    for (const scored of [safeScore, safeScoreTotals].flatMap((f) => [f(compiled, new Map([['ok', true]])), f(compiled, new Map([['ok', true]]), { missing: 'zero' })])) {
+      expect(scored.success ? [] : scored.error.issues.map((i) => [i.code, i.path.join('.'), i.message])).toEqual([
+        ['invalid-type', 'evidence', 'evidence is a mapping from item id to value, found a Map (a plain object: Object.fromEntries(map))'],
+      ]);
+    }
   });
 
   it('a string for a number', () => {
