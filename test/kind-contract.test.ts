@@ -220,6 +220,8 @@ describe('a kind is checked as it is registered, field by field', () => {
     ['a second entry that is no kind', [sound, 5], [{ code: 'invalid-type', path: ['kinds', 1] }], 'kinds[1] must be a rule kind made with defineRuleKind, found 5'],
     ['params giving a zod 3 schema', [kindWith({ params: () => ({ per: zod3.number() }) })], [{ code: 'kind-contract', path: ['kinds', 0, 'params', 'per'] }], 'params() gave the key "per" a schema of another version of zod (zod 3?), expected a zod 4 schema'],
     ['params giving no mapping', [kindWith({ params: () => 5 })], [{ code: 'kind-contract', path: ['kinds', 0, 'params'] }], 'params() gave 5'],
+    // Not its own keys ("def", "type"), which are not schemas.
+    ['params giving one zod schema, not its keys', [kindWith({ params: () => z.object({ per: z.number() }) })], [{ code: 'kind-contract', path: ['kinds', 0, 'params'] }], 'params() gave a zod schema, expected its keys'],
   ];
 
   it.each(cases)('%s: parseRubric and compile report it at the kind and field', (_name, kinds, expected, message) => {

@@ -43,6 +43,11 @@ export function kindProblems(value: unknown, path: PathSegment[]): Issue[] {
 function paramsProblems(kind: AnyRuleKind, path: PathSegment[], who: string): Issue[] {
   // The item schema is not built yet; a kind with parts refers to it lazily (z.lazy), as sum does.
   const shape: unknown = kind.params({ item: z.never() });
+  // z.object({ … }) for { … }: named as such, not as the schema's own keys ("def", "type") that are not schemas.
+  if (isZod4Schema(shape)) {
+    const expected = 'a mapping from key to zod schema ({ per: z.number() }), not one schema';
+    return [issue('kind-contract', [...path, 'params'], `${who}: params() gave a zod schema, expected its keys: ${expected}; give z.object({ … }).shape`, { expected, found: 'a zod schema' })];
+  }
   if (!isRecord(shape)) {
     const found = describe(shape);
     return [issue('kind-contract', [...path, 'params'], `${who}: params() gave ${found}, expected a mapping from key to zod schema`, { expected: 'a mapping from key to zod schema', found })];
