@@ -69,6 +69,13 @@ export function checkEvidence(compiled: CompiledRubric, evidence: unknown, missi
 }
 
 /**
+ * Unknown keys of one record given a did-you-mean: enough for typos. Each is
+ * compared with every item id; a record of 100 000 keys that are not the
+ * rubric's (a table of communities given as one record) took 17 s for them.
+ */
+const MAX_SUGGESTIONS = 100;
+
+/**
  * checkEvidence, and which items' values were scored before (see
  * item-memo.ts). Arrays by item position, not maps: a record is read in
  * one pass and nothing grows while it is read.
@@ -104,9 +111,10 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
   layout.keyOrder.learn(given);
   // Unknown keys are reported in sorted order; the sort is paid only when there is one.
   if (unknown) {
+    let suggested = 0;
     for (const key of Object.keys(given).sort()) {
       if (compiled.items.has(key)) continue;
-      const hint = suggest(key, compiled.items.keys());
+      const hint = suggested++ < MAX_SUGGESTIONS ? suggest(key, compiled.items.keys()) : undefined;
       const wholeDocument = !compiled.allItems.has(key) && key === 'evidence' && isRecord(given[key]);
       const part = compiled.allItems.has(key)
         ? ' (it is a part: give it inside its parent item)'

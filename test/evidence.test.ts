@@ -202,6 +202,17 @@ describe('evidence problems are all reported at once', () => {
     expect(i.message).toContain('did you mean "ok"');
   });
 
+  it('a record of thousands of unknown keys reports each, with did-you-mean for the first hundred only', () => {
+    // A table of communities given as one record: every key unknown, each once compared with every item.
+    const table = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`volunteers${String(i).padStart(5, '0')}`, true]));
+    const started = Date.now();
+    const r = safeScore(compiled, table);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const unknown = r.success ? [] : r.error.issues.filter((i) => i.code === 'unknown-item');
+    expect(unknown).toHaveLength(50_000);
+    expect(unknown.filter((i) => i.message.includes('did you mean')).map((i) => i.found)).toEqual(Object.keys(table).slice(0, 100));
+  });
+
   it('missing evidence', () => {
     expect(issueAt(error, ['evidence', 'ok']).code).toBe('missing-evidence');
   });
