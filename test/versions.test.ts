@@ -110,6 +110,12 @@ describe('applicableVersion', () => {
     expect(applicableVersion(compiled, 'demo', '2023-05-01')).toBe(compiled[1]);
   });
 
+  it('the bundled rubrics: DB36 and Zhoushan are dated; no date chooses the undated others (as the README says)', () => {
+    const bundled = ['jiangxi-db36-t-1609-2022', 'zhoushan-2017', 'binjiang-2023-draft', 'six-type', 'service-quality-kpis'].map((f) => parseRubric(readFileSync(`${rubricsDir}${f}.yaml`, 'utf8')));
+    expect(bundled.filter((r) => effectivePeriod(r) !== undefined).map((r) => r.id)).toEqual(['jiangxi-db36-t-1609-2022', 'zhoushan-2017']);
+    for (const r of bundled.slice(2)) expect(versionError(() => applicableVersion(bundled, r.id, '2024-05-01')).code).toBe('no-applicable-version');
+  });
+
   it('no version on the date: an error naming the versions and their periods', () => {
     const e = versionError(() => applicableVersion(all, 'demo', '2010-01-01'));
     expect(e.code).toBe('no-applicable-version');
