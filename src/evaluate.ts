@@ -1,3 +1,4 @@
+import { copyCommunity } from './community.js';
 import { isEvidenceRecord, isRecord } from './is-record.js';
 import { leftBlank } from './left-blank.js';
 import { Dec, scaledInteger, scaledText } from './decimal.js';
@@ -18,7 +19,7 @@ import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
   missing?: MissingPolicy;
-  /** Copied into the result (name, id of the community). */
+  /** Copied into the result (name, id of the community) as JSON writes it: keys sorted, lists in their order, a Date as its text. */
   community?: unknown;
 }
 
@@ -394,7 +395,7 @@ function evaluate(compiled: CompiledRubric, { layout, values, hits, memos, missK
 
   return {
     rubric: { id: rubric.id, version: rubric.version, title: rubric.title, digest: compiled.digest },
-    ...(options.community !== undefined ? { community: plain(options.community) } : {}),
+    ...(options.community !== undefined ? { community: copyCommunity(options.community) } : {}),
     total: total.toString(),
     base: base.toString(),
     bonus: bonus.toString(),

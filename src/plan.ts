@@ -1,3 +1,4 @@
+import { copyCommunity } from './community.js';
 import { indexTraces } from './trace-index.js';
 import { argumentIssue, assertCompiled, isStringList, optionIssue, optionsIssue, throwProblems } from './api-guards.js';
 import { planIssue, textOptionsIssues } from './result-shape.js';
@@ -575,7 +576,7 @@ export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanO
   const objective = options.costs ? 'cheapest' : 'fewest-changes';
   const head = {
     rubric: { id: rubric.id, version: rubric.version, title: rubric.title },
-    ...(options.community !== undefined ? { community: plain(options.community) } : {}),
+    ...(options.community !== undefined ? { community: copyCommunity(options.community) } : {}),
     objective,
     current: { total: result.total, grade: result.grade, rated: result.rated, gates: result.gates },
   } as const;

@@ -1,3 +1,4 @@
+import { copyCommunity } from './community.js';
 import { isEvidenceRecord } from './is-record.js';
 import { scaledInteger } from './decimal.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
@@ -6,7 +7,6 @@ import { freezeTrace } from './frozen-trace.js';
 import { MEMO_MAX_STRING, MEMO_PER_ITEM, memoKey } from './item-memo.js';
 import type { AnyRuleKind, FastTracer, ItemBase, ItemTrace } from './kinds/define.js';
 import { codeHooks } from './kinds/fast.js';
-import { plain } from './kinds/shared.js';
 import { MAX_DEPTH, tooDeep } from './load.js';
 import type { ScoreResult, SectionTrace } from './result.js';
 import type { Section } from './schema.js';
@@ -359,7 +359,7 @@ function assemble(
   }
   return {
     rubric,
-    ...(options.community !== undefined ? { community: plain(options.community) } : {}),
+    ...(options.community !== undefined ? { community: copyCommunity(options.community) } : {}),
     total: totalText,
     base: baseText,
     bonus: bonusText,

@@ -1,6 +1,6 @@
+import { copyCommunity } from './community.js';
 import { isEvidenceRecord } from './is-record.js';
 import { Dec, safeInteger, scaledInteger, scaledText } from './decimal.js';
-import { plain } from './kinds/shared.js';
 import type { AnyRuleKind, FastScorer, ItemBase } from './kinds/define.js';
 import type { CompiledRubric } from './compile.js';
 import { safeScoreExactly as safeScore, scoreOneItem, type ScoreOptions } from './evaluate.js';
@@ -396,7 +396,7 @@ function totalsFrom(
   // The community, when given, comes second, as in score's result; one literal shape for the usual case.
   if (options.community === undefined) return totals;
   const { rubric, ...rest } = totals;
-  return { rubric, community: plain(options.community), ...rest };
+  return { rubric, community: copyCommunity(options.community), ...rest };
 }
 
 /** The gates and the grade of a record's integer points, or undefined when the exact path must decide. */

@@ -9,6 +9,7 @@ import {
   loadEvidenceFile,
   loadRubricFile,
   parseRubric,
+  plan,
   safeParseEvidence,
   safeScore,
   safeScoreTotals,
@@ -460,6 +461,23 @@ describe('key order does not matter', () => {
     const a = score(c, doc.evidence, { community: doc.community });
     const b = score(c, reverseKeys(doc.evidence), { community: reverseKeys(doc.community) });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+describe('the community record of a result', () => {
+  // Lists of evidence are sets, echoed in a canonical order; a community's lists are the caller's data.
+  const community = { name: '示例', visits: [{ on: '2024-03-01' }, { on: '2024-01-01' }], inspected: new Date(Date.UTC(2024, 2, 1)), id: 'C1' };
+  const written = { id: 'C1', inspected: '2024-03-01T00:00:00.000Z', name: '示例', visits: [{ on: '2024-03-01' }, { on: '2024-01-01' }] };
+
+  it('is a copy as JSON writes it: keys sorted, lists in their order, a Date as its text', () => {
+    const results = [score(compiled, {}, { missing: 'zero', community }), scoreTotals(compiled, {}, { missing: 'zero', community }), plan(compiled, {}, { missing: 'zero', community })];
+    for (const r of results) {
+      expect(r.community).toEqual(written);
+      expect(JSON.stringify(r.community)).toBe(JSON.stringify(written));
+    }
+    // The same whichever order its keys came in.
+    const reversed = { id: 'C1', inspected: community.inspected, visits: community.visits, name: '示例' };
+    expect(JSON.stringify(score(compiled, {}, { missing: 'zero', community: reversed }))).toBe(JSON.stringify(results[0]));
   });
 });
 
