@@ -21,6 +21,21 @@ const NEG_INF = /^-(inf|infinity|∞)$/i;
 /** Reads a range; a string result says what is wrong with the text. */
 export function parseRange(input: string): Range | string {
   assertString('input', input);
+  const range = readRange(input);
+  return typeof range === 'string' ? range : writtenAsText(range);
+}
+
+/**
+ * A range writes itself to JSON as its text, as a rubric's JSON gives it:
+ * so JSON.stringify of a rubric that parseRubric gave reads back with
+ * parseRubricJson (the ranges' objects were refused there as "expected a
+ * string"). Not enumerable: a copy or a comparison of ranges sees their fields.
+ */
+function writtenAsText(range: Range): Range {
+  return Object.defineProperty(range, 'toJSON', { value: () => range.text });
+}
+
+function readRange(input: string): Range | string {
   const text = input.trim().replace(/≥/g, '>=').replace(/≤/g, '<=').replace(/，/g, ',');
   const cmp = /^(>=|<=|>|<|=)\s*(.+)$/.exec(text);
   if (cmp) {

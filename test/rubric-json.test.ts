@@ -4,9 +4,11 @@ import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  Dec,
   RubricError,
   compile,
   exportRubric,
+  parseRange,
   parseRubric,
   parseRubricJson,
   rubricDigest,
@@ -87,6 +89,21 @@ describe('exportRubric', () => {
     expect(r.error.issues).toEqual(parsed.error.issues);
     expect(r.error.issues.length).toBe(3);
     for (const i of r.error.issues) expect(i.line).toBeGreaterThan(0);
+  });
+});
+
+describe('a rubric as parseRubric gives it, written with JSON.stringify', () => {
+  it.each([...bundledRubricFiles.map((f) => `rubrics/${f}`), 'examples/six-type-district-weighted.yaml'])('%s reads back with parseRubricJson, to the same digest', async (file) => {
+    const rubric = await loadRubricFile(`${repoRoot}${file}`);
+    const again = parseRubricJson(JSON.stringify(rubric));
+    expect(rubricDigest(again)).toBe(rubricDigest(rubric));
+    expect(score(compile(again), {}, { missing: 'zero' })).toEqual(score(compile(rubric), {}, { missing: 'zero' }));
+  });
+
+  it('writes each range as its text; the range keeps its fields to read and copy', () => {
+    const range = parseRange('[86, 92)');
+    expect(JSON.stringify({ range })).toBe('{"range":"[86, 92)"}');
+    expect(typeof range === 'string' ? range : { ...range }).toEqual({ min: Dec.int(86), max: Dec.int(92), minInclusive: true, maxInclusive: false, text: '[86, 92)' });
   });
 });
 
