@@ -5,8 +5,9 @@
  * cannot be read or parsed becomes a case carrying its issues, so one bad
  * file never stops the rest.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { filesUnder } from './find-files.js';
 import type { EvidenceCase } from './diff.js';
 import { evidenceOfRead, safeParseEvidence } from './evidence.js';
 import { fixtureCaseEvidence, fixtureOfRead, looksLikeFixture } from './fixture-file.js';
@@ -21,17 +22,7 @@ const EVIDENCE_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl'];
 /** The evidence files under a path: the path itself, or a directory's *.yaml, *.yml, *.json, *.jsonl (recursively, sorted). */
 export async function findEvidenceFiles(path: string): Promise<string[]> {
   assertString('path', path);
-  const s = await stat(path).catch(() => undefined);
-  if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${path}`, { file: path })]);
-  if (!s.isDirectory()) return [path];
-  const found: string[] = [];
-  for (const entry of (await readdir(path)).sort()) {
-    const child = join(path, entry);
-    const cs = await stat(child);
-    if (cs.isDirectory()) found.push(...(await findEvidenceFiles(child)));
-    else if (EVIDENCE_EXTENSIONS.includes(extname(entry).toLowerCase())) found.push(child);
-  }
-  return found;
+  return filesUnder(path, EVIDENCE_EXTENSIONS);
 }
 
 /** Parses the lines of a JSONL text: one evidence document per non-blank line. */

@@ -3,7 +3,7 @@
  * The core (index.ts) stays free of Node built-ins for browsers.
  */
 import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { filesUnder } from './find-files.js';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Resolver } from './extends.js';
 import { compile, type CompiledRubric } from './compile.js';
@@ -190,20 +190,7 @@ export async function findFixtureFiles(paths: string[]): Promise<string[]> {
     throw new RubricError([issue('invalid-type', [], `expected a list of file or directory paths, found ${found}`, { expected: 'a list of paths', found })]);
   }
   const found: string[] = [];
-  const visit = async (p: string) => {
-    const s = await stat(p).catch(() => undefined);
-    if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${p}`, { file: p })]);
-    if (s.isDirectory()) {
-      const entries = (await readdir(p)).sort();
-      for (const e of entries) {
-        const child = join(p, e);
-        const cs = await stat(child);
-        if (cs.isDirectory()) await visit(child);
-        else if (['.yaml', '.yml'].includes(extname(e))) found.push(child);
-      }
-    } else found.push(p);
-  };
-  for (const p of paths) await visit(p);
+  for (const p of paths) found.push(...(await filesUnder(p, ['.yaml', '.yml'])));
   return found;
 }
 

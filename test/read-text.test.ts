@@ -1,6 +1,9 @@
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RubricError, loadCostsFile, loadEvidenceFile, loadRubricFile, type Issue } from '../src/node.js';
+import { RubricError, loadCostsFile, loadEvidenceFile, loadEvidenceSet, loadRubricFile, runFixtures, type Issue } from '../src/node.js';
+import { tempDir } from './support/temp.js';
 
 const repo = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -31,5 +34,28 @@ describe('a file that cannot be read', () => {
   it.each(loaders)('%s: a missing file is file-not-found, with the reason in words', async (_name, load) => {
     const file = repo('examples/no-such-file.yaml');
     expect(await issueOf(load(file))).toEqual({ code: 'file-not-found', path: [], message: `cannot read ${file}: no such file`, file });
+  });
+});
+
+describe('a directory holding a file that cannot be read (a dangling symbolic link)', () => {
+  const temp = tempDir('shequ-dangling-');
+  const setUp = () => {
+    const fixture = readFileSync(repo('test/fixtures/service-quality-kpis/thresholds.yaml'), 'utf8').replaceAll('../../../', repo(''));
+    temp.write('a.yaml', fixture);
+    const dangling = join(temp.dir, 'b.yaml');
+    symlinkSync(join(temp.dir, 'gone.yaml'), dangling);
+    return dangling;
+  };
+
+  it('is reported as that file’s problem; the other files are read (it stopped the walk with the system’s error)', async () => {
+    const dangling = setUp();
+    const runs = await runFixtures([temp.dir]);
+    expect(runs.map((r) => [r.file, r.error?.issues.map((i) => i.code)])).toEqual([
+      [join(temp.dir, 'a.yaml'), undefined],
+      [dangling, ['file-not-found']],
+    ]);
+    expect(runs[0]?.cases.every((c) => c.passed)).toBe(true);
+    const cases = await loadEvidenceSet([temp.dir]);
+    expect(cases.find((c) => c.source === dangling)?.issues?.map((i) => i.message)).toEqual([`cannot read ${dangling}: no such file`]);
   });
 });
