@@ -1,5 +1,5 @@
 import { Dec } from './decimal.js';
-import { describe, issue, RubricError, type Issue } from './issues.js';
+import { describe, issue, RubricError, suggest, type Issue } from './issues.js';
 import type { CompiledRubric } from './compile.js';
 import type { Rubric, Section } from './schema.js';
 import type { Range } from './range.js';
@@ -86,6 +86,25 @@ export function optionsProblem(options: unknown): Issue | undefined {
   if (missing === undefined || missing === 'error' || missing === 'zero') return undefined;
   const found = describe(missing);
   return issue('invalid-value', ['options', 'missing'], `expected "error" or "zero", found ${found}`, { expected: '"error" or "zero"', found });
+}
+
+/** The keys of ScoreOptions. */
+const SCORE_OPTION_KEYS = ['missing', 'community'];
+
+/**
+ * Options of score and scoreTotals: those of optionsProblem, and no key
+ * they do not read (a misspelt `mising: 'zero'` would score with missing
+ * evidence an error, silently).
+ */
+export function scoreOptionsProblem(options: unknown): Issue | undefined {
+  const problem = optionsProblem(options);
+  if (problem || options === undefined || options === null) return problem;
+  for (const key in options as Record<string, unknown>) {
+    if (SCORE_OPTION_KEYS.includes(key) || !Object.prototype.hasOwnProperty.call(options, key)) continue;
+    const hint = suggest(key, SCORE_OPTION_KEYS);
+    return issue('unknown-key', ['options', key], `unknown option "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { expected: SCORE_OPTION_KEYS.join(' or '), found: key });
+  }
+  return undefined;
 }
 
 /**

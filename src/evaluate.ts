@@ -14,7 +14,7 @@ import { MAX_DEPTH, tooDeep, type SafeResult } from './load.js';
 import { memoKey, remember, rubricMemos, type MemoEntry } from './item-memo.js';
 import { freezeTrace } from './frozen-trace.js';
 import { KeyOrder } from './key-order.js';
-import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
+import { notCompiled, optionsProblem, scoreOptionsProblem, throwProblems } from './api-guards.js';
 
 export interface ScoreOptions {
   /** 'error' (default): missing evidence is an error; 'zero': an item without evidence scores 0. */
@@ -161,7 +161,7 @@ function readEvidence(compiled: CompiledRubric, evidence: unknown, missing: Miss
  * plan first where it can, and this path for everything else.
  */
 export function safeScoreExactly(compiled: CompiledRubric, evidence: unknown, given: ScoreOptions = {}): SafeResult<ScoreResult> {
-  const problems = [notCompiled(compiled), optionsProblem(given)].filter((p) => p !== undefined);
+  const problems = [notCompiled(compiled), scoreOptionsProblem(given)].filter((p) => p !== undefined);
   if (problems.length) return { success: false, error: new RubricError(problems) };
   const options = given ?? {};
   const missing = options.missing ?? 'error';

@@ -1,6 +1,6 @@
 import type { CompiledRubric } from './compile.js';
 import { safeScoreExactly, type ScoreOptions } from './evaluate.js';
-import { notCompiled, optionsProblem } from './api-guards.js';
+import { notCompiled, scoreOptionsProblem } from './api-guards.js';
 import { thrownResult, type SafeResult } from './load.js';
 import type { ScoreResult } from './result.js';
 import { fastScore } from './score-fast.js';
@@ -14,7 +14,7 @@ import { fastScore } from './score-fast.js';
 export function safeScore(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreResult> {
   try {
     // A value that is not a compiled rubric, or bad options, go to the exact path, which reports them.
-    const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : fastScore(compiled, evidence, options ?? {});
+    const fast = notCompiled(compiled) || scoreOptionsProblem(options) ? undefined : fastScore(compiled, evidence, options ?? {});
     return fast ? { success: true, data: fast } : safeScoreExactly(compiled, evidence, options);
   } catch (e) {
     return thrownResult(e);

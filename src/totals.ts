@@ -7,7 +7,7 @@ import { safeScoreExactly as safeScore, scoreOneItem, type ScoreOptions } from '
 import { MAX_DEPTH, MAX_ENTRIES, thrownResult, tooDeep, type SafeResult } from './load.js';
 import { codeHooks, FAST_MAX_ENTRIES } from './kinds/fast.js';
 import { KeyOrder } from './key-order.js';
-import { notCompiled, optionsProblem, throwProblems } from './api-guards.js';
+import { notCompiled, scoreOptionsProblem, throwProblems } from './api-guards.js';
 import { resultIssue } from './result-shape.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult, ScoreTotals, SectionTrace } from './result.js';
@@ -286,7 +286,7 @@ function planTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreO
 export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): SafeResult<ScoreTotals> {
   try {
     // A value that is not a compiled rubric, or bad options, go to safeScore, which reports them.
-    const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
+    const fast = notCompiled(compiled) || scoreOptionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
     if (fast) return { success: true, data: fast };
     const full = safeScore(compiled, evidence, options);
     return full.success ? { success: true, data: totalsOfResult(full.data) } : full;
@@ -297,7 +297,7 @@ export function safeScoreTotals(compiled: CompiledRubric, evidence: unknown, opt
 
 /** Like safeScoreTotals, but throws the RubricError. */
 export function scoreTotals(compiled: CompiledRubric, evidence: unknown, options: ScoreOptions = {}): ScoreTotals {
-  const fast = notCompiled(compiled) || optionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
+  const fast = notCompiled(compiled) || scoreOptionsProblem(options) ? undefined : planTotals(compiled, evidence, options ?? {});
   if (fast) return fast;
   const full = safeScore(compiled, evidence, options);
   if (!full.success) throw full.error;

@@ -115,6 +115,16 @@ describe('scoring given something that is not a compiled rubric, or bad options'
     expect(thrownIssues(() => scoreTotals(kpis, evidence, { missing: 'none' as never }))).toEqual([{ code: 'invalid-value', path: ['options', 'missing'] }]);
   });
 
+  it('a misspelt option is reported with the one meant, by score, scoreTotals and the safe ones', () => {
+    const misspelt = { mising: 'zero' } as never;
+    expect(thrownIssues(() => score(kpis, evidence, misspelt))).toEqual([{ code: 'unknown-key', path: ['options', 'mising'] }]);
+    expect(thrownIssues(() => scoreTotals(kpis, evidence, misspelt))).toEqual([{ code: 'unknown-key', path: ['options', 'mising'] }]);
+    for (const safe of [safeScore, safeScoreTotals]) {
+      const r = safe(kpis, evidence, misspelt);
+      expect(r.success ? undefined : r.error.issues[0]?.message).toBe('unknown option "mising" (did you mean "missing"?)');
+    }
+  });
+
   it('plan and planOptions refuse anything but a compiled rubric', () => {
     expect(thrownIssues(() => plan(null as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
     expect(thrownIssues(() => planOptions(parseRubric(kpisText) as never, evidence))).toEqual([{ code: 'invalid-type', path: [] }]);
