@@ -44,7 +44,7 @@ export function formatIssues(issues: readonly Issue[], options: FormatOptions = 
     return lines;
   };
   const max = options.maxIssues ?? 200;
-  const shown = issues.slice(0, max);
+  const shown = inReadingOrder(issues).slice(0, max);
   const blocks = shown.map((i) => {
     const where = i.file ? `${i.file}${i.line ? `:${i.line}:${i.column ?? 1}` : ''}: ` : '';
     const mark = i.severity === 'hint' ? yellow : red;
@@ -99,4 +99,23 @@ export function isIssue(v: unknown): v is Issue {
   const text = (x: unknown) => x === undefined || typeof x === 'string';
   const position = (x: unknown) => x === undefined || (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0);
   return text(v.file) && text(v.expected) && text(v.found) && position(v.line) && position(v.column) && position(v.endColumn);
+}
+
+/**
+ * Issues as a reader meets them: each file's by line and column, the files
+ * in the order their first issue came. Checks find problems by stage (shape,
+ * then meaning), which jumps about a file; the list itself keeps that order.
+ */
+function inReadingOrder(issues: readonly Issue[]): Issue[] {
+  const fileAt = new Map<string | undefined, number>();
+  for (const i of issues) if (!fileAt.has(i.file)) fileAt.set(i.file, fileAt.size);
+  return issues
+    .map((issue, at) => ({ issue, at }))
+    .sort((a, b) => {
+      const x = a.issue;
+      const y = b.issue;
+      if (x.file !== y.file) return (fileAt.get(x.file) as number) - (fileAt.get(y.file) as number);
+      return (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0) || a.at - b.at;
+    })
+    .map((e) => e.issue);
 }

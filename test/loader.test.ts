@@ -773,6 +773,12 @@ describe('formatIssues', () => {
     expect(out).not.toMatch(/\u001b\[/);
   });
 
+  it('prints the issues of each file by line and column, the files in the order their first issue came', () => {
+    const at = (file: string, line: number) => ({ code: 'invalid-value' as const, path: [line], message: `${file} ${line}`, file, line, column: 1 });
+    const printed = formatIssues([at('b.yaml', 9), at('a.yaml', 4), at('b.yaml', 3), at('a.yaml', 2)]);
+    expect([...printed.matchAll(/error\[invalid-value\]: (\S+ \d+)/g)].map((m) => m[1])).toEqual(['b.yaml 3', 'b.yaml 9', 'a.yaml 2', 'a.yaml 4']);
+  });
+
   it('prints file:line:col, the code, the path and the caret for a wrong type', () => {
     const { line, column } = pos(text, 'places: "two"', '"two"');
     const b = blockFor('invalid-type');
