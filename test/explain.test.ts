@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, explain, parseRubric, safeParseEvidence, score } from '../src/index.js';
 import { evidenceOf, load, repoRoot } from './support/bundled.js';
+import { indexTraces } from '../src/trace-index.js';
 
 /** A linear rate on 7 points, kept to 2 places: 7 × 0.4995 = 3.4965 is rounded. */
 const rubric = (mode: string) =>
@@ -99,5 +100,23 @@ describe('explain: the criteria count', () => {
   it('adds nothing where every item is judged', () => {
     const sixType = bundled('six-type.yaml', 'six-type-community.yaml');
     expect(explain(sixType, { lang: 'zh' })).toMatch(/达标条目: 95 \/ 103\n/);
+  });
+});
+
+describe('English reasons count in the singular for one', () => {
+  /** An item's or a part's English reason, found by id. */
+  const reasonOf = (result: ReturnType<typeof score>, id: string): string | undefined => {
+    const found = indexTraces(result).items.get(id);
+    return found?.reason.en;
+  };
+
+  it('one project, one whole step short', () => {
+    const zhoushan = evidenceOf('examples/zhoushan-good.yaml').evidence as Record<string, unknown>;
+    const one = score(load('rubrics/zhoushan-2017.yaml'), { ...zhoushan, 'II-11': [{ name: '甲', category: 'safety', score: 80 }] });
+    expect(reasonOf(one, 'II-11')).toMatch(/^1 project, mean score 80:/);
+    const binjiang = evidenceOf('examples/binjiang-demonstration.yaml').evidence as Record<string, Record<string, unknown>>;
+    const workers = { ...binjiang['C4-social-workers'], 'C4-social-workers-training': 10 };
+    const short = score(load('rubrics/binjiang-2023-draft.yaml'), { ...binjiang, 'C4-social-workers': workers });
+    expect(reasonOf(short, 'C4-social-workers-training')).toContain('10 short of 20, 1 whole step of 10');
   });
 });

@@ -194,7 +194,7 @@ export const deduct = defineRuleKind<DeductItem, Values>({
       total = total.add(off);
       if (d.shortOf) {
         zh.push(`${d.zh} ${fmt(n)}${d.unit ?? ''}，较 ${fmt(d.shortOf)} 少 ${fmt(counted)}，满 ${fmt(step)} 的 ${fmt(steps)} 个，扣 ${fmt(off)}`);
-        en.push(`${d.id} ${fmt(n)}: ${fmt(counted)} short of ${fmt(d.shortOf)}, ${fmt(steps)} whole steps of ${fmt(step)}: −${fmt(off)}`);
+        en.push(`${d.id} ${fmt(n)}: ${fmt(counted)} short of ${fmt(d.shortOf)}, ${fmt(steps)} whole step${steps.eq(Dec.ONE) ? '' : 's'} of ${fmt(step)}: −${fmt(off)}`);
       } else {
         zh.push(`${d.zh} ${fmt(n)}${d.unit ?? ''}，扣 ${fmt(off)}`);
         en.push(`${d.id} ${fmt(n)}: −${fmt(off)}`);

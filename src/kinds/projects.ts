@@ -66,7 +66,7 @@ export const projects = defineRuleKind<ProjectsItem, Project[]>({
             ctx.addIssue({
               code: 'custom',
               path: [indices[item.perCategory] as number, 'category'],
-              message: `${indices.length} projects in the category ${cat}${spec ? ` (${spec.zh})` : ''}: at most ${item.perCategory} per category`,
+              message: `${indices.length} project${indices.length === 1 ? '' : 's'} in the category ${cat}${spec ? ` (${spec.zh})` : ''}: at most ${item.perCategory} per category`,
               params: { code: 'too-many-in-category', expected: `at most ${item.perCategory}`, found: String(indices.length) },
             });
           }
@@ -82,7 +82,7 @@ export const projects = defineRuleKind<ProjectsItem, Project[]>({
       points,
       reason: {
         zh: `${list.length} 个项目，平均分 ${fmt(mean)}；${fmt(item.points)} × ${fmt(mean)} ÷ ${fmt(item.scoreMax)} = ${fmt(points)} 分`,
-        en: `${list.length} projects, mean score ${fmt(mean)}: ${fmt(item.points)} × ${fmt(mean)} ÷ ${fmt(item.scoreMax)} = ${fmt(points)}`,
+        en: `${list.length} project${list.length === 1 ? '' : 's'}, mean score ${fmt(mean)}: ${fmt(item.points)} × ${fmt(mean)} ÷ ${fmt(item.scoreMax)} = ${fmt(points)}`,
       },
       detail: { projects: String(list.length), mean: mean.toString() },
     };
