@@ -203,7 +203,8 @@ export function formatCaseResults(file: string, results: CaseResult[], lang: 'zh
     lines.push(`${r.passed ? '✓' : '✗'} ${file} › ${r.name}`);
     const shown = new Set<string>();
     for (const m of r.mismatches) {
-      lines.push(`    ${m.what}: expected ${m.expected}, got ${m.actual}`);
+      // `what` names the fixture's key (total, section 1, met 1.1a), as the author wrote it: only the sentence is worded.
+      lines.push(lang === 'zh' ? `    ${m.what}：应为 ${m.expected}，实为 ${m.actual}` : `    ${m.what}: expected ${m.expected}, got ${m.actual}`);
       // The total, the base and the grade are often explained by the same items: they are listed once.
       const key = (m.trace ?? []).map((t) => t.id).join('\n');
       if (key && shown.has(key)) lines.push(lang === 'zh' ? '      （条目同上）' : '      (the same items as above)');

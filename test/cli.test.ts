@@ -265,7 +265,9 @@ describe('test', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('✓');
     expect(r.stdout).toMatch(/✗ .*wrong total/);
-    expect(r.stdout).toMatch(/total: expected 90, got 87\.46/);
+    // In Chinese by default: the fixture's key as written, the sentence worded.
+    expect(r.stdout).toMatch(/total：应为 90，实为 87\.46/);
+    expect(run('test', file, '--lang', 'en').stdout).toMatch(/total: expected 90, got 87\.46/);
     // Ⅱ-3 at state B: 4 × 0.66 = 2.64 of 4
     expect(r.stdout).toMatch(/^\s+II-3 2\.64\/4: /m);
     expect(r.stdout).toMatch(/fixtures: 1 passed, 1 failed/);
