@@ -197,6 +197,13 @@ describe('evidence problems are all reported at once', () => {
     if (!safe.success) expect(safe.error.issues).toEqual(error.issues);
   });
 
+  it('a value of hundreds of digits is named by its start and its length, not echoed whole', () => {
+    const long = `1.${'1'.repeat(500)}`;
+    const issue = scoreError(compiled, { ...bad, groups: long }).issues.find((i) => i.path[1] === 'groups');
+    expect(issue?.message).toBe(`expected a whole number, found 1.${'1'.repeat(38)}… (502 characters)`);
+    expect(issue?.found).toBe(`1.${'1'.repeat(38)}… (502 characters)`);
+  });
+
   it('an unknown item id, with did-you-mean', () => {
     const i = issueAt(error, ['evidence', 'okk']);
     expect(i.code).toBe('unknown-item');

@@ -35,8 +35,12 @@ export const positive = decimal.check((ctx) => {
 
 /** A custom zod issue in the library's words, "expected …, found …", carrying the library's code. */
 function expectedFound(code: IssueCode, expected: string, found: string, input: unknown, said = expected): z.core.$ZodRawIssue {
-  return { code: 'custom', input, message: `expected ${said}, found ${found}`, params: { code, expected, found } };
+  // A value of thousands of digits is named by its start and its length, not echoed whole into every message.
+  const shown = found.length > MAX_FOUND ? `${found.slice(0, MAX_FOUND)}… (${found.length} characters)` : found;
+  return { code: 'custom', input, message: `expected ${said}, found ${shown}`, params: { code, expected, found: shown } };
 }
+
+const MAX_FOUND = 40;
 
 /** Text (or a number) that is not a finite decimal. */
 function notANumber(value: unknown): z.core.$ZodRawIssue {
