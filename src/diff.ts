@@ -865,6 +865,9 @@ function firstIssue(s: ScoredSide | FailedSide): string {
   return `${i.code}${where}: ${i.message}${s.issues.length > 1 ? ` (+${s.issues.length - 1} more)` : ''}`;
 }
 
+/** Up to this many communities, the impact lists every one; past it, only those whose total, grade, items or gates moved. */
+const LIST_UNMOVED_UP_TO = 20;
+
 /** The impact on the communities as text. */
 export function formatImpact(impact: Impact, options: DiffTextOptions = {}): string {
   throwProblems(impactIssue(impact, 'impact'), ...textOptionsIssues(options));
@@ -873,6 +876,9 @@ export function formatImpact(impact: Impact, options: DiffTextOptions = {}): str
   const out: string[] = [];
   const s = impact.summary;
   out.push(`Impact on ${s.communities} ${s.communities === 1 ? 'community' : 'communities'} (old → new)`);
+  // A province's thousands of communities, most of them unmoved, would bury the few an edit moves.
+  const listAll = impact.communities.length <= LIST_UNMOVED_UP_TO;
+  let unlisted = 0;
   for (const c of impact.communities) {
     if (c.delta === undefined) {
       const o = isScored(c.old) ? sideText(c.old, lang) : `error — ${firstIssue(c.old)}`;
@@ -885,8 +891,13 @@ export function formatImpact(impact: Impact, options: DiffTextOptions = {}): str
     if (c.caps) items.push(`section caps ${c.caps}`);
     const outcome = (passed: boolean | null) => (passed === null ? 'no gate' : passed ? 'passed' : 'failed');
     for (const g of c.gates ?? []) items.push(`gate ${g.id} ${outcome(g.old)} → ${outcome(g.new)}`);
+    if (!listAll && mark === '=' && c.delta === '0' && !items.length) {
+      unlisted++;
+      continue;
+    }
     out.push(`  ${mark} ${c.name}: ${sideText(c.old, lang)} → ${sideText(c.new, lang)} (${c.delta})${items.length ? `  [${items.join('; ')}]` : ''}`);
   }
+  if (unlisted) out.push(`  … and ${unlisted} ${unlisted === 1 ? 'community' : 'communities'} with the same total and grade under both (--json lists every one)`);
   out.push('');
   const failed = s.communities - s.scored;
   out.push(

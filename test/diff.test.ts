@@ -566,6 +566,22 @@ describe('diffImpact: a gate that moves a grade when no point moves', () => {
   });
 });
 
+describe('formatImpact: many communities', () => {
+  it('past 20 communities, lists those an edit moved and counts the rest', () => {
+    const generous = edited(BASE, ['{ range: "[0.8, 0.9)", points: 2 }', '{ range: "[0.8, 0.9)", points: 3 }']);
+    // 24 communities at sat 0.95, which the edit leaves alone, and one at 0.85, which it raises by 1.
+    const still = (i: number): EvidenceCase => ({ source: `s${i}`, community: { id: `S${i}` }, evidence: { a: true, sat: 0.95, st: 'A', area: 100, ded: 2, lv: ['city'] } });
+    const moved: EvidenceCase = { source: 'x', community: { id: 'X' }, evidence: { a: true, sat: 0.85, st: 'A', area: 100, ded: 2, lv: ['city'] } };
+    const many = [...Array.from({ length: 24 }, (_, i) => still(i)), moved];
+    const text = formatImpact(diffImpact(c(BASE), c(generous), many), { lang: 'en' }).split('\n');
+    expect(text.filter((l) => /^ {2}[=↑↓↔✗] /.test(l)).map((l) => l.slice(4, 5))).toEqual(['X']);
+    expect(text).toContain('  … and 24 communities with the same total and grade under both (--json lists every one)');
+    // Twenty or fewer: every one is listed.
+    const few = formatImpact(diffImpact(c(BASE), c(generous), [...many.slice(0, 19), moved]), { lang: 'en' }).split('\n');
+    expect(few.filter((l) => /^ {2}[=↑↓↔✗] /.test(l))).toHaveLength(20);
+  });
+});
+
 /* ------------------------------------------------------------------- CLI */
 
 describe('shequ-rubric diff (CLI)', () => {
