@@ -195,9 +195,11 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
     issues.push(issue('yaml-syntax', [], 'the YAML could not be read'));
     return { value: undefined, source, issues };
   }
-  // A broken document can yield an error per token: the first hundred say enough.
+  // A broken document can yield an error per token: the first hundred lines with one say enough.
   const rangeLines = new Set<number>();
-  for (const err of doc.errors.slice(0, 100)) {
+  const syntaxLines = new Set<number>();
+  for (const err of doc.errors) {
+    if (issues.length >= MAX_SYNTAX_ISSUES) break;
     const [start] = err.pos;
     const { line, col } = lineCounter.linePos(start);
     if (rangeLines.has(line)) continue;
@@ -211,7 +213,14 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
       const key = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(start, start + 400))?.[1] ?? text.slice(err.pos[0], err.pos[1]);
       const shown = /^["']/.test(key) ? key : `"${key}"`;
       issues.push(issue('duplicate-key', [], `the key ${shown} is given twice in one mapping`, { line, column: col, found: key }));
-    } else issues.push(issue('yaml-syntax', [], firstLine(err.message), { line, column: col }));
+    } else if (!syntaxLines.has(line)) {
+      // YAML reports a line indented wrongly once per token it then misreads: the first says it, at the line's first character.
+      syntaxLines.add(line);
+      const lineStart = start - col + 1;
+      const blank = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 400))?.[0].length ?? 0;
+      const hint = fromIndentation(err) ? ' (is the line indented as the others of its mapping or list are?)' : '';
+      issues.push(issue('yaml-syntax', [], `${firstLine(err.message)}${hint}`, { line, column: col <= blank ? blank + 1 : col }));
+    }
   }
   if (doc.errors.length > 0) return { value: undefined, source, issues };
 
@@ -346,6 +355,13 @@ function utf8Length(text: string): number {
     } else n += 3;
   }
   return n;
+}
+
+const MAX_SYNTAX_ISSUES = 100;
+
+/** Whether a yaml error is what a line indented too little or too far gives (MISSING_CHAR also names an unclosed quote or bracket). */
+function fromIndentation(err: { code: string; message: string }): boolean {
+  return ['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY'].includes(err.code) || (err.code === 'MISSING_CHAR' && err.message.startsWith('Sequence item without'));
 }
 
 function firstLine(message: string): string {

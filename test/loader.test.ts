@@ -823,10 +823,18 @@ describe('formatIssues', () => {
 
 describe('a broken document, with an error from yaml at every token', () => {
   // One flow mapping, then two thousand more where none may follow: yaml reports a problem per token.
-  const broken = `{"a": 1} ${'{"b": [2, 3]}, '.repeat(2_000)}`;
+  // Some nine errors a line, each line's first reported.
+  const broken = `{"a": 1}\n${'{"b": [2, 3]}, \n'.repeat(2_000)}`;
   const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
   afterEach(() => {
     if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
+  });
+
+  it('says a line indented wrongly once, at its first character', () => {
+    const text = ['id: demo', 'items:', '  - id: b', '    title: B', '   points: 2', '    kind: check', ''].join('\n');
+    const read = readYaml(text, { file: 'indent.yaml' });
+    expect(read.issues.map((i) => [i.code, i.line, i.column])).toEqual([['yaml-syntax', 5, 4]]);
+    expect(read.issues[0]?.message).toContain('(is the line indented as the others of its mapping or list are?)');
   });
 
   it('gives its first hundred problems as yaml-syntax issues, and leaves Error.stackTraceLimit as it found it', () => {
@@ -834,7 +842,8 @@ describe('a broken document, with an error from yaml at every token', () => {
     const read = readYaml(broken, { file: 'broken.yaml' });
     expect(read.issues).toHaveLength(100);
     expect(new Set(read.issues.map((i) => i.code))).toEqual(new Set(['yaml-syntax']));
-    expect(read.issues[0]?.line).toBe(1);
+    // The first line is a whole flow mapping; the errors start on the second, one issue a line.
+    expect(read.issues.map((i) => i.line)).toEqual(Array.from({ length: 100 }, (_, k) => k + 2));
     // Stack traces are off only while yaml reads (each of its errors would capture one).
     expect(Error.stackTraceLimit).toBe(25);
   });
