@@ -375,7 +375,9 @@ function firstLine(message: string): string {
 export function locate(source: SourceText, path: readonly PathSegment[], atKey = false): { line: number; column: number; endColumn?: number } | undefined {
   const keyRange = atKey ? source.ranges.get(pathKey([...path, '<key>'])) : undefined;
   for (let k = path.length; k >= 0; k--) {
-    const range = keyRange ?? source.ranges.get(pathKey(path.slice(0, k)));
+    // What is not in the text (a missing key) is placed at the key of the mapping that lacks it, where there is one:
+    // the mapping's own range starts at its first key, which a caret would seem to blame.
+    const range = keyRange ?? (k < path.length ? source.ranges.get(pathKey([...path.slice(0, k), '<key>'])) : undefined) ?? source.ranges.get(pathKey(path.slice(0, k)));
     if (range) {
       const start = source.lineCounter.linePos(range[0]);
       const end = source.lineCounter.linePos(range[1]);

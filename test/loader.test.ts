@@ -21,6 +21,8 @@ import {
 } from '../src/index.js';
 import { CHECK, THREE_MISTAKES, pos, rubricYaml } from './support/rubric-text.js';
 import { perHouseholdKind } from './support/user-kind.js';
+import { placeIssues } from '../src/source.js';
+import { issue } from '../src/issues.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -828,6 +830,18 @@ describe('a broken document, with an error from yaml at every token', () => {
   const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
   afterEach(() => {
     if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
+  });
+
+  it('places what a mapping lacks at the key that holds the mapping, for both readers', () => {
+    const text = 'rubric: demo\nevidence:\n  coverage: 0.95\ntitle: { zh: 甲 }\n';
+    for (const plainReader of [true, false]) {
+      const { source } = readYaml(text, { file: 'ev.yaml', plainReader });
+      const placed = placeIssues([issue('missing-evidence', ['evidence', 'satisfaction'], 'no evidence'), issue('missing-key', ['title', 'en'], 'no en')], source);
+      expect(placed.map((i) => [i.line, i.column])).toEqual([
+        [2, 1],
+        [4, 1],
+      ]);
+    }
   });
 
   it('says a line indented wrongly once, at its first character', () => {
