@@ -12,9 +12,7 @@ const write = (name: string, text: string) => {
   return file;
 };
 
-const parent = write(
-  'parent.yaml',
-  `id: parent
+const PARENT = `id: parent
 version: "1"
 title: { zh: 父, en: Parent }
 source: { name: test }
@@ -31,8 +29,8 @@ grades:
   bands:
     - { id: high, label: { zh: 高, en: High }, range: ">= 2" }
     - { id: low, label: { zh: 低, en: Low }, range: "< 2" }
-`,
-);
+`;
+const parent = write('parent.yaml', PARENT);
 
 async function loadError(file: string): Promise<RubricError> {
   try {
@@ -107,29 +105,14 @@ grades:
   });
 
   it('says which key the child replaces to change a value deeper in the parent', async () => {
-    const gated = write(
-      'gated.yaml',
-      `id: gated
-version: "1"
-title: { zh: 父, en: Parent }
-source: { name: test }
-max: 3
-sections:
-  - id: s1
-    title: { zh: 一, en: One }
-    max: 3
-    items:
-      - { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }
-      - { id: b, title: { zh: 乙, en: B }, points: 2, kind: check }
-gates:
-  - { id: needs-b, title: { zh: 须乙, en: Needs B }, subject: "item:b", range: ">= 2", effect: report }
-`,
-    );
+    const gates = 'gates:\n  - { id: needs-b, title: { zh: 须乙, en: Needs B }, subject: "item:b", range: ">= 2", effect: report }\n';
+    const gated = write('gated.yaml', `${PARENT.replace('id: parent', 'id: gated')}${gates}`);
     // Removing b leaves the parent's gate naming an item that is gone.
     const child = write('gated-child.yaml', `extends: gated.yaml\nid: child\nversion: "2"\nmax: 1\noverride:\n  s1: { max: 1 }\nremove: [b]\n`);
     const e = await loadError(child);
     const gate = e.issues.find((i) => i.path[0] === 'gates');
-    expect([gate?.file, gate?.line]).toEqual([gated, 14]);
+    // The gate's line: the parent's lines, then `gates:`, then the gate.
+    expect([gate?.file, gate?.line]).toEqual([gated, PARENT.split('\n').length + 1]);
     expect(gate?.message).toContain(`(inherited: change it in ${child} with gates: …)`);
   });
 
