@@ -39,11 +39,13 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
   const visitSection = (section: MeaningSection, path: PathSegment[], depth: number): Dec | undefined => {
     claim(section.id, path);
     if (section.id !== undefined) sectionIds.add(section.id);
+    // A section whose id did not parse is named by where it is.
+    const named = section.id !== undefined ? `the section "${section.id}"` : `the section at ${formatPath(path)}`;
     if (section.bonus && depth > 0) {
       problems.push(issue('invalid-value', [...path, 'bonus'], 'only a top-level section can be a bonus section', { expected: 'bonus on a top-level section', found: `bonus on a section at depth ${depth + 1}` }));
     }
     if (!section.unknownReach && !section.sections?.length && !section.items?.length) {
-      problems.push(issue('missing-key', [...path, 'items'], `the section "${section.id}" has neither sections nor items`, { expected: 'items or sections' }));
+      problems.push(issue('missing-key', [...path, 'items'], `${named} has neither sections nor items`, { expected: 'items or sections' }));
     }
     let reach: Dec | undefined = section.unknownReach ? undefined : Dec.ZERO;
     section.sections?.forEach((s, i) => {
@@ -57,7 +59,7 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
     if (reach && section.cap) reach = Dec.min(reach, section.cap);
     if (reach && section.max && !reach.eq(section.max)) {
       problems.push(
-        issue('max-mismatch', [...path, 'max'], `the section "${section.id}" declares a maximum of ${section.max.toString()} but its items can reach ${reach.toString()}`, {
+        issue('max-mismatch', [...path, 'max'], `${named} declares a maximum of ${section.max.toString()} but its items can reach ${reach.toString()}`, {
           expected: reach.toString(),
           found: section.max.toString(),
         }),

@@ -399,6 +399,16 @@ describe('meaning checks', () => {
     }
   });
 
+  it('name a section whose id did not parse by where it is', () => {
+    const text = rubricYaml({ max: '1', sectionMax: '2' }).replace('  - id: s1', '  - id: 5');
+    const e = errorOf(text);
+    expect(e.issues.map((i) => [i.code, formatPath(i.path)])).toEqual([
+      ['invalid-type', 'sections[0].id'],
+      ['max-mismatch', 'sections[0].max'],
+    ]);
+    expect(e.issues[1]?.message).toBe('the section at sections[0] declares a maximum of 2 but its items can reach 1');
+  });
+
   it('a gate naming an existing section is accepted', () => {
     const r = parseRubric(
       rubricYaml({ after: ['gates:', '  - { id: g, title: { zh: 门, en: Gate }, subject: "section:s1", range: ">= 1", effect: report }'] }),
