@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatPath } from './format-issues.js';
 import { issue, suggest, type Issue, type PathSegment } from './issues.js';
 import { bilingual, idSchema } from './kinds/shared.js';
 import { locate, placeIssues, readYaml, type ReadOptions, type SourceText } from './source.js';
@@ -258,8 +259,45 @@ export function placeComposed(issues: Issue[], composed: Composed): Issue[] {
     const pos = locate(source, path, i.code === 'unknown-key' || i.code === 'forbidden-key');
     // A value the rubric inherits is placed where it is written, which its author may not edit: say how to change it from the rubric itself.
     const fix = own && source !== own ? overrideHint(composed.value, i, own.file) : undefined;
-    return { ...i, ...(fix ? { message: `${i.message} (${fix})` } : {}), path, file: source.file, ...(pos ?? {}) };
+    const message = i.code === 'duplicate-id' ? firstUseInFile(composed, i, source.file) : i.message;
+    return { ...i, message: fix ? `${message} (${fix})` : message, path, file: source.file, ...(pos ?? {}) };
   });
+}
+
+/**
+ * A duplicate id's message names its first use by its path in the merged
+ * rubric, which in the file shown can be another item (an item the child's
+ * removals moved, or one in the parent): it is named by its path in the
+ * file that holds it, and that file when it is not the one shown.
+ */
+function firstUseInFile(composed: Composed, i: Issue, shownFile: string): string {
+  if (typeof i.found !== 'string') return i.message;
+  for (const at of pathsOfId(composed.value, i.found)) {
+    const written = `(first at ${formatPath(at)})`;
+    if (!i.message.includes(written)) continue;
+    const origin = originOf(composed, at);
+    if (!origin) return i.message;
+    const file = origin.source.file === shownFile ? '' : ` in ${origin.source.file}`;
+    return i.message.replace(written, `(first at ${formatPath(origin.path)}${file})`);
+  }
+  return i.message;
+}
+
+/** The paths of the sections, items and parts of a merged rubric whose id is `id`. */
+function pathsOfId(doc: unknown, id: string): PathSegment[][] {
+  const found: PathSegment[][] = [];
+  const visit = (node: unknown, path: PathSegment[]) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    const n = node as Record<string, unknown>;
+    if (n.id === id) found.push(path);
+    for (const key of ['sections', 'items', 'parts']) {
+      const list = n[key];
+      if (Array.isArray(list)) list.forEach((child, k) => visit(child, [...path, key, k]));
+    }
+  };
+  const sections = (doc as { sections?: unknown } | null)?.sections;
+  if (Array.isArray(sections)) sections.forEach((s, k) => visit(s, ['sections', k]));
+  return found;
 }
 
 /**

@@ -168,6 +168,18 @@ grades:
     ]);
   });
 
+  it("names a duplicate id's first use by its path in the file that holds it", async () => {
+    // The child removes a, so b is sections[0].items[0] of the merged rubric; in parent.yaml that path is a.
+    const child = write(
+      'duplicate-after-remove.yaml',
+      `extends: parent.yaml\nid: child\nversion: "2"\nremove: [a]\nadd:\n  - into: s1\n    items:\n      - { id: b, title: { zh: 丙, en: C }, points: 1, kind: check }\n`,
+    );
+    const e = await loadError(child);
+    const dup = e.issues.find((i) => i.code === 'duplicate-id');
+    expect([dup?.file, dup?.path.join('.')]).toEqual([child, 'add.0.items.0.id']);
+    expect(dup?.message).toBe(`the id "b" is used twice (first at sections[0].items[1] in ${parent})`);
+  });
+
   it('refuses an inheritance cycle', async () => {
     write('cycle-a.yaml', 'extends: cycle-b.yaml\nid: a\nversion: "1"\n');
     const b = write('cycle-b.yaml', 'extends: cycle-a.yaml\nid: b\nversion: "1"\n');
