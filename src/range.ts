@@ -109,8 +109,12 @@ export function coverageProblems(ranges: Range[], from: Dec): { kind: 'overlap' 
   const order = ranges
     .map((r, i) => ({ r, i }))
     .sort((x, y) => compareLower(x.r, y.r));
+  // Each range is compared with the one reaching highest so far, not only the one before it:
+  // [0, 1] covers 0.3–0.5 between [0.2, 0.3] and [0.5, 0.6], which is no gap.
+  let cur = order[0] as { r: Range; i: number };
   for (let k = 0; k + 1 < order.length; k++) {
-    const cur = order[k] as { r: Range; i: number };
+    const prev = order[k] as { r: Range; i: number };
+    if (k > 0 && reachesHigher(prev.r, cur.r)) cur = prev;
     const next = order[k + 1] as { r: Range; i: number };
     if (!cur.r.max) {
       problems.push({ kind: 'overlap', a: cur.i, b: next.i, at: 'both reach infinity' });
@@ -132,9 +136,17 @@ export function coverageProblems(ranges: Range[], from: Dec): { kind: 'overlap' 
   if (first && first.r.min && (first.r.min.gt(from) || (first.r.min.eq(from) && !first.r.minInclusive))) {
     problems.push({ kind: 'gap', a: first.i, at: `below ${first.r.min.toString()}` });
   }
-  const last = order[order.length - 1];
+  const last = order.reduce<{ r: Range; i: number } | undefined>((top, x) => (!top || reachesHigher(x.r, top.r) ? x : top), undefined);
   if (last && last.r.max) problems.push({ kind: 'gap', a: last.i, at: `above ${last.r.max.toString()}` });
   return problems;
+}
+
+/** Whether a's upper end lies above b's. */
+function reachesHigher(a: Range, b: Range): boolean {
+  if (!b.max) return false;
+  if (!a.max) return true;
+  const c = a.max.cmp(b.max);
+  return c > 0 || (c === 0 && a.maxInclusive && !b.maxInclusive);
 }
 
 function compareLower(a: Range, b: Range): number {

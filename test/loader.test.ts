@@ -292,6 +292,12 @@ describe('meaning checks', () => {
     expect(e.issues[0]?.path.slice(0, 2)).toEqual(['grades', 'bands']);
   });
 
+  it('a band holding two others overlaps each, and leaves no gap between them', () => {
+    // [0.2, 0.9) holds [0.3, 0.4) and [0.6, 0.7): nothing is left uncovered between 0.4 and 0.6, nor above 0.7.
+    const e = errorOf(rubricYaml({ after: grades(band('top', '>= 0.9'), band('wide', '[0.2, 0.9)'), band('x', '[0.3, 0.4)'), band('y', '[0.6, 0.7)'), band('low', '< 0.2')) }));
+    expect(e.issues.map((i) => i.code).filter((c) => c !== 'band-order')).toEqual(['band-overlap', 'band-overlap']);
+  });
+
   it("bands sharing an included edge overlap ('band-overlap')", () => {
     const e = errorOf(rubricYaml({ after: grades(band('hi', '>= 0.5'), band('lo', '<= 0.5')) }));
     expect(codes(e)).toEqual(['band-overlap']);
