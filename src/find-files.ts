@@ -11,10 +11,14 @@ import { RubricError, issue } from './issues.js';
  * when its name fits, so that its reader reports it beside the others: it
  * stopped the whole walk with the system's error.
  */
-export async function filesUnder(path: string, extensions: readonly string[]): Promise<string[]> {
+export async function filesUnder(path: string, extensions: readonly string[], walked = new Set<string>()): Promise<string[]> {
   const s = await stat(path).catch(() => undefined);
   if (!s) throw new RubricError([issue('file-not-found', [], `no such file or directory: ${path}`, { file: path })]);
   if (!s.isDirectory()) return [path];
+  // A symbolic link back up the tree would walk it without end: each directory is walked once.
+  const id = `${s.dev}:${s.ino}`;
+  if (walked.has(id)) return [];
+  walked.add(id);
   let entries: string[];
   try {
     entries = (await readdir(path)).sort();
@@ -25,7 +29,7 @@ export async function filesUnder(path: string, extensions: readonly string[]): P
   for (const entry of entries) {
     const child = join(path, entry);
     const cs = await stat(child).catch(() => undefined);
-    if (cs?.isDirectory()) found.push(...(await filesUnder(child, extensions)));
+    if (cs?.isDirectory()) found.push(...(await filesUnder(child, extensions, walked)));
     else if (extensions.includes(extname(entry).toLowerCase())) found.push(child);
   }
   return found;

@@ -4,7 +4,9 @@ import { argumentIssue, assertString, isDec, isRange, throwProblems } from './ap
 /**
  * A set of numbers written as people write thresholds: ">= 92", "< 80",
  * "[86, 92)", "(-inf, 80)". Bounds are exact decimals; each bound says
- * whether it is included, so no band edge is left to interpretation.
+ * whether it is included, so no band edge is left to interpretation. A
+ * range the library read (parseRange, a rubric) writes itself to JSON as
+ * its `text`.
  */
 export interface Range {
   min?: Dec;

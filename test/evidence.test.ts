@@ -486,6 +486,14 @@ describe('the community record of a result', () => {
     const reversed = { id: 'C1', inspected: community.inspected, visits: community.visits, name: '示例' };
     expect(JSON.stringify(score(compiled, {}, { missing: 'zero', community: reversed }))).toBe(JSON.stringify(results[0]));
   });
+
+  it('leaves out what JSON cannot write, and writes a BigInt as its digits (JSON.stringify of the result threw)', () => {
+    const odd = { id: 12345678901234567890n, note: undefined, call: () => 1, tags: ['a', undefined, Symbol('s')] };
+    for (const r of [score(compiled, {}, { missing: 'zero', community: odd }), scoreTotals(compiled, {}, { missing: 'zero', community: odd })]) {
+      expect(r.community).toEqual({ id: '12345678901234567890', tags: ['a', null, null] });
+      expect(() => JSON.stringify(r)).not.toThrow();
+    }
+  });
 });
 
 describe('list order does not matter', () => {

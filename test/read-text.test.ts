@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,20 @@ describe('a directory holding a file that cannot be read (a dangling symbolic li
     expect(runs[0]?.cases.every((c) => c.passed)).toBe(true);
     const cases = await loadEvidenceSet([temp.dir]);
     expect(cases.find((c) => c.source === dangling)?.issues?.map((i) => i.message)).toEqual([`cannot read ${dangling}: no such file`]);
+  });
+});
+
+describe('a directory holding a symbolic link back up the tree', () => {
+  const temp = tempDir('shequ-loop-');
+
+  it('is walked once: the files are found, the loop is not followed', async () => {
+    const fixture = readFileSync(repo('test/fixtures/service-quality-kpis/thresholds.yaml'), 'utf8').replaceAll('../../../', repo(''));
+    mkdirSync(join(temp.dir, 'sub'));
+    temp.write('sub/a.yaml', fixture);
+    symlinkSync(temp.dir, join(temp.dir, 'sub', 'up'), 'dir');
+    const runs = await runFixtures([temp.dir]);
+    expect(runs.map((r) => r.file)).toEqual([join(temp.dir, 'sub', 'a.yaml')]);
+    const cases = await loadEvidenceSet([temp.dir]);
+    expect(new Set(cases.map((c) => c.source.split(' › ')[0]))).toEqual(new Set([join(temp.dir, 'sub', 'a.yaml')]));
   });
 });
