@@ -166,10 +166,5 @@ export function rangeWithin(a: Range, b: Range): boolean {
     const c = a.min.cmp(b.min);
     if (c < 0 || (c === 0 && a.minInclusive && !b.minInclusive)) return false;
   }
-  if (b.max) {
-    if (!a.max) return false;
-    const c = a.max.cmp(b.max);
-    if (c > 0 || (c === 0 && a.maxInclusive && !b.maxInclusive)) return false;
-  }
-  return true;
+  return !reachesHigher(a, b);
 }
