@@ -196,21 +196,18 @@ export function readYamlFully(rawText: string, options: ReadOptions = {}): ReadR
     return { value: undefined, source, issues };
   }
   // A broken document can yield an error per token: the first hundred lines with one say enough.
-  const rangeLines = new Set<number>();
+  // Whether a line holds an unquoted range, by line, once looked at: a long line can hold thousands of errors, and reading it for each was quadratic.
+  const rangeOnLine = new Map<number, boolean>();
   const syntaxLines = new Set<number>();
-  // Lines already looked at for an unquoted range: a long line can hold thousands of errors, and reading it for each was quadratic.
-  const rangeChecked = new Set<number>();
   for (const err of doc.errors) {
     if (issues.length >= MAX_SYNTAX_ISSUES) break;
     const [start] = err.pos;
     const { line, col } = lineCounter.linePos(start);
-    if (rangeLines.has(line)) continue;
-    const checkRange = err.code !== 'DUPLICATE_KEY' && !rangeChecked.has(line);
-    if (checkRange) rangeChecked.add(line);
-    const range = checkRange ? unquotedRangeIssue(text, start - col + 1, line) : undefined;
+    if (rangeOnLine.get(line)) continue;
+    const range = err.code === 'DUPLICATE_KEY' || rangeOnLine.has(line) ? undefined : unquotedRangeIssue(text, start - col + 1, line);
+    if (err.code !== 'DUPLICATE_KEY') rangeOnLine.set(line, range !== undefined);
     if (range) {
       // One issue for the line, in place of what YAML says about each of its tokens.
-      rangeLines.add(line);
       issues.push(range);
     } else if (err.code === 'DUPLICATE_KEY') {
       // yaml's "Map keys must be unique" names neither the key nor where it was first given.
