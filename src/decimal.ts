@@ -152,33 +152,40 @@ export class Dec {
     return Dec.of(this.scaledRounded(places, mode), pow10(places));
   }
 
-  /** this × 10^places rounded to an integer, by one division (no fraction to reduce). */
-  private scaledRounded(places: number, mode: 'half-up' | 'half-even'): bigint {
+  /** this × 10^places rounded to an integer, by one division (no fraction to reduce); 'down' cuts toward zero. */
+  private scaledRounded(places: number, mode: 'half-up' | 'half-even' | 'down'): bigint {
     const num = this.n * pow10(places);
     const neg = num < 0n;
     const abs = neg ? -num : num;
     let q = abs / this.d;
     const r2 = (abs % this.d) * 2n;
-    if (r2 > this.d || (r2 === this.d && (mode === 'half-up' || q % 2n === 1n))) q += 1n;
+    if (mode !== 'down' && (r2 > this.d || (r2 === this.d && (mode === 'half-up' || q % 2n === 1n)))) q += 1n;
     return neg ? -q : q;
   }
 
   /**
    * The exact decimal string, minimal digits ("5.28", "1.5", "7", "-0.25").
-   * A value with no terminating decimal form is written with `maxPlaces`
-   * places followed by "…".
+   * A value with no terminating decimal form is written with its first
+   * `maxPlaces` places followed by "…" ("0.6666…" for 2/3): cut, not rounded,
+   * so the digits shown are the value's own and a value just under 62.675
+   * never reads "62.6750…".
    */
   toString(maxPlaces = 12): string {
     const p = this.places();
-    if (p === undefined) return `${this.toFixed(maxPlaces)}…`;
+    if (p === undefined) return `${this.toFixed(maxPlaces, 'down')}…`;
     this.#text ??= this.d === 1n ? this.n.toString() : this.toFixed(p);
     return this.#text;
   }
 
-  /** Fixed number of places; exact when `places` covers the value, else rounded half-up. */
-  toFixed(places: number): string {
-    const scaled = this.scaledRounded(places, 'half-up');
-    const neg = scaled < 0n;
+  /**
+   * Fixed number of places; exact when `places` covers the value, else
+   * rounded half-up, or cut (mode 'down', toward zero: the digits a text
+   * ending in "…" shows).
+   */
+  toFixed(places: number, mode: 'half-up' | 'down' = 'half-up'): string {
+    const scaled = this.scaledRounded(places, mode);
+    // A cut value keeps its sign even where its shown digits are all 0 (-1/30000 is "-0.0000…").
+    const neg = scaled < 0n || (mode === 'down' && this.n < 0n);
     const digits = (neg ? -scaled : scaled).toString().padStart(places + 1, '0');
     const int = digits.slice(0, digits.length - places);
     const frac = digits.slice(digits.length - places);

@@ -83,8 +83,8 @@ const WORDS = {
   hints: { zh: '证据提示', en: 'Evidence hints' },
   hintsNote: { zh: '以下证据照填写的数值计分，但可能不是本意：', en: 'This evidence was scored as written, but may not say what was meant:' },
   footer: {
-    zh: '由 shequ-rubric 生成。所有分值均为精确小数；百分比超过两位小数时保留两位（四舍五入），以“…”结尾。',
-    en: 'Made by shequ-rubric. Every score is an exact decimal; a percentage with more than two places is shown to two (rounded half-up), followed by "…".',
+    zh: '由 shequ-rubric 生成。所有分值均为精确小数；百分比超过两位小数时只写前两位（截去其余，不四舍五入），以“…”结尾。',
+    en: 'Made by shequ-rubric. Every score is an exact decimal; a percentage with more than two places shows its first two (the rest cut, not rounded), followed by "…".',
   },
 } satisfies Record<string, Bilingual>;
 
@@ -94,7 +94,7 @@ type Word = keyof typeof WORDS;
 
 const dec = (s: string): Dec => Dec.parse(s) ?? Dec.ZERO;
 
-/** points ÷ max as a percentage: the exact decimal when it has at most two places, else two places (half-up) and "…". */
+/** points ÷ max as a percentage: the exact decimal when it has at most two places, else its first two places and "…". */
 export function percentOf(points: string, max: string): string | undefined {
   const m = typeof max === 'string' ? Dec.parse(max) : undefined;
   const p = typeof points === 'string' ? Dec.parse(points) : undefined;
@@ -102,7 +102,7 @@ export function percentOf(points: string, max: string): string | undefined {
   if ((m as Dec).isZero()) return undefined;
   const percent = (p as Dec).div(m as Dec).mul(Dec.int(100));
   const places = percent.places();
-  return places !== undefined && places <= 2 ? percent.toString() : `${percent.toFixed(2)}…`;
+  return places !== undefined && places <= 2 ? percent.toString() : `${percent.toFixed(2, 'down')}…`;
 }
 
 function communityOf(result: ScoreResult): { name?: string; id?: string } {

@@ -37,7 +37,7 @@ const mdEn = reportMarkdown(result, thePlan, { lang: 'en' });
 function percentages(r: ScoreResult): string[] {
   return r.sections.map((s) => {
     const v = (Dec.parse(s.points) as Dec).mul(Dec.int(100)).div(Dec.parse(s.max) as Dec);
-    return `${v.places() === undefined ? `${v.round(2).toFixed(2)}…` : v.toString()}%`;
+    return `${v.places() === undefined ? `${v.toFixed(2, 'down')}…` : v.toString()}%`;
   });
 }
 
@@ -61,7 +61,7 @@ describe('report: Markdown', () => {
     expect(md).toContain('**86.5** / 100');
     expect(md).toContain('**四星 \\[86, 92)**');
     const pct = percentages(result);
-    expect(pct).toEqual(['78.57…%', '81.82…%', '92.11…%', '87.88…%', '81.25%', '89.29…%', '0%']);
+    expect(pct).toEqual(['78.57…%', '81.81…%', '92.10…%', '87.87…%', '81.25%', '89.28…%', '0%']);
     for (const p of pct) expect(md).toContain(`| ${p} |`);
     expect(mdEn).toContain('Four stars');
   });
@@ -176,11 +176,13 @@ describe('report: gates, unreachable plans, no plan', () => {
     expect(reportMarkdown(zr, undefined)).toContain('未生成计划。');
   });
 
-  it('percentages: exact, or two places and … when they do not terminate', () => {
+  it('percentages: exact, or their first two places and … when they do not terminate', () => {
     expect(percentOf('5.5', '7')).toBe('78.57…');
     expect(percentOf('13', '16')).toBe('81.25');
-    // A terminating percentage with more than two places is cut to two as well (12-place points).
-    expect(percentOf('25.066666666667', '40')).toBe('62.67…');
+    // A terminating percentage with more than two places is cut to two as well (12-place points):
+    // cut, not rounded, as every text ending in "…" is (62.6666666666675 % shows 62.66…).
+    expect(percentOf('25.066666666667', '40')).toBe('62.66…');
+    expect(percentOf('2', '3')).toBe('66.66…');
     expect(percentOf('1', '8')).toBe('12.5');
     expect(percentOf('1', '0')).toBeUndefined();
   });

@@ -29,12 +29,12 @@ function floorDiv(x: number, d: number): number {
 
 /**
  * Dec.of(n, d).toString(maxPlaces) for safe integers n ≥ 0 and d > 0: the
- * exact decimal when it terminates, else maxPlaces places rounded half-up
- * and "…". Undefined outside those bounds.
+ * exact decimal when it terminates, else its first maxPlaces places and "…".
+ * Undefined outside those bounds.
  */
 export function ratioText(n: number, d: number, maxPlaces: number): string | undefined {
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || n < 0 || d <= 0 || d > MAX_DENOMINATOR) return undefined;
-  let int = floorDiv(n, d);
+  const int = floorDiv(n, d);
   let r = n - int * d;
   if (r === 0) return String(int);
   // n ÷ d terminates when d, without its factors 2 and 5, divides n (no fraction to reduce first).
@@ -54,19 +54,6 @@ export function ratioText(n: number, d: number, maxPlaces: number): string | und
     chunks.push(q);
     widths.push(width);
     places += width;
-  }
-  if (!terminates && 2 * r > d) {
-    // Half-up at the last place (a non-terminating remainder is never exactly half), carried leftwards.
-    let k = chunks.length - 1;
-    for (; k >= 0; k--) {
-      const next = (chunks[k] as number) + 1;
-      if (next < (POW10[widths[k] as number] as number)) {
-        chunks[k] = next;
-        break;
-      }
-      chunks[k] = 0;
-    }
-    if (k < 0) int += 1;
   }
   let digits = '';
   for (let k = 0; k < chunks.length; k++) digits += String(chunks[k]).padStart(widths[k] as number, '0');
