@@ -138,9 +138,9 @@ function convert(zi: ZodIssue, prefix: PathSegment[], options: MapOptions): Issu
       const expected = numeric
         ? `a number ${sign} ${String(bound)}`
         : zi.origin === 'array' || zi.origin === 'set'
-          ? `${most} ${String(bound)} entries`
+          ? `${most} ${String(bound)} ${Number(bound) === 1 ? 'entry' : 'entries'}`
           : zi.origin === 'string'
-            ? `${most} ${String(bound)} characters`
+            ? `${most} ${String(bound)} ${Number(bound) === 1 ? 'character' : 'characters'}`
             : undefined;
       return [issue(code, path, expected ? `expected ${expected}, found ${found}` : zi.message, { ...(expected ? { expected } : {}), found })];
     }

@@ -120,3 +120,26 @@ describe('English reasons count in the singular for one', () => {
     expect(reasonOf(short, 'C4-social-workers-training')).toContain('10 short of 20, 1 whole step of 10');
   });
 });
+
+describe('explain: the bonus', () => {
+  it('says which entries of a counted matter added nothing, the same whatever the list order', () => {
+    const jiangxi = load('rubrics/jiangxi-db36-t-1609-2022.yaml');
+    const honours = [
+      { matter: 'A', level: 'provincial', year: 2023 },
+      { matter: 'A ', level: 'national', year: 2022 },
+      { matter: 'B', level: 'provincial', year: 2024 },
+      { matter: 'A', level: 'provincial', year: 2024 },
+      { matter: 'C', level: 'national', year: 2020 },
+    ];
+    const reasonOf = (list: typeof honours) => {
+      const r = score(jiangxi, { 'bonus-honours': { year: 2024, honours: list } }, { missing: 'zero' });
+      return indexTraces(r).items.get('bonus-honours');
+    };
+    const item = reasonOf(honours);
+    // A counts once at national (3), B at provincial (2): 5; A's two other entries and C (2020, outside 2022–2024) add nothing.
+    expect(item?.points).toBe('5');
+    expect(item?.reason.zh).toBe('近 3 年（2022–2024）A（国家级 3），B（省级 2）；同一事项只计一次（未计：A 另 2 条）；不在期限内：C (2020)；合计 5，得 5 分');
+    expect(item?.reason.en).toBe('last 3 years (2022–2024): A (National 3), B (Provincial 2); each matter counted once (not added: 2 more for A); outside the window: C (2020); total 5: 5');
+    expect(reasonOf([...honours].reverse())?.reason).toEqual(item?.reason);
+  });
+});

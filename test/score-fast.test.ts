@@ -145,7 +145,7 @@ describe('the fast tracers', () => {
 });
 
 describe('the bonus tracer', () => {
-  it('orders and words any honours as the exact path does: matters with quotes, spaces, control and astral characters', async () => {
+  it('orders and words any honours as the exact path does: matters with quotes, spaces, control and astral characters; blanks at an end left to it', async () => {
     const compiled = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
     const item = compiled.items.get('bonus-honours') as ItemBase;
     const tracer = compiled.kinds.get('bonus')?.fastTrace?.(item, { scaled: (d) => scaledInteger(d, 2), fastFor: () => undefined, ...codeHooks(true) });
@@ -155,7 +155,10 @@ describe('the bonus tracer', () => {
       fc.property(fc.array(honour, { maxLength: 10 }), (honours) => {
         const raw = { year: 2024, honours };
         const fast = tracer?.(raw);
-        expect(fast).toBeDefined();
+        // A matter with a blank at an end is trimmed by the exact path (or refused, when blank alone): the tracer leaves it to it.
+        const blankAtEnd = honours.some((h) => /^\s|\s$/.test(h.matter));
+        expect(fast === undefined).toBe(blankAtEnd);
+        if (blankAtEnd) return;
         const exact = scoreOneItem(compiled, item, compiled.evidenceSchema(item, 'error').parse(raw)).trace;
         expect(JSON.stringify({ points: scaledText(fast?.points as number, 100, 2), evidence: fast?.evidence, reason: fast?.reason, detail: fast?.detail })).toBe(
           JSON.stringify({ points: exact.points, evidence: exact.evidence, reason: exact.reason, detail: exact.detail }),

@@ -223,7 +223,7 @@ describe('bonus honours', () => {
     const [generated, jitless] = [compile(parseRubric(text)), compile(parseRubric(text), { jitless: true })];
     const base = { base: true };
     // Mostly valid honours (some outside the window); now and then one spoilt, which both must refuse alike.
-    const honour = fc.record({ matter: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), level: fc.constantFrom('provincial', 'national'), year: fc.integer({ min: 2015, max: 2021 }) });
+    const honour = fc.record({ matter: fc.constantFrom('a', 'a ', '\u3000a', ' ', 'b', 'c', 'd', 'e', 'f', 'g'), level: fc.constantFrom('provincial', 'national'), year: fc.integer({ min: 2015, max: 2021 }) });
     const spoilt = fc.constantFrom<Record<string, unknown>>({ matter: '' }, { level: 'county' }, { year: 2030 }, { year: undefined }, { extra: 1 });
     const value = fc
       .tuple(fc.integer({ min: 2021, max: 2023 }), fc.array(honour, { maxLength: 20, size: 'max' }), fc.option(fc.tuple(fc.nat(), spoilt), { freq: 4 }))

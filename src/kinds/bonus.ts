@@ -42,20 +42,43 @@ interface BonusEvidence {
 
 const year = z.number().int().min(1900).max(9999);
 
+/** A matter's name, trimmed: "A" and "A " are one matter (a name copied from a spreadsheet often carries a blank). */
+const matterName = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (s.trim() === '') ctx.addIssue({ code: 'custom', message: `expected the name of the matter, found ${s === '' ? 'an empty string' : 'blanks only'}`, params: { code: 'invalid-value', expected: 'the name of the matter', found: JSON.stringify(s) } });
+  })
+  .overwrite((s) => s.trim())
+  // What the check above asks, for the JSON Schema (a refinement does not show in it).
+  .meta({ pattern: '\\S' });
+
 /**
  * The reason: the window, each matter counted (sorted) at its level, the
- * honours outside the window (sorted), the sum and the points, as texts.
+ * further entries of a counted matter that added nothing (sorted counts, so
+ * the text does not depend on the list's order), the honours outside the
+ * window (sorted), the sum and the points, as texts.
  */
-function bonusReason(item: BonusItem, assessed: number | undefined, matters: readonly [string, LevelSpec][], outside: readonly string[], raw: string, capped: boolean, points: string): Bilingual {
+function bonusReason(item: BonusItem, assessed: number | undefined, matters: readonly [string, LevelSpec][], repeated: ReadonlyMap<string, number>, outside: readonly string[], raw: string, capped: boolean, points: string): Bilingual {
   const zh = matters.map(([m, l]) => `${m}（${l.zh} ${fmt(l.points)}）`).join('，') || '无符合条件的表彰';
   const en = matters.map(([m, l]) => `${m} (${l.en} ${fmt(l.points)})`).join(', ') || 'no qualifying honour';
+  const again = [...repeated].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const againZh = again.length ? `；同一事项只计一次（未计：${again.map(([m, n]) => `${m} 另 ${n} 条`).join('，')}）` : '';
+  const againEn = again.length ? `; each matter counted once (not added: ${again.map(([m, n]) => `${n} more for ${m}`).join(', ')})` : '';
   const from = (assessed ?? 0) - (item.window?.years ?? 0) + 1;
   const windowZh = item.window ? `近 ${item.window.years} 年（${from}–${assessed}）` : '';
   return {
-    zh: `${windowZh}${zh}${outside.length ? `；不在期限内：${outside.join('，')}` : ''}；合计 ${raw}${capped ? `，封顶 ${fmt(item.cap)}` : ''}，得 ${points} 分`,
-    en: `${item.window ? `last ${item.window.years} years (${from}–${assessed}): ` : ''}${en}${outside.length ? `; outside the window: ${outside.join(', ')}` : ''}; total ${raw}${capped ? ` capped at ${fmt(item.cap)}` : ''}: ${points}`,
+    zh: `${windowZh}${zh}${againZh}${outside.length ? `；不在期限内：${outside.join('，')}` : ''}；合计 ${raw}${capped ? `，封顶 ${fmt(item.cap)}` : ''}，得 ${points} 分`,
+    en: `${item.window ? `last ${item.window.years} years (${from}–${assessed}): ` : ''}${en}${againEn}${outside.length ? `; outside the window: ${outside.join(', ')}` : ''}; total ${raw}${capped ? ` capped at ${fmt(item.cap)}` : ''}: ${points}`,
   };
 }
+
+/** Counts one more entry of a matter already counted. */
+function countAgain(repeated: Map<string, number>, matter: string): void {
+  repeated.set(matter, (repeated.get(matter) ?? 0) + 1);
+}
+
+/** A matter written with blanks at an end (" A", "A　"): the exact path trims it, the fast paths decline it. */
+const blankAtEnd = /^\s|\s$/;
 
 /** JSON.stringify of an echoed honour (keys sorted, the year a whole number), written without the generic serializer. */
 function honourJson(h: Honour): string {
@@ -90,7 +113,7 @@ function fastPlan(item: BonusItem, ctx: FastContext): FastPlan | undefined {
   const pointsOf = (h: unknown, assessed: number | undefined): number | undefined => {
     if (h === null || typeof h !== 'object' || Array.isArray(h) || !honourKeysOnly(h)) return undefined;
     const { matter, level, year } = h as Record<string, unknown>;
-    if (typeof matter !== 'string' || matter === '' || typeof level !== 'string') return undefined;
+    if (typeof matter !== 'string' || matter === '' || blankAtEnd.test(matter) || typeof level !== 'string') return undefined;
     const at = levelIds.indexOf(level);
     if (at < 0) return undefined;
     if (year !== undefined && !isYear(year)) return undefined;
@@ -145,7 +168,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
   maxPoints: (item) => item.cap,
   evidence(item) {
     const honour = z.strictObject({
-      matter: z.string().min(1),
+      matter: matterName,
       level: levelIdSchema(item.levels),
       year: item.window ? year : year.optional(),
     });
@@ -214,6 +237,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       const { honours, assessed } = e;
       // Each matter once, at the first of its highest levels (by index), as the exact path counts it.
       const counted: { matter: string; at: number }[] = [];
+      const repeated = new Map<string, number>();
       const outside: string[] = [];
       for (const h of honours as Honour[]) {
         if ((plan.pointsOf(h, assessed) as number) < 0) {
@@ -223,7 +247,10 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
         const at = plan.levelIds.indexOf(h.level);
         const prev = counted.find((c) => c.matter === h.matter);
         if (!prev) counted.push({ matter: h.matter, at });
-        else if ((plan.levelPoints[at] as number) > (plan.levelPoints[prev.at] as number)) prev.at = at;
+        else {
+          countAgain(repeated, h.matter);
+          if ((plan.levelPoints[at] as number) > (plan.levelPoints[prev.at] as number)) prev.at = at;
+        }
       }
       let rawPoints = 0;
       for (const c of counted) rawPoints += plan.levelPoints[c.at] as number;
@@ -241,13 +268,14 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       return {
         points,
         evidence: assessed === undefined ? { honours: echoed } : { honours: echoed, year: assessed },
-        reason: bonusReason(item, assessed, matters, outside, uncapped, rawPoints > plan.cap, text(points)),
+        reason: bonusReason(item, assessed, matters, repeated, outside, uncapped, rawPoints > plan.cap, text(points)),
         detail: { matters: String(matters.length), uncapped },
       };
     };
   },
   score(item, e) {
     const best = new Map<string, LevelSpec>();
+    const repeated = new Map<string, number>();
     const outside: string[] = [];
     for (const h of e.honours) {
       if (item.window && e.year !== undefined && h.year !== undefined && h.year < e.year - item.window.years + 1) {
@@ -256,6 +284,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       }
       const level = item.levels.find((l) => l.id === h.level) as LevelSpec;
       const prev = best.get(h.matter);
+      if (prev) countAgain(repeated, h.matter);
       if (!prev || level.points.gt(prev.points)) best.set(h.matter, level);
     }
     outside.sort();
@@ -264,7 +293,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
     const points = Dec.min(raw, item.cap);
     return {
       points,
-      reason: bonusReason(item, e.year, matters, outside, fmt(raw), raw.gt(item.cap), fmt(points)),
+      reason: bonusReason(item, e.year, matters, repeated, outside, fmt(raw), raw.gt(item.cap), fmt(points)),
       detail: { matters: String(matters.length), uncapped: fmt(raw) },
     };
   },

@@ -266,6 +266,8 @@ export const tables: Record<string, KindTable> = {
       { evidence: { year: 2024, honours: [{ matter: 'A', level: 'national', year: 2021 }] }, points: '0' },
       // one matter at two levels counts once at national: 3
       { evidence: { year: 2024, honours: [{ matter: 'A', level: 'provincial', year: 2023 }, { matter: 'A', level: 'national', year: 2024 }] }, points: '3' },
+      // a matter with a blank at an end is the same matter: 'A ' at national and 'A' at provincial count once, 3
+      { evidence: { year: 2024, honours: [{ matter: 'A', level: 'provincial', year: 2023 }, { matter: 'A ', level: 'national', year: 2024 }] }, points: '3' },
       // 3 + 3 + 2 = 8, capped at 5
       {
         evidence: { year: 2024, honours: [{ matter: 'A', level: 'national', year: 2023 }, { matter: 'B', level: 'national', year: 2023 }, { matter: 'C', level: 'provincial', year: 2022 }] },
@@ -276,6 +278,8 @@ export const tables: Record<string, KindTable> = {
       { evidence: { honours: [] }, code: 'missing-key', path: ['evidence', 'x', 'year'] },
       { evidence: { year: 2024, honours: [{ matter: 'A', level: 'city', year: 2023 }] }, code: 'invalid-value', path: ['evidence', 'x', 'honours', 0, 'level'] },
       { evidence: { year: 2024, honours: [{ matter: 'A', level: 'national', year: 2025 }] }, code: 'out-of-range', path: ['evidence', 'x', 'honours', 0, 'year'] },
+      // a matter of blanks alone names nothing
+      { evidence: { year: 2024, honours: [{ matter: ' 　', level: 'national', year: 2024 }] }, code: 'invalid-value', path: ['evidence', 'x', 'honours', 0, 'matter'] },
     ],
     invalidParams: [
       {
