@@ -47,7 +47,8 @@ export function explain(result: ScoreResult, options: ExplainOptions = {}): stri
   const community = result.community as { name?: unknown } | undefined;
   if (community?.name) out.push(`${zh ? '社区' : 'Community'}: ${String(community.name)}`);
   const bonus = result.bonus !== '0' ? (zh ? `（含加分 ${result.bonus}）` : ` (bonus ${result.bonus} included)`) : '';
-  out.push(`${zh ? '总分' : 'Total'}: ${result.total} / ${result.max}${bonus}${result.ratio ? `  ${zh ? '得分率' : 'ratio'} ${result.ratio}` : ''}`);
+  // A rubric of criteria alone (no points) has nothing to total: "0 / 0" would read as a score of zero.
+  if (!noPoints(result)) out.push(`${zh ? '总分' : 'Total'}: ${result.total} / ${result.max}${bonus}${result.ratio ? `  ${zh ? '得分率' : 'ratio'} ${result.ratio}` : ''}`);
   if (result.criteria) {
     const note = criteriaNote(result, lang);
     out.push(`${zh ? '达标条目' : 'Criteria met'}: ${result.criteria.met} / ${result.criteria.total}${note ? (zh ? `（${note}）` : ` (${note})`) : ''}`);
@@ -70,22 +71,26 @@ export function explain(result: ScoreResult, options: ExplainOptions = {}): stri
   const section = (s: SectionTrace, depth: number) => {
     if (filtered && options.items !== false && !holds(s)) return;
     const pad = '  '.repeat(depth);
-    const crit = s.criteria ? `  [${s.criteria.met}/${s.criteria.total}]` : '';
+    // Labelled: beside points, a bare [1/1] read as one item of one, where a tiered item beside it is not counted.
+    const crit = s.criteria ? `  [${zh ? '达标' : 'met'} ${s.criteria.met}/${s.criteria.total}]` : '';
     const capped = s.uncapped ? (zh ? `（封顶前 ${s.uncapped}）` : ` (capped from ${s.uncapped})`) : '';
-    out.push(`${pad}${s.id} ${s.title[lang]}  ${s.points} / ${s.max}${capped}${crit}`);
+    out.push(`${pad}${s.id} ${s.title[lang]}${noPoints(s) ? '' : `  ${s.points} / ${s.max}`}${capped}${crit}`);
     s.sections?.forEach((sub) => section(sub, depth + 1));
     if (options.items !== false) s.items?.forEach((i) => (!filtered || shown(i) ? item(i, depth + 1) : undefined));
   };
   const item = (i: ItemTrace, depth: number) => {
     const pad = '  '.repeat(depth);
     const mark = i.met === undefined ? (i.points === i.max ? '●' : i.points === '0' ? '○' : '◐') : i.met ? '✓' : '✗';
-    out.push(`${pad}${mark} ${i.id} ${i.points} / ${i.max}  ${i.title[lang]}`);
+    out.push(`${pad}${mark} ${i.id}${noPoints(i) ? '' : ` ${i.points} / ${i.max}`}  ${i.title[lang]}`);
     out.push(`${pad}    ${i.reason[lang]}${i.rounded ? roundedNote(i.rounded, i.points, zh) : ''}${i.clause ? `  [${i.clause}]` : ''}`);
     i.parts?.forEach((p) => item(p, depth + 2));
   };
   result.sections.forEach((s) => section(s, 0));
   return out.join('\n');
 }
+
+/** Whether a result, section or item is worth no points (a criterion judged met or not): its "0 / 0" is left out. */
+const noPoints = (x: { max: string }): boolean => x.max === '0';
 
 /** Says what the reason's exact figure was rounded to, and how: the reason itself shows only the exact one. */
 function roundedNote(r: NonNullable<ItemTrace['rounded']>, points: string, zh: boolean): string {

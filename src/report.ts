@@ -64,6 +64,11 @@ const WORDS = {
   points: { zh: '得分', en: 'Points' },
   max: { zh: '满分', en: 'Max' },
   percent: { zh: '得分比例', en: 'Percent' },
+  met: { zh: '达标', en: 'Met' },
+  criteriaOf: { zh: '条目数', en: 'Criteria' },
+  metPercent: { zh: '达标比例', en: 'Percent met' },
+  unmetCriteria: { zh: '未达标条目', en: 'Criteria not met' },
+  allMet: { zh: '所有条目均已达标。', en: 'Every criterion is met.' },
   unmet: { zh: '未达标或未满分条目', en: 'Items not met or below their maximum' },
   noUnmet: { zh: '所有条目均已达标并得满分。', en: 'Every item is met at its maximum.' },
   item: { zh: '条目', en: 'Item' },
@@ -243,11 +248,17 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
   out.push('');
   out.push(`${w('rubric')}: ${e(result.rubric.title[lang])} (${e(result.rubric.id)} ${e(result.rubric.version)})${c.id ? `  \n${w('community')}: ${e(c.id)}` : ''}`);
   out.push('');
-  out.push(`| ${w('total')} | ${w('grade')} | ${w('base')} | ${w('bonus')} | ${w('ratio')} | ${w('criteria')} |`);
-  out.push('|---|---|---|---|---|---|');
-  out.push(
-    `| **${result.total}** / ${result.max} | **${e(gradeText(result, lang))}**${result.rated ? '' : ` (${w('notRated')})`} | ${result.base} | ${result.bonus} | ${result.ratio ?? '—'} | ${criteriaCell(result, lang)} |`,
-  );
+  const criteria = byCriteria(result);
+  const gradeCell = `**${e(gradeText(result, lang))}**${result.rated ? '' : ` (${w('notRated')})`}`;
+  if (criteria) {
+    const met = result.criteria as NonNullable<ScoreResult['criteria']>;
+    const pct = percentOf(String(met.met), String(met.total));
+    out.push(`| ${w('criteria')} | ${w('metPercent')} | ${w('grade')} |`, '|---|---|---|', `| **${met.met}** / ${met.total} | ${pct === undefined ? '—' : `${pct}%`} | ${gradeCell} |`);
+  } else {
+    out.push(`| ${w('total')} | ${w('grade')} | ${w('base')} | ${w('bonus')} | ${w('ratio')} | ${w('criteria')} |`);
+    out.push('|---|---|---|---|---|---|');
+    out.push(`| **${result.total}** / ${result.max} | ${gradeCell} | ${result.base} | ${result.bonus} | ${result.ratio ?? '—'} | ${criteriaCell(result, lang)} |`);
+  }
   out.push('');
   if (options.hints?.length) {
     out.push(`## ${w('hints')}`, '', w('hintsNote'), '');
@@ -264,17 +275,20 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
     out.push('');
   }
   out.push(`## ${w('sections')}`, '');
-  out.push(`| ${w('section')} | ${w('points')} | ${w('max')} | ${w('percent')} | |`);
+  out.push(criteria ? `| ${w('section')} | ${w('met')} | ${w('criteriaOf')} | ${w('metPercent')} | |` : `| ${w('section')} | ${w('points')} | ${w('max')} | ${w('percent')} | |`);
   out.push('|---|---:|---:|---:|---|');
   for (const s of result.sections) {
-    const pct = percentOf(s.points, s.max);
-    out.push(`| ${e(s.id)} ${e(s.title[lang])}${s.bonus ? ` (${w('bonusSection')})` : ''} | ${s.points} | ${s.max} | ${pct === undefined ? '—' : `${pct}%`} | \`${mdBar(pct)}\` |`);
+    const f = sectionFigures(s, criteria);
+    out.push(`| ${e(s.id)} ${e(s.title[lang])}${s.bonus ? ` (${w('bonusSection')})` : ''} | ${f.got} | ${f.of} | ${f.percent === undefined ? '—' : `${f.percent}%`} | \`${mdBar(f.percent)}\` |`);
   }
   out.push('');
-  out.push(`## ${w('unmet')}`, '');
+  out.push(`## ${criteria ? w('unmetCriteria') : w('unmet')}`, '');
   const unmet = unmetItems(result);
-  if (unmet.length === 0) out.push(w('noUnmet'));
-  else {
+  if (unmet.length === 0) out.push(criteria ? w('allMet') : w('noUnmet'));
+  else if (criteria) {
+    out.push(`| ${w('item')} | ${w('title')} | ${w('reason')} |`, '|---|---|---|');
+    for (const i of unmet) out.push(`| ${e(i.id)} | ${e(i.title[lang])} | ${e(i.reason[lang])} |`);
+  } else {
     out.push(`| ${w('item')} | ${w('title')} | ${w('points')} | ${w('max')} | ${w('reason')} |`);
     out.push('|---|---|---:|---:|---|');
     for (const i of unmet) out.push(`| ${e(i.id)} | ${e(i.title[lang])} | ${i.points} | ${i.max} | ${e(i.reason[lang])} |`);
@@ -302,15 +316,16 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
   out.push('');
   out.push(`## ${w('items')}`, '');
   for (const { s, depth } of allSections(result.sections)) {
-    out.push(`${'#'.repeat(Math.min(6, 3 + depth))} ${e(s.id)} ${e(s.title[lang])} — ${s.points} / ${s.max}${s.uncapped ? ` (${w('capped')} ${s.uncapped})` : ''}`);
+    out.push(`${'#'.repeat(Math.min(6, 3 + depth))} ${e(s.id)} ${e(s.title[lang])} — ${sectionHeadingFigures(s, criteria, lang)}${s.uncapped ? ` (${w('capped')} ${s.uncapped})` : ''}`);
     out.push('');
     const rows = itemRows(s.items);
     if (rows.length) {
-      out.push(`| ${w('item')} | ${w('title')} | ${w('points')} | ${w('max')} | ${w('evidence')} | ${w('reason')} |`);
-      out.push('|---|---|---:|---:|---|---|');
+      out.push(criteria ? `| ${w('item')} | ${w('title')} | ${w('evidence')} | ${w('reason')} |` : `| ${w('item')} | ${w('title')} | ${w('points')} | ${w('max')} | ${w('evidence')} | ${w('reason')} |`);
+      out.push(criteria ? '|---|---|---|---|' : '|---|---|---:|---:|---|---|');
       for (const { item, depth: d } of rows) {
         const mark = item.met === undefined ? '' : item.met ? '✓ ' : '✗ ';
-        out.push(`| ${'　'.repeat(d)}${mark}${e(item.id)} | ${e(item.title[lang])} | ${item.points} | ${item.max} | ${item.parts?.length ? '' : e(evidenceText(item.evidence, lang))} | ${e(item.reason[lang])} |`);
+        const figures = criteria ? '' : ` ${item.points} | ${item.max} |`;
+        out.push(`| ${'　'.repeat(d)}${mark}${e(item.id)} | ${e(item.title[lang])} |${figures} ${item.parts?.length ? '' : e(evidenceText(item.evidence, lang))} | ${e(item.reason[lang])} |`);
       }
       out.push('');
     }
@@ -388,6 +403,7 @@ function fit(label: string, px: number): string {
 
 function svgChart(result: ScoreResult, lang: Lang): string {
   const rows = result.sections;
+  const criteria = byCriteria(result);
   const W = 1000;
   const rowH = 38;
   const top = 10;
@@ -407,16 +423,17 @@ function svgChart(result: ScoreResult, lang: Lang): string {
   }
   rows.forEach((s, i) => {
     const y = top + i * rowH;
-    const pct = percentOf(s.points, s.max);
+    const { got, of, percent: pct } = sectionFigures(s, criteria);
+    const figures = criteria ? `${WORDS.met[lang]} ${got} / ${of}` : `${got} / ${of}`;
     const frac = pct === undefined ? 0 : Math.max(0, Math.min(1, Number(pct.replace('…', '')) / 100));
     const label = `${s.id} ${s.title[lang]}`;
     const color = s.bonus ? '#6b46c1' : frac >= 0.9 ? '#2f855a' : frac >= 0.6 ? '#b7791f' : '#c53030';
     parts.push(`<g>`);
-    parts.push(`<title>${x(`${label}: ${s.points} / ${s.max}${pct === undefined ? '' : ` (${pct}%)`}`)}</title>`);
+    parts.push(`<title>${x(`${label}: ${figures}${pct === undefined ? '' : ` (${pct}%)`}`)}</title>`);
     parts.push(`<text x="${labelW}" y="${y + 21}" font-size="14" fill="#1f2933" text-anchor="end">${x(fit(label, labelW - 10))}</text>`);
     parts.push(`<rect x="${barX}" y="${y + 6}" width="${barW}" height="20" rx="3" fill="#f0f4f8"/>`);
     parts.push(`<rect x="${barX}" y="${y + 6}" width="${(barW * frac).toFixed(1)}" height="20" rx="3" fill="${color}"/>`);
-    parts.push(`<text x="${barX + barW + 12}" y="${y + 21}" font-size="14" fill="#1f2933">${x(`${s.points} / ${s.max}`)}<tspan fill="#616e7c" dx="8">${x(pct === undefined ? '—' : `${pct}%`)}</tspan>${s.bonus ? `<tspan fill="#6b46c1" dx="8">${x(WORDS.bonusSection[lang])}</tspan>` : ''}</text>`);
+    parts.push(`<text x="${barX + barW + 12}" y="${y + 21}" font-size="14" fill="#1f2933">${x(figures)}<tspan fill="#616e7c" dx="8">${x(pct === undefined ? '—' : `${pct}%`)}</tspan>${s.bonus ? `<tspan fill="#6b46c1" dx="8">${x(WORDS.bonusSection[lang])}</tspan>` : ''}</text>`);
     parts.push(`</g>`);
   });
   parts.push('</svg>');
@@ -451,10 +468,13 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
 
   // summary cards
   const failing = !result.rated || result.grade?.passing === false;
+  const criteria = byCriteria(result);
   out.push('<section class="cards">');
-  out.push(
-    `<div class="card total"><div class="label">${w('total')}</div><div class="value">${x(result.total)} <small>/ ${x(result.max)}</small></div><div class="sub">${w('base')} ${x(result.base)} · ${w('bonus')} ${x(result.bonus)}${result.ratio ? ` · ${w('ratio')} ${x(result.ratio)}` : ''}</div></div>`,
-  );
+  if (!criteria) {
+    out.push(
+      `<div class="card total"><div class="label">${w('total')}</div><div class="value">${x(result.total)} <small>/ ${x(result.max)}</small></div><div class="sub">${w('base')} ${x(result.base)} · ${w('bonus')} ${x(result.bonus)}${result.ratio ? ` · ${w('ratio')} ${x(result.ratio)}` : ''}</div></div>`,
+    );
+  }
   out.push(
     `<div class="card grade${failing ? ' failing' : ''}"><div class="label">${w('grade')}</div><div class="value">${x(result.grade ? result.grade.label[lang] : '—')}</div><div class="sub">${x(result.grade?.range ?? (result.grade?.gate ? `${WORDS.gate[lang]} ${result.grade.gate}` : ''))}${result.rated ? '' : ` · ${w('notRated')}`}</div></div>`,
   );
@@ -483,13 +503,15 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
   out.push(`<h2>${w('sections')}</h2>`);
   out.push(svgChart(result, lang));
 
-  out.push(`<h2>${w('unmet')}</h2>`);
+  out.push(`<h2>${criteria ? w('unmetCriteria') : w('unmet')}</h2>`);
   const unmet = unmetItems(result);
-  if (unmet.length === 0) out.push(`<p>${w('noUnmet')}</p>`);
+  const figureHeads = criteria ? '' : `<th class="num">${w('points')}</th><th class="num">${w('max')}</th>`;
+  const figureCells = (i: ItemTrace) => (criteria ? '' : `<td class="num">${x(i.points)}</td><td class="num">${x(i.max)}</td>`);
+  if (unmet.length === 0) out.push(`<p>${criteria ? w('allMet') : w('noUnmet')}</p>`);
   else {
-    out.push(`<table class="unmet"><thead><tr><th>${w('item')}</th><th>${w('title')}</th><th class="num">${w('points')}</th><th class="num">${w('max')}</th><th>${w('reason')}</th></tr></thead><tbody>`);
+    out.push(`<table class="unmet"><thead><tr><th>${w('item')}</th><th>${w('title')}</th>${figureHeads}<th>${w('reason')}</th></tr></thead><tbody>`);
     for (const i of unmet) {
-      out.push(`<tr><td class="id">${x(i.id)}</td><td>${x(i.title[lang])}</td><td class="num">${x(i.points)}</td><td class="num">${x(i.max)}</td><td class="reason">${x(i.reason[lang])}</td></tr>`);
+      out.push(`<tr><td class="id">${x(i.id)}</td><td>${x(i.title[lang])}</td>${figureCells(i)}<td class="reason">${x(i.reason[lang])}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -518,16 +540,16 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
 
   out.push(`<h2>${w('items')}</h2>`);
   out.push(
-    `<table class="items"><thead><tr><th>${w('item')}</th><th>${w('title')}</th><th class="num">${w('points')}</th><th class="num">${w('max')}</th><th>${w('evidence')}</th><th>${w('reason')}</th></tr></thead><tbody>`,
+    `<table class="items"><thead><tr><th>${w('item')}</th><th>${w('title')}</th>${figureHeads}<th>${w('evidence')}</th><th>${w('reason')}</th></tr></thead><tbody>`,
   );
   for (const { s, depth } of allSections(result.sections)) {
     out.push(
-      `<tr class="sec d${Math.min(depth, 3)}"><th colspan="6">${x(s.id)} ${x(s.title[lang])} — ${x(s.points)} / ${x(s.max)}${s.uncapped ? ` (${w('capped')} ${x(s.uncapped)})` : ''}</th></tr>`,
+      `<tr class="sec d${Math.min(depth, 3)}"><th colspan="${criteria ? 4 : 6}">${x(s.id)} ${x(s.title[lang])} — ${x(sectionHeadingFigures(s, criteria, lang))}${s.uncapped ? ` (${w('capped')} ${x(s.uncapped)})` : ''}</th></tr>`,
     );
     for (const { item, depth: d } of itemRows(s.items)) {
       const mark = item.met === undefined ? '' : item.met ? '<span class="ok">✓</span> ' : '<span class="no">✗</span> ';
       out.push(
-        `<tr${d > 0 ? ' class="part"' : ''}><td class="id">${mark}${x(item.id)}</td><td>${x(item.title[lang])}</td><td class="num">${x(item.points)}</td><td class="num">${x(item.max)}</td><td class="evidence">${item.parts?.length ? '' : x(evidenceText(item.evidence, lang))}</td><td class="reason">${x(item.reason[lang])}</td></tr>`,
+        `<tr${d > 0 ? ' class="part"' : ''}><td class="id">${mark}${x(item.id)}</td><td>${x(item.title[lang])}</td>${figureCells(item)}<td class="evidence">${item.parts?.length ? '' : x(evidenceText(item.evidence, lang))}</td><td class="reason">${x(item.reason[lang])}</td></tr>`,
       );
     }
   }
@@ -544,4 +566,25 @@ function criteriaCell(result: ScoreResult, lang: Lang): string {
   if (!result.criteria) return '—';
   const note = criteriaNote(result, lang);
   return `${result.criteria.met} / ${result.criteria.total}${note ? ` (${note})` : ''}`;
+}
+
+/**
+ * Whether a result judges criteria alone (a checklist rubric with no points, as the six-type one):
+ * its report counts criteria met where a scored one shows points, since "0 / 0" would read as zero.
+ */
+function byCriteria(result: ScoreResult): boolean {
+  return result.max === '0' && result.criteria !== undefined;
+}
+
+/** What a section's line shows: points of its maximum, or, by criteria, criteria met of its criteria. */
+function sectionFigures(s: SectionTrace, criteria: boolean): { got: string; of: string; percent: string | undefined } {
+  const got = criteria ? String(s.criteria?.met ?? 0) : s.points;
+  const of = criteria ? String(s.criteria?.total ?? 0) : s.max;
+  return { got, of, percent: percentOf(got, of) };
+}
+
+/** A section's heading figures: "12 / 15", or by criteria "达标 13/14". */
+function sectionHeadingFigures(s: SectionTrace, criteria: boolean, lang: Lang): string {
+  if (!criteria) return `${s.points} / ${s.max}`;
+  return `${WORDS.met[lang]} ${s.criteria?.met ?? 0}/${s.criteria?.total ?? 0}`;
 }

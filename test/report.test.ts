@@ -17,6 +17,7 @@ import {
   type ItemTrace,
   type ScoreResult,
   type SectionTrace,
+  unmetItems,
 } from '../src/index.js';
 import { evidenceOf, load } from './support/bundled.js';
 import { runCli } from './support/cli.js';
@@ -185,6 +186,47 @@ describe('report: gates, unreachable plans, no plan', () => {
     expect(percentOf('2', '3')).toBe('66.66…');
     expect(percentOf('1', '8')).toBe('12.5');
     expect(percentOf('1', '0')).toBeUndefined();
+  });
+});
+
+describe('report: a rubric of criteria alone (six-type)', () => {
+  const sixType = load('rubrics/six-type.yaml');
+  const example = evidenceOf('examples/six-type-community.yaml');
+  const judged = score(sixType, example.evidence, { community: example.community });
+  const counts = judged.criteria as NonNullable<ScoreResult['criteria']>;
+  const mdSix = reportMarkdown(judged, undefined);
+  const htmlSix = reportHtml(judged, undefined, { lang: 'en' });
+
+  it('counts criteria met where a scored rubric shows points: no "0 / 0"', () => {
+    // Criteria met of all, and each group's, as percentages worked here from the counts.
+    const pct = (met: number, total: number) => {
+      const v = Dec.of(BigInt(met * 100), BigInt(total));
+      return `${v.places() === undefined ? `${v.toFixed(2, 'down')}…` : v.toString()}%`;
+    };
+    expect(counts.met).toBeLessThan(counts.total);
+    expect(mdSix).toContain(`| **${counts.met}** / ${counts.total} | ${pct(counts.met, counts.total)} |`);
+    for (const s of judged.sections) {
+      const c = s.criteria as NonNullable<SectionTrace['criteria']>;
+      expect(mdSix).toContain(`| ${s.id} ${mdEscape(s.title.zh)} | ${c.met} | ${c.total} | ${pct(c.met, c.total)} |`);
+      expect(mdSix).toContain(`### ${s.id} ${mdEscape(s.title.zh)} — 达标 ${c.met}/${c.total}`);
+      expect(htmlSix).toContain(`${s.id} ${htmlEscape(s.title.en)} — Met ${c.met}/${c.total}`);
+    }
+    expect(mdSix).not.toContain('0 / 0');
+    expect(mdSix).not.toContain('| 得分 |');
+    expect(htmlSix).not.toContain('card total');
+    expect(htmlSix).not.toContain('<th class="num">Points</th>');
+  });
+
+  it('lists the criteria not met, with their reasons and no points', () => {
+    const notMet = unmetItems(judged);
+    expect(notMet.length).toBe(counts.total - counts.met);
+    expect(mdSix).toContain('## 未达标条目');
+    for (const i of notMet) expect(mdSix).toContain(`| ${mdEscape(i.id)} | ${mdEscape(i.title.zh)} | ${mdEscape(i.reason.zh)} |`);
+  });
+
+  it('a scored rubric keeps its points layout', () => {
+    expect(md).toContain('| 总分 | 等级 | 基础分 | 加分 | 得分率 | 达标条目 |');
+    expect(html).toContain('card total');
   });
 });
 
