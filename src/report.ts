@@ -294,25 +294,8 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
     for (const i of unmet) out.push(`| ${e(i.id)} | ${e(i.title[lang])} | ${i.points} | ${i.max} | ${e(i.reason[lang])} |`);
   }
   out.push('');
-  out.push(`## ${e(planHeading(plan, result, lang))}`, '');
-  if (!plan) out.push(w('noPlan'));
-  else {
-    out.push(e(planSummary(plan, lang)));
-    out.push('');
-    if (plan.status === 'unreachable') for (const r of plan.reasons) out.push(`- ${e(r.message[lang])}`);
-    if (plan.status === 'planned') {
-      out.push(`| # | ${w('item')} | ${w('change')} | ${w('points')} | ${w('gain')} |${plan.objective === 'cheapest' ? ` ${w('cost')} |` : ''}`);
-      out.push(`|---:|---|---|---|---:|${plan.objective === 'cheapest' ? '---:|' : ''}`);
-      plan.steps.forEach((s, i) => {
-        out.push(`| ${i + 1} | ${e(s.item)} ${e(s.title[lang])} | ${e(s.line[lang])} | ${s.from} → ${s.to} | +${s.gain} |${plan.objective === 'cheapest' ? ` ${s.cost ?? ''} |` : ''}`);
-      });
-      for (const g of planGates(plan, lang)) out.push('', e(g));
-      const after = planAfter(plan, lang);
-      if (after) out.push('', e(after));
-      const notes = plan.reasons.map((r) => `- ${e(r.message[lang])}`);
-      if (notes.length) out.push('', ...notes);
-    }
-  }
+  // A rubric without grades has no grade to plan for: no section to say so.
+  if (!gradeless(plan)) out.push(...markdownPlan(plan, result, lang));
   out.push('');
   out.push(`## ${w('items')}`, '');
   for (const { s, depth } of allSections(result.sections)) {
@@ -516,27 +499,7 @@ export function reportHtml(result: ScoreResult, plan: Plan | undefined, options:
     out.push('</tbody></table>');
   }
 
-  out.push(`<h2>${x(planHeading(plan, result, lang))}</h2>`);
-  out.push('<div class="plan">');
-  if (!plan) out.push(`<p>${w('noPlan')}</p>`);
-  else {
-    out.push(`<p>${x(planSummary(plan, lang))}</p>`);
-    if (plan.status === 'unreachable') out.push(`<ul>${plan.reasons.map((r) => `<li>${x(r.message[lang])}</li>`).join('')}</ul>`);
-    if (plan.status === 'planned') {
-      out.push('<ol>');
-      for (const s of plan.steps) {
-        out.push(
-          `<li><span class="line">${x(s.line[lang])}</span>${s.cost !== undefined ? ` <span class="note">[${w('cost')} ${x(s.cost)}]</span>` : ''}<br><span class="title">${x(s.title[lang])}</span></li>`,
-        );
-      }
-      out.push('</ol>');
-      for (const g of planGates(plan, lang)) out.push(`<p>${x(g)}</p>`);
-      const after = planAfter(plan, lang);
-      if (after) out.push(`<p class="ok">${x(after)}</p>`);
-      for (const r of plan.reasons) out.push(`<p class="note">${x(r.message[lang])}</p>`);
-    }
-  }
-  out.push('</div>');
+  if (!gradeless(plan)) out.push(...htmlPlan(plan, result, lang));
 
   out.push(`<h2>${w('items')}</h2>`);
   out.push(
@@ -587,4 +550,66 @@ function sectionFigures(s: SectionTrace, criteria: boolean): { got: string; of: 
 function sectionHeadingFigures(s: SectionTrace, criteria: boolean, lang: Lang): string {
   if (!criteria) return `${s.points} / ${s.max}`;
   return `${WORDS.met[lang]} ${s.criteria?.met ?? 0}/${s.criteria?.total ?? 0}`;
+}
+
+/** The plan's section in Markdown: where it goes, what it changes, and the check after it. */
+function markdownPlan(plan: Plan | undefined, result: ScoreResult, lang: Lang): string[] {
+  const w = (k: Word) => WORDS[k][lang];
+  const e = mdEscape;
+  const out: string[] = [];
+  out.push(`## ${e(planHeading(plan, result, lang))}`, '');
+  if (!plan) out.push(w('noPlan'));
+  else {
+    out.push(e(planSummary(plan, lang)));
+    out.push('');
+    if (plan.status === 'unreachable') for (const r of plan.reasons) out.push(`- ${e(r.message[lang])}`);
+    if (plan.status === 'planned') {
+      out.push(`| # | ${w('item')} | ${w('change')} | ${w('points')} | ${w('gain')} |${plan.objective === 'cheapest' ? ` ${w('cost')} |` : ''}`);
+      out.push(`|---:|---|---|---|---:|${plan.objective === 'cheapest' ? '---:|' : ''}`);
+      plan.steps.forEach((s, i) => {
+        out.push(`| ${i + 1} | ${e(s.item)} ${e(s.title[lang])} | ${e(s.line[lang])} | ${s.from} → ${s.to} | +${s.gain} |${plan.objective === 'cheapest' ? ` ${s.cost ?? ''} |` : ''}`);
+      });
+      for (const g of planGates(plan, lang)) out.push('', e(g));
+      const after = planAfter(plan, lang);
+      if (after) out.push('', e(after));
+      const notes = plan.reasons.map((r) => `- ${e(r.message[lang])}`);
+      if (notes.length) out.push('', ...notes);
+    }
+  }
+  return out;
+}
+
+/** The plan's section in HTML, as in Markdown. */
+function htmlPlan(plan: Plan | undefined, result: ScoreResult, lang: Lang): string[] {
+  const w = (k: Word) => htmlEscape(WORDS[k][lang]);
+  const x = htmlEscape;
+  const out: string[] = [];
+  out.push(`<h2>${x(planHeading(plan, result, lang))}</h2>`);
+  out.push('<div class="plan">');
+  if (!plan) out.push(`<p>${w('noPlan')}</p>`);
+  else {
+    out.push(`<p>${x(planSummary(plan, lang))}</p>`);
+    if (plan.status === 'unreachable') out.push(`<ul>${plan.reasons.map((r) => `<li>${x(r.message[lang])}</li>`).join('')}</ul>`);
+    if (plan.status === 'planned') {
+      out.push('<ol>');
+      for (const s of plan.steps) {
+        out.push(
+          `<li><span class="line">${x(s.line[lang])}</span>${s.cost !== undefined ? ` <span class="note">[${w('cost')} ${x(s.cost)}]</span>` : ''}<br><span class="title">${x(s.title[lang])}</span></li>`,
+        );
+      }
+      out.push('</ol>');
+      for (const g of planGates(plan, lang)) out.push(`<p>${x(g)}</p>`);
+      const after = planAfter(plan, lang);
+      if (after) out.push(`<p class="ok">${x(after)}</p>`);
+      for (const r of plan.reasons) out.push(`<p class="note">${x(r.message[lang])}</p>`);
+    }
+  }
+  out.push('</div>');
+
+  return out;
+}
+
+/** Whether the plan says the rubric has no grades (a checklist such as six-type): there is nothing to plan for. */
+function gradeless(plan: Plan | undefined): boolean {
+  return plan?.status === 'unreachable' && plan.reasons.some((r) => r.code === 'no-grades');
 }

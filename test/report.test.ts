@@ -194,8 +194,9 @@ describe('report: a rubric of criteria alone (six-type)', () => {
   const example = evidenceOf('examples/six-type-community.yaml');
   const judged = score(sixType, example.evidence, { community: example.community });
   const counts = judged.criteria as NonNullable<ScoreResult['criteria']>;
-  const mdSix = reportMarkdown(judged, undefined);
-  const htmlSix = reportHtml(judged, undefined, { lang: 'en' });
+  const sixPlan = plan(sixType, example.evidence, { community: example.community });
+  const mdSix = reportMarkdown(judged, sixPlan);
+  const htmlSix = reportHtml(judged, sixPlan, { lang: 'en' });
 
   it('counts criteria met where a scored rubric shows points: no "0 / 0"', () => {
     // Criteria met of all, and each group's, as percentages worked here from the counts.
@@ -222,6 +223,13 @@ describe('report: a rubric of criteria alone (six-type)', () => {
     expect(notMet.length).toBe(counts.total - counts.met);
     expect(mdSix).toContain('## 未达标条目');
     for (const i of notMet) expect(mdSix).toContain(`| ${mdEscape(i.id)} | ${mdEscape(i.title.zh)} | ${mdEscape(i.reason.zh)} |`);
+  });
+
+  it('has no plan section: a rubric without grades has no grade to plan for', () => {
+    expect(sixPlan.reasons.map((r) => r.code)).toEqual(['no-grades']);
+    expect(mdSix).not.toContain('晋级计划');
+    expect(htmlSix).not.toContain('Plan to the next grade');
+    expect(md).toContain('## 晋级计划');
   });
 
   it('a scored rubric keeps its points layout', () => {
