@@ -4,7 +4,7 @@ import { RubricError } from './issues.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { childSchema } from './extends.js';
 import type { AnyRuleKind } from './kinds/define.js';
-import { bilingual, decimal, fraction, idSchema, nonNegative, positive, rangeSchema } from './kinds/shared.js';
+import { bilingual, decimal, fraction, idSchema, nonNegative, positive, rangeSchema, requiresSchema } from './kinds/shared.js';
 import { schemasFor } from './registry.js';
 
 /**
@@ -51,6 +51,9 @@ export function rubricJsonSchema(options: RubricJsonSchemaOptions = {}): JsonSch
   metadata.add(nonNegative, { description: 'An exact decimal ≥ 0: a number or a decimal string ("1.5").' });
   metadata.add(positive, { description: 'An exact decimal > 0: a number or a decimal string.' });
   metadata.add(fraction, { description: 'An exact fraction in [0, 1]: a number or a decimal string ("0.66").' });
+  metadata.add(requiresSchema, {
+    description: 'On a part of a sum only: the id of another part of the same sum, one that requires nothing itself. This part scores its points only while that part is met (scored in full, or judged met when it is worth 0 points); otherwise 0.',
+  });
   metadata.add(rangeSchema, { description: 'A range: a comparison (">= 92", "< 80", "= 100") or an interval ("[86, 92)", "[0.96, 1]", "(-inf, 80)", "[90, inf)").' });
   const item = schemas.item as unknown as z.ZodType;
   const variants = item instanceof z.ZodDiscriminatedUnion ? (item.options as z.ZodType[]) : [item];

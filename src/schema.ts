@@ -5,7 +5,7 @@ import { argumentIssue, ownDec, throwProblems } from './api-guards.js';
 import { kindProblems } from './kinds/registration.js';
 import { contractIssue, describePoints } from './kinds/guard.js';
 import type { AnyRuleKind, Bilingual, ItemBase, SchemaContext } from './kinds/define.js';
-import { bilingual, decimal, idSchema, nonNegative, rangeSchema } from './kinds/shared.js';
+import { bilingual, decimal, idSchema, nonNegative, rangeSchema, requiresSchema } from './kinds/shared.js';
 import type { Range } from './range.js';
 
 /**
@@ -135,6 +135,8 @@ export function buildSchemas(kindList: readonly AnyRuleKind[]): RubricSchemas {
     clause: z.string().optional(),
     note: z.string().optional(),
     criteria: z.array(bilingual).optional(),
+    // Meaningful on a part of a sum only (kinds/requires.ts); validate.ts reports it anywhere else.
+    requires: requiresSchema,
   };
   const vocabulary = new Set<string>(['kind', ...Object.keys(base)]);
   // A part whose kind gives no Dec as its maximum reports that itself; its parent only stops adding it up.

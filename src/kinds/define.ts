@@ -20,6 +20,8 @@ export interface ItemBase {
   clause?: string | undefined;
   note?: string | undefined;
   criteria?: Bilingual[] | undefined;
+  /** On a part of a sum: the id of a sibling part it needs; without that sibling met it scores 0 (kinds/requires.ts). */
+  requires?: string | undefined;
 }
 
 /**

@@ -13,6 +13,9 @@ export const idSchema = z
   // An id becomes a key in evidence files, where these keys are refused.
   .refine((id) => id !== 'constructor' && id !== 'prototype', { message: 'the ids "constructor" and "prototype" are reserved' });
 
+/** On a part of a sum: the id of a sibling part it needs (kinds/requires.ts). */
+export const requiresSchema = idSchema.optional();
+
 /** A decimal written as a number or a decimal string, read exactly. */
 export const decimal = z.union([z.number(), z.string()]).transform((value, ctx): Dec => {
   const d = toDec(value);

@@ -3,13 +3,14 @@ import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase, type ItemTrace } from './define.js';
 import { fmt, nonNegative, duplicateIds } from './shared.js';
 import { exactObject } from './fast.js';
+import { applyRequirements, requiredSiblings } from './requires.js';
 
 export interface SumItem extends ItemBase {
   cap?: Dec;
   parts: ItemBase[];
 }
 
-/** sum — sub-items (parts) added, optionally under a cap. */
+/** sum — sub-items (parts) added, optionally under a cap; a part may require a sibling (requires.ts). */
 export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
   name: 'sum',
   doc: {
@@ -51,6 +52,8 @@ export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
     }
     if (cap === undefined) return undefined;
     const ids = parts.map((p) => p.id);
+    const required = requiredSiblings(item.parts);
+    if (required) return withRequirements(parts, ids, required, item.parts, ctx.scaled, cap);
     return (raw) => {
       const o = exactObject(raw, ids);
       if (!o) return undefined;
@@ -64,7 +67,8 @@ export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
     };
   },
   score(item, evidence, ctx) {
-    const parts: ItemTrace[] = item.parts.map((p) => ctx.scorePart(p, evidence[p.id], item.id));
+    const scored: ItemTrace[] = item.parts.map((p) => ctx.scorePart(p, evidence[p.id], item.id));
+    const parts = applyRequirements(item.parts, scored, ctx.partMax);
     const raw = Dec.sum(parts.map((p) => Dec.parse(p.points) as Dec));
     const points = item.cap ? Dec.min(item.cap, raw) : raw;
     const capped = item.cap !== undefined && raw.gt(item.cap);
@@ -79,3 +83,45 @@ export const sum = defineRuleKind<SumItem, Record<string, unknown>>({
     };
   },
 });
+
+/**
+ * The fast scorer of a sum some of whose parts require a sibling: every
+ * part scored, then a part counted only when its required sibling scored in
+ * full (its declared points, which validation holds equal to its maximum).
+ * A required part worth 0 is met or not by judgement, which points do not
+ * show: such a sum is left to the exact path.
+ */
+function withRequirements(
+  parts: readonly { id: string; fast: (raw: unknown) => number | undefined }[],
+  ids: readonly string[],
+  required: readonly number[],
+  items: readonly ItemBase[],
+  scaled: (d: Dec) => number | undefined,
+  cap: number,
+): ((raw: unknown) => number | undefined) | undefined {
+  const full: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (!required.includes(i)) continue;
+    const f = scaled((items[i] as ItemBase).points);
+    if (f === undefined || f === 0) return undefined;
+    full[i] = f;
+  }
+  return (raw) => {
+    const o = exactObject(raw, ids);
+    if (!o) return undefined;
+    // Per call: a getter in the evidence may score again while this call reads it.
+    const points = new Array<number>(parts.length);
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as (typeof parts)[number];
+      const v = p.fast(o[p.id]);
+      if (v === undefined) return undefined;
+      points[i] = v;
+    }
+    let total = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const r = required[i] as number;
+      if (r < 0 || points[r] === full[r]) total += points[i] as number;
+    }
+    return Math.min(total, cap);
+  };
+}

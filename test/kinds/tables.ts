@@ -363,22 +363,28 @@ export const tables: Record<string, KindTable> = {
     item: [
       'id: x',
       'title: { zh: 品牌, en: Brand }',
-      'points: 7',
+      'points: 7.5',
       'kind: sum',
       'parts:',
       '  - { id: overall, title: { zh: 整体品牌, en: Overall brand }, points: 2, kind: check }',
+      '  - { id: logo, title: { zh: 统一标识, en: One logo }, points: 0.5, kind: check, requires: overall }',
       '  - { id: projects, title: { zh: 品牌项目, en: Brand projects }, points: 5, kind: count, cap: 5, counts: [ { id: n, zh: 项目数, en: Projects, per: 2.5 } ] }',
     ].join('\n'),
     valid: [
-      { evidence: { overall: true, projects: 0 }, points: '2' },
-      // 2 + min(5, 3 × 2.5) = 7
-      { evidence: { overall: true, projects: 3 }, points: '7' },
-      { evidence: { overall: false, projects: 1 }, points: '2.5' },
+      { evidence: { overall: true, logo: false, projects: 0 }, points: '2' },
+      // 2 + 0.5 + min(5, 3 × 2.5) = 7.5
+      { evidence: { overall: true, logo: true, projects: 3 }, points: '7.5' },
+      { evidence: { overall: false, logo: false, projects: 1 }, points: '2.5' },
+      // the logo requires the overall brand, not met: 0 + 0 + 2.5
+      { evidence: { overall: false, logo: true, projects: 1 }, points: '2.5' },
+      { evidence: { overall: true, logo: true, projects: 0 }, points: '2.5' },
     ],
     invalid: [
-      { evidence: { overall: true }, code: 'missing-key', path: ['evidence', 'x', 'projects'] },
-      { evidence: { overall: true, projects: 1, extra: 1 }, code: 'unknown-key', path: ['evidence', 'x', 'extra'] },
-      { evidence: { overall: 1, projects: 1 }, code: 'invalid-type', path: ['evidence', 'x', 'overall'] },
+      { evidence: { overall: true, logo: true }, code: 'missing-key', path: ['evidence', 'x', 'projects'] },
+      { evidence: { overall: true, logo: true, projects: 1, extra: 1 }, code: 'unknown-key', path: ['evidence', 'x', 'extra'] },
+      { evidence: { overall: 1, logo: true, projects: 1 }, code: 'invalid-type', path: ['evidence', 'x', 'overall'] },
+      // a part whose required part is not met is still validated
+      { evidence: { overall: false, logo: 'yes', projects: 1 }, code: 'invalid-type', path: ['evidence', 'x', 'logo'] },
     ],
     invalidParams: [
       {
