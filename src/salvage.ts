@@ -27,10 +27,12 @@ export interface MeaningSection {
   items?: MeaningItem[] | undefined;
 }
 
-/** An item that did not parse: the id it claims (ids stay unique and referable) and its parts'. */
+/** An item that did not parse: the id it claims (ids stay unique and referable), its kind and requires as written, and its parts'. */
 export interface UnparsedItem {
   unparsed: true;
   id?: string | undefined;
+  kind?: string | undefined;
+  requires?: string | undefined;
   parts?: MeaningItem[] | undefined;
 }
 
@@ -87,7 +89,14 @@ function item(raw: unknown, schemas: RubricSchemas): MeaningItem {
   const retried = expected === undefined ? undefined : schemas.item.safeParse({ ...raw, points: expected });
   if (retried?.success) return retried.data;
   const parts = list(raw.parts, (p) => item(p, schemas));
-  return { unparsed: true, id: claimedId(raw.id), ...(Array.isArray(parts) ? { parts } : {}) };
+  // Kind and requires as written: a part's requires is checked against its siblings whatever else is wrong.
+  return {
+    unparsed: true,
+    id: claimedId(raw.id),
+    ...(typeof raw.kind === 'string' ? { kind: raw.kind } : {}),
+    ...(claimedId(raw.requires) !== undefined ? { requires: raw.requires as string } : {}),
+    ...(Array.isArray(parts) ? { parts } : {}),
+  };
 }
 
 /** Bands are checked together or not at all: one missing would show as a gap. */

@@ -5,13 +5,14 @@ import { formatPath } from './format-issues.js';
 import type { Band } from './schema.js';
 import { coverageProblems } from './range.js';
 import { isUnparsed, type MeaningItem, type MeaningRubric, type MeaningSection } from './salvage.js';
+import { requiresProblems, type Requiring } from './requires-problems.js';
 
 /**
  * Checks of meaning: ids unique, declared maxima reachable, bonus sections
- * at the top, references that exist, grade bands that neither overlap nor
- * leave a gap. On a rubric whose shape is wrong in places (see salvage.ts),
- * what did not parse is left out: its id still counts, a maximum that
- * depends on it is not compared.
+ * at the top, references that exist (a part's requires among them), grade
+ * bands that neither overlap nor leave a gap. On a rubric whose shape is
+ * wrong in places (see salvage.ts), what did not parse is left out: its id
+ * still counts, a maximum that depends on it is not compared.
  */
 export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRuleKind>): Issue[] {
   const problems: Issue[] = [];
@@ -29,11 +30,15 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
     }
     else ids.set(id, path);
   };
-  const visitItem = (item: MeaningItem, path: PathSegment[]) => {
+  /** Items that say requires, checked once every id is known. */
+  const requiring: Requiring[] = [];
+  const visitItem = (item: MeaningItem, path: PathSegment[], parent?: Requiring['parent']) => {
     claim(item.id, path);
     if (item.id !== undefined) items.set(item.id, isUnparsed(item) ? undefined : item);
+    if (item.requires !== undefined) requiring.push({ item, requires: item.requires, path, parent });
     const parts = (item as { parts?: MeaningItem[] }).parts;
-    parts?.forEach((p, i) => visitItem(p, [...path, 'parts', i]));
+    const holder = parts && { id: item.id, kind: (item as { kind?: string }).kind, parts };
+    parts?.forEach((p, i) => visitItem(p, [...path, 'parts', i], holder));
   };
   // What a section can reach; undefined when some of it did not parse.
   const visitSection = (section: MeaningSection, path: PathSegment[], depth: number): Dec | undefined => {
@@ -81,6 +86,8 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
       }),
     );
   }
+
+  problems.push(...requiresProblems(requiring, ids));
 
   const gateIds = new Set<string>();
   rubric.gates?.forEach((gate, i) => {

@@ -402,6 +402,33 @@ export const tables: Record<string, KindTable> = {
         code: 'unknown-kind',
         path: ['parts', 0, 'kind'],
       },
+      // requires: itself, no part of the sum, an item that is not a sibling (the sum itself), a chain, a cycle, outside a sum
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 2\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }, { id: b, title: { zh: 乙, en: B }, points: 1, kind: check, requires: b } ]',
+        code: 'invalid-value',
+        path: ['parts', 1, 'requires'],
+      },
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 2\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }, { id: b, title: { zh: 乙, en: B }, points: 1, kind: check, requires: c } ]',
+        code: 'unknown-reference',
+        path: ['parts', 1, 'requires'],
+      },
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 2\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }, { id: b, title: { zh: 乙, en: B }, points: 1, kind: check, requires: x } ]',
+        code: 'unknown-reference',
+        path: ['parts', 1, 'requires'],
+      },
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 3\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }, { id: b, title: { zh: 乙, en: B }, points: 1, kind: check, requires: a }, { id: c, title: { zh: 丙, en: C }, points: 1, kind: check, requires: b } ]',
+        code: 'invalid-value',
+        path: ['parts', 2, 'requires'],
+      },
+      {
+        item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 2\nkind: sum\nparts: [ { id: a, title: { zh: 甲, en: A }, points: 1, kind: check, requires: b }, { id: b, title: { zh: 乙, en: B }, points: 1, kind: check, requires: a } ]',
+        code: 'invalid-value',
+        path: ['parts', 0, 'requires'],
+      },
+      { item: 'id: x\ntitle: { zh: 甲, en: A }\npoints: 1\nkind: check\nrequires: y', code: 'invalid-value', path: ['requires'] },
     ],
   },
 };
