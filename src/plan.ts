@@ -14,6 +14,7 @@ import type { AnyRuleKind, Bilingual, ItemBase, ItemTrace, ScoreContext } from '
 import { plain } from './kinds/shared.js';
 import type { Lang } from './explain.js';
 import { builtinPlanners, show, type AnyKindPlanner } from './plan-kinds.js';
+import { countsAsMet, requiredSiblings } from './kinds/requires.js';
 import { inRange, rangeToString, type Range } from './range.js';
 import type { GateResult, GradeResult, ScoreResult } from './result.js';
 import type { Section } from './schema.js';
@@ -158,13 +159,23 @@ interface Leaf {
   item: ItemBase;
   path: string[];
   ids: string[];
+  /** The item's own points now: for a part its sum withholds (requires), what its evidence gives, not the 0 it counts. */
   cur: Dec;
+  /** The points it counts now, as the result says. */
+  counted: Dec;
   max: Dec;
   order: number;
   plannable: boolean;
   noChangeOk: boolean;
-  options: (PlanOption & { gateOk: boolean })[];
+  options: LeafOption[];
 }
+/**
+ * An option as the search keeps it: whether it passes the gates on its
+ * evidence, whether the item is met after it (for a part others require),
+ * and the points it unlocks: those of the parts requiring it, counted once
+ * it is met, included in its gain.
+ */
+type LeafOption = PlanOption & { gateOk: boolean; met: boolean; unlocks?: Dec };
 interface Inner {
   type: 'inner';
   subject: string[];
@@ -173,7 +184,23 @@ interface Inner {
   value: (raw: Dec) => Dec;
   children: TNode[];
 }
-type TNode = Leaf | Inner;
+/**
+ * A part of a sum that other parts require, with those parts (kinds/requires.ts),
+ * planned as one: the parts requiring it gain only where it ends met, so no
+ * plan counts an extra without its room.
+ */
+interface Group {
+  type: 'group';
+  required: TNode;
+  /** The required part's maximum, and whether it is met now. */
+  max: Dec;
+  metNow: boolean;
+  /** The parts requiring it, each with its own points now (counted only while the required part is met). */
+  dependents: { id: string; node: TNode; own: Dec }[];
+  /** What the group counts now (every node has it; a group's sum reads its parts' points instead). */
+  cur: Dec;
+}
+type TNode = Leaf | Inner | Group;
 
 interface Entry {
   cost: bigint;
@@ -235,6 +262,26 @@ function flatten(p: Picks, out: PlanOption[] = []): PlanOption[] {
   return out;
 }
 
+/** A part's place among its sum's requires: required by others, requiring one, or neither (any item that is not a part). */
+type PartRole = 'required' | 'dependent' | 'free';
+
+const joinChange = (a: Bilingual | undefined, b: Bilingual): Bilingual => (a ? { zh: `${a.zh}；${b.zh}`, en: `${a.en}; ${b.en}` } : b);
+
+function withChange(o: LeafOption, change: Bilingual): LeafOption {
+  return { ...o, change: joinChange(o.change, change) };
+}
+
+/** What an option of a part that requires `required` says while that part is not met. */
+function countsOnlyWith(required: ItemBase): Bilingual {
+  return { zh: `需先满足「${required.title.zh}」才计分`, en: `counts only once "${required.title.en}" is met` };
+}
+
+/** An option that meets a required part, gaining too what the parts requiring it then count. */
+function unlocking(o: LeafOption, unlocks: Dec, ids: readonly string[]): LeafOption {
+  const change = { zh: `另计已满足的 ${ids.join('、')}（+${show(unlocks)}）`, en: `${ids.join(', ')} then count too (+${show(unlocks)})` };
+  return { ...withChange(o, change), gain: o.gain.add(unlocks), unlocks };
+}
+
 interface Built {
   result: ScoreResult;
   top: { base: TNode[]; bonus: TNode[] };
@@ -259,10 +306,17 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   const kindOf = (item: ItemBase) => compiled.kinds.get(item.kind) as AnyRuleKind;
   const { places, mode } = rubric.rounding;
   const round = (p: Dec): Dec => (keepsPoints(p, rubric.rounding) ? p : p.round(places, mode));
+  // A part's points, and whether it is met (a sum's requires read it).
   const scoreCtx: ScoreContext = {
-    scorePart: (part, value) => ({ points: (value === undefined ? Dec.ZERO : round(kindOf(part).score(part, value, scoreCtx).points)).toString() }) as ItemTrace,
+    scorePart: (part, value) => {
+      const outcome = value === undefined ? undefined : kindOf(part).score(part, value, scoreCtx);
+      return { points: (outcome ? round(outcome.points) : Dec.ZERO).toString(), met: outcome ? outcome.met : kindOf(part).judgesCriteria ? false : undefined } as ItemTrace;
+    },
     partMax: compiled.maxOf,
   };
+
+  /** An item's points from its evidence alone, whatever its sum's requires make it count. */
+  const ownPoints = (item: ItemBase, parsed: unknown): Dec => (parsed === undefined ? Dec.ZERO : round(kindOf(item).score(item, parsed, scoreCtx).points));
 
   const { items: traces, sections: sectionTraces } = indexTraces(result);
   // The unit of the search: the rubric's rounding step, finer if a section cap needs it, or points now
@@ -274,6 +328,15 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   };
   rubric.sections.forEach(visitCaps);
   for (const t of [...traces.values(), ...sectionTraces.values()]) P = Math.max(P, Dec.parse(t.points)?.places() ?? P);
+  // A part its sum withholds (requires) counts 0 in the result, and its own points once its required part is met.
+  const withheldPlaces = (item: ItemBase, parsed: unknown): void => {
+    for (const part of (item as { parts?: ItemBase[] }).parts ?? []) {
+      const value = isRecord(parsed) ? parsed[part.id] : undefined;
+      if (part.requires !== undefined) P = Math.max(P, ownPoints(part, value).places() ?? P);
+      withheldPlaces(part, value);
+    }
+  };
+  for (const [id, item] of compiled.items) withheldPlaces(item, parsedValues.get(id));
   const unit = Dec.of(1n, 10n ** BigInt(P));
   // Outcomes are offered in steps no finer than hundredths (see PlannerContext.unit); the search itself stays exact.
   const planStep = P <= PLAN_STEP_PLACES ? unit : Dec.of(1n, 10n ** BigInt(PLAN_STEP_PLACES));
@@ -298,14 +361,18 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
   const fixedIds = new Set(options.fixed ?? []);
   const blank: string[] = [];
 
-  const buildItem = (item: ItemBase, raw: unknown, parsed: unknown, path: string[], ids: string[]): TNode => {
-    const cur = pointsOf(item.id);
+  const buildItem = (item: ItemBase, raw: unknown, parsed: unknown, path: string[], ids: string[], role: PartRole = 'free'): TNode => {
+    const counted = pointsOf(item.id);
+    const cur = role === 'dependent' ? ownPoints(item, parsed) : counted;
     if (item.kind === 'sum' && !planners.sum) {
       const parts = (item as ItemBase & { parts: ItemBase[]; cap?: Dec }).parts;
       const cap = (item as { cap?: Dec }).cap;
-      const children = parts.map((p) => buildItem(p, isRecord(raw) ? raw[p.id] : undefined, isRecord(parsed) ? parsed[p.id] : undefined, [...path, p.id], [p.id, ...ids]));
+      const required = requiredSiblings(parts);
+      const roleOf = (i: number): PartRole => (!required ? 'free' : (required[i] as number) >= 0 ? 'dependent' : required.includes(i) ? 'required' : 'free');
+      const children = parts.map((p, i) => buildItem(p, isRecord(raw) ? raw[p.id] : undefined, isRecord(parsed) ? parsed[p.id] : undefined, [...path, p.id], [p.id, ...ids], roleOf(i)));
       const raw0 = Dec.sum(parts.map((p) => pointsOf(p.id)));
-      return { type: 'inner', subject: [`item:${item.id}`], cur, raw0, value: (r) => round(cap ? Dec.min(cap, r) : r), children };
+      const nodes = required ? planTogether(parts, children, required) : children;
+      return { type: 'inner', subject: [`item:${item.id}`], cur, raw0, value: (r) => round(cap ? Dec.min(cap, r) : r), children: nodes };
     }
     const max = compiled.maxOf(item);
     const planner = planners[item.kind];
@@ -317,34 +384,39 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
         const m = value === undefined ? undefined : kindOf(item).measure?.(item, value, g.field);
         return m !== undefined && inRange(m, g.range);
       });
-    const leaf: Leaf = { type: 'leaf', item, path, ids, cur, max, order: order.get(item.id) ?? 0, plannable: Boolean(planner), noChangeOk: passes(parsed), options: [] };
+    const leaf: Leaf = { type: 'leaf', item, path, ids, cur, counted, max, order: order.get(item.id) ?? 0, plannable: Boolean(planner), noChangeOk: passes(parsed), options: [] };
     leaves.push(leaf);
     if (!planner) {
       unplannable.push({ id: item.id, kind: item.kind, title: item.title });
       return leaf;
     }
     const schema = compiled.evidenceSchema(item, missing);
-    const evaluate = (ev: unknown): { value: unknown; points: Dec } | undefined => {
+    const evaluate = (ev: unknown): { value: unknown; points: Dec; met: boolean } | undefined => {
       const r = schema.safeParse(ev);
       if (!r.success) return undefined;
-      return { value: r.data, points: round(kindOf(item).score(item, r.data, scoreCtx).points) };
+      const outcome = kindOf(item).score(item, r.data, scoreCtx);
+      const points = round(outcome.points);
+      return { value: r.data, points, met: countsAsMet(points, max, outcome.met) };
     };
+    const metNow = countsAsMet(counted, max, traces.get(item.id)?.met);
     const candidates = planner.candidates(item, raw, parsed, { current: cur, max, unit: planStep, roundingUnit, points: (ev) => evaluate(ev)?.points });
-    const byGain = new Map<string, PlanOption & { gateOk: boolean }>();
+    const byGain = new Map<string, LeafOption>();
     for (const c of candidates) {
       const e = evaluate(c.evidence);
       // Points finer than the search's unit (a terminating value of many places) cannot be planned in it.
       if (!e || !e.points.div(unit).isInteger()) continue;
       const gain = e.points.sub(cur);
       const gateOk = passes(e.value);
-      if (gain.isNegative() || (gain.isZero() && myGates.length === 0)) continue;
+      // No gain, unless it meets a part others require (one worth 0 points: a premise).
+      const unlocking = role === 'required' && e.met && !metNow;
+      if (gain.isNegative() || (gain.isZero() && myGates.length === 0 && !unlocking)) continue;
       const outcome = c.outcome ?? e.points.toString();
       const cost = ids.some((id) => fixedIds.has(id)) ? undefined : options.costs ? costOf(options.costs, ids, outcome, gain) : Dec.ONE;
       if (cost === undefined) {
         fixed.add(item.id);
         continue;
       }
-      const key = `${gain.toString()}|${gateOk}`;
+      const key = `${gain.toString()}|${gateOk}|${e.met}`;
       const prev = byGain.get(key);
       if (prev && prev.cost.lte(cost)) continue;
       byGain.set(key, {
@@ -365,11 +437,36 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
         ...(c.change ? { change: c.change } : {}),
         order: order.get(item.id) ?? 0,
         gateOk,
+        met: e.met,
       });
     }
     leaf.options = [...byGain.values()].sort((a, b) => a.gain.cmp(b.gain) || a.cost.cmp(b.cost));
     if (missingRaw && candidates.length === 0 && cur.lt(max)) blank.push(item.id);
     return leaf;
+  };
+
+  /**
+   * A sum's parts with each part others require grouped with them (see
+   * Group). A required part's options that meet it gain what the parts
+   * requiring it count once it is (their own points now), and say so; those
+   * parts' options say they count only with it.
+   */
+  const planTogether = (parts: readonly ItemBase[], children: TNode[], required: readonly number[]): TNode[] => {
+    const free = children.filter((_, i) => (required[i] as number) < 0 && !required.includes(i));
+    const groups = children.flatMap((node, i): Group[] => {
+      if (!required.includes(i)) return [];
+      const part = parts[i] as ItemBase;
+      const max = compiled.maxOf(part);
+      const metNow = countsAsMet(pointsOf(part.id), max, traces.get(part.id)?.met);
+      const dependents = children.flatMap((d, j) => (required[j] === i ? [{ id: (parts[j] as ItemBase).id, node: d, own: d.cur }] : []));
+      if (!metNow) {
+        const unlocks = Dec.sum(dependents.map((d) => d.own));
+        if (node.type === 'leaf' && !unlocks.isZero()) node.options = node.options.map((o) => (o.met ? unlocking(o, unlocks, dependents.map((d) => d.id)) : o));
+        for (const d of dependents) if (d.node.type === 'leaf') d.node.options = d.node.options.map((o) => withChange(o, countsOnlyWith(part)));
+      }
+      return [{ type: 'group', required: node, max, metNow, dependents, cur: Dec.sum([node.cur, ...dependents.map((d) => (metNow ? d.own : Dec.ZERO))]) }];
+    });
+    return [...free, ...groups];
   };
 
   const buildSection = (s: Section): TNode => {
@@ -416,16 +513,48 @@ function solve(b: Built, compiled: CompiledRubric, withGates: boolean, costScale
     }
     return table;
   };
+  const optionEntry = (node: Leaf, opt: LeafOption): Entry => ({ cost: costUnits(opt.cost), changes: 1, bits: 1n << (N - 1n - BigInt(node.order)), picks: { opt } });
+  /** A group's gains (see Group): the required part's, with its dependents' where it ends met. */
+  const runGroup = (node: Group): Table => {
+    const { required } = node;
+    const own = run(required);
+    const met: Table = new Map();
+    const unmet: Table = new Map();
+    if (!node.max.isZero()) for (const [g, e] of own) (required.cur.add(unit.mul(Dec.int(g))).eq(node.max) ? met : unmet).set(g, e);
+    else if (node.metNow) for (const [g, e] of own) met.set(g, e);
+    else {
+      // Worth 0 points, it gains nothing itself: its options that meet it are kept apart from the table, where no change beats them.
+      for (const [g, e] of own) unmet.set(g, e);
+      if (required.type === 'leaf' && own.has(0)) {
+        for (const opt of required.options) {
+          if (!opt.met || (withGates && !opt.gateOk)) continue;
+          const e = optionEntry(required, opt);
+          if (better(e.cost, e.changes, e.bits, met.get(0))) met.set(0, e);
+        }
+      }
+    }
+    // Met, each dependent counts its own points (now and as planned); while unmet they count 0, as they may now.
+    let out = met;
+    for (const d of node.dependents) {
+      const t = run(d.node);
+      const shift = node.metNow ? 0 : toUnits(d.own);
+      out = convolve(out, shift === 0 ? t : new Map([...t].map(([g, e]) => [g + shift, e])));
+    }
+    const zeroOk = !withGates || node.dependents.every((d) => (b.gates.get(`item:${d.id}`) ?? []).every((g) => inRange(Dec.ZERO, g.range)));
+    if (!node.metNow && zeroOk) for (const [g, e] of unmet) if (better(e.cost, e.changes, e.bits, out.get(g))) out.set(g, e);
+    return out;
+  };
   const run = (node: TNode): Table => {
+    if (node.type === 'group') return runGroup(node);
     if (node.type === 'leaf') {
       const t: Table = new Map();
       if (!withGates || node.noChangeOk) t.set(0, ENTRY0);
-      const bit = 1n << (N - 1n - BigInt(node.order));
       for (const opt of node.options) {
         if (withGates && !opt.gateOk) continue;
-        const g = toUnits(opt.gain);
-        const cost = costUnits(opt.cost);
-        if (better(cost, 1, bit, t.get(g))) t.set(g, { cost, changes: 1, bits: bit, picks: { opt } });
+        // The item's own gain: what it unlocks in parts requiring it is the group's to add.
+        const g = toUnits(opt.unlocks ? opt.gain.sub(opt.unlocks) : opt.gain);
+        const e = optionEntry(node, opt);
+        if (better(e.cost, e.changes, e.bits, t.get(g))) t.set(g, e);
       }
       return gate(t, node.cur, [`item:${node.item.id}`]);
     }
@@ -464,10 +593,10 @@ export function planOptions(compiled: CompiledRubric, evidence: unknown, options
     path: l.path,
     kind: l.item.kind,
     title: l.item.title,
-    current: l.cur,
+    current: l.counted,
     max: l.max,
     plannable: l.plannable,
-    options: l.options.map(({ gateOk: _gateOk, ...o }) => o),
+    options: l.options.map(({ gateOk: _gateOk, met: _met, unlocks: _unlocks, ...o }) => o),
   }));
 }
 
