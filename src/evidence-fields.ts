@@ -274,17 +274,21 @@ function yamlHint(cell: Cell): string {
   }
 }
 
-/** The item's heading in the YAML template: id, title, points, category, method, then how it scores. */
-function yamlHeading(item: ItemBase, max: Dec, rule: string, indent: string, out: string[]): void {
+/** The item's heading in the YAML template: id, title, points, category, method, how it scores, and the part it requires. */
+function yamlHeading(item: ItemBase, max: Dec, rule: string, indent: string, out: string[], requirement?: ItemBase): void {
   const tags = [`${fmt(max)} 分`, item.category, item.method, item.clause].filter(Boolean).join(' · ');
   out.push(`${indent}# ${item.id} ${oneLine(item.title.zh)} —— ${tags}`);
   rule.split('\n').forEach((line, i) => out.push(`${indent}#   ${i === 0 ? '计分：' : '      '}${line}`));
+  // Recorded as found all the same: the value is validated, and counts once the required part is met.
+  if (requirement) out.push(`${indent}#   前提：仅在「${oneLine(requirement.title.zh)}」（${requirement.id}）满足时计分，否则计 0 分；仍照实填写`);
 }
 
 interface Ctx {
   compiled: CompiledRubric;
   /** Chinese titles from the top-level item down. */
   titles: string[];
+  /** The sibling part this part requires (kinds/requires.ts), if any. */
+  requirement?: ItemBase | undefined;
 }
 
 abstract class Base implements FieldCodec {
@@ -313,6 +317,9 @@ abstract class Base implements FieldCodec {
   abstract yaml(indent: string, out: string[]): void;
   /** The rule in a few words, for the YAML template. */
   protected abstract rule(): string;
+  protected heading(indent: string, out: string[]): void {
+    yamlHeading(this.item, this.max, this.rule(), indent, out, this.ctx.requirement);
+  }
   protected keyLine(): string {
     return yamlId(this.item.id);
   }
@@ -366,7 +373,7 @@ class ScalarCodec extends Base {
     return this.ruleText;
   }
   yaml(indent: string, out: string[]): void {
-    yamlHeading(this.item, this.max, this.rule(), indent, out);
+    this.heading(indent, out);
     out.push(`${indent}${this.keyLine()}: ~   # ← ${this.cell.type === 'value' ? `例：${this.ruleText}` : yamlHint(this.cell)}`);
   }
 }
@@ -475,7 +482,7 @@ class ObjectCodec extends Base {
     return this.ruleText;
   }
   yaml(indent: string, out: string[]): void {
-    yamlHeading(this.item, this.max, this.rule(), indent, out);
+    this.heading(indent, out);
     const only = this.fields[0];
     if (this.sole && only) {
       out.push(`${indent}${this.keyLine()}: ~   # ← ${oneLine(only.zh)}：${yamlHint(only.cell)}${only.note ? `，${only.note}` : ''}`);
@@ -535,7 +542,7 @@ class RateCodec extends Base {
     return this.ruleText;
   }
   yaml(indent: string, out: string[]): void {
-    yamlHeading(this.item, this.max, this.rule(), indent, out);
+    this.heading(indent, out);
     out.push(`${indent}${this.keyLine()}: ~   # ← 比率：0～1 的小数（如 0.93），或 { count: 符合人数, of: 调查总数 }`);
   }
 }
@@ -689,7 +696,7 @@ class ProjectsCodec extends Base {
   }
   yaml(indent: string, out: string[]): void {
     const p = this.projects;
-    yamlHeading(this.item, this.max, this.rule(), indent, out);
+    this.heading(indent, out);
     out.push(`${indent}${this.keyLine()}: ~   # ← 项目列表，没有写 []；每个项目一行：`);
     out.push(`${indent}#   - { name: 项目名称, category: ${p.categories[0]?.id ?? '类别'}, score: 得分（0～${fmt(p.scoreMax)}） }`);
     out.push(`${indent}#   category：${choiceText(p.categories)}`);
@@ -774,7 +781,7 @@ class BonusCodec extends Base {
   }
   yaml(indent: string, out: string[]): void {
     const b = this.bonus;
-    yamlHeading(this.item, this.max, this.rule(), indent, out);
+    this.heading(indent, out);
     out.push(`${indent}${this.keyLine()}:`);
     out.push(`${indent}  year: ~      # ← 评定（申报）年度，如 2024${b.window ? `（必填）` : ''}`);
     out.push(`${indent}  honours: ~   # ← 表彰列表，没有写 []；每项一行：`);
@@ -788,7 +795,8 @@ class SumCodec extends Base {
   readonly parts: FieldCodec[];
   constructor(item: SumItem, prefix: string, ctx: Ctx) {
     super(item, prefix, ctx);
-    this.parts = item.parts.map((p) => codecFor(p, `${prefix}.${p.id}`, { ...ctx, titles: [...ctx.titles, p.title.zh] }));
+    const requirementOf = (p: ItemBase) => (p.requires === undefined ? undefined : item.parts.find((q) => q.id === p.requires));
+    this.parts = item.parts.map((p) => codecFor(p, `${prefix}.${p.id}`, { ...ctx, titles: [...ctx.titles, p.title.zh], requirement: requirementOf(p) }));
   }
   columns(slots: SlotCounts): Column[] {
     return this.parts.flatMap((p) => p.columns(slots));
@@ -837,7 +845,7 @@ class SumCodec extends Base {
     return `子项得分相加${cap ? `，封顶 ${fmt(cap)}` : ''}`;
   }
   yaml(indent: string, out: string[]): void {
-    yamlHeading(this.item, this.max, this.rule(), indent, out);
+    this.heading(indent, out);
     out.push(`${indent}${this.keyLine()}:`);
     for (const p of this.parts) p.yaml(`${indent}  `, out);
   }
