@@ -31,6 +31,7 @@ import type { RateItem } from './kinds/rate.js';
 import type { StatesItem } from './kinds/states.js';
 import type { SumItem } from './kinds/sum.js';
 import type { TiersItem } from './kinds/tiers.js';
+import { unitZh, type Unit } from './kinds/shared.js';
 import { readYaml } from './source.js';
 
 /* ------------------------------------------------------------------ cells */
@@ -857,11 +858,11 @@ function tiersCodec(item: TiersItem, prefix: string, ctx: Ctx): FieldCodec {
   const ids = Object.keys(item.measures);
   const fields: ObjectField[] = ids.map((id) => {
     const m = item.measures[id] as TiersItem['measures'][string];
-    return { id, zh: m.zh, cell: { type: 'number', integer: m.integer, unit: m.unit, max: m.max }, ...(m.atMost ? { note: `不超过 ${m.atMost}` } : {}) };
+    return { id, zh: m.zh, cell: { type: 'number', integer: m.integer, unit: unitZh(m.unit) || undefined, max: m.max }, ...(m.atMost ? { note: `不超过 ${m.atMost}` } : {}) };
   });
-  const names: Record<string, { zh: string; unit?: string | undefined }> = { ...item.measures, ...(item.derived ?? {}) };
+  const names: Record<string, { zh: string; unit?: Unit | undefined }> = { ...item.measures, ...(item.derived ?? {}) };
   const rule = item.tiers
-    .map((t) => `${Object.entries(t.when).map(([q, r]) => `${names[q]?.zh ?? q} ${r.text}${names[q]?.unit ? ` ${names[q]?.unit}` : ''}`).join(' 且 ')} → ${fmt(t.points)} 分`)
+    .map((t) => `${Object.entries(t.when).map(([q, r]) => `${names[q]?.zh ?? q} ${r.text}${names[q]?.unit ? ` ${unitZh(names[q]?.unit)}` : ''}`).join(' 且 ')} → ${fmt(t.points)} 分`)
     .join('；');
   const derived = Object.values(item.derived ?? {}).map(
     (d) => `${d.zh} = ${names[d.ratio[0]]?.zh ?? d.ratio[0]} ÷ ${names[d.ratio[1]]?.zh ?? d.ratio[1]}${d.scale ? ` × ${fmt(d.scale)}` : ''}（由填写的数算出，不必填）`,
@@ -871,10 +872,10 @@ function tiersCodec(item: TiersItem, prefix: string, ctx: Ctx): FieldCodec {
 }
 
 /** "每处" for a step of 1, "每 20 人" otherwise. */
-const per = (step: Dec | undefined, unit: string | undefined): string => (step && !step.eq(Dec.ONE) ? `每 ${fmt(step)} ${unit ?? ''}` : `每${unit ?? '个'}`);
+const per = (step: Dec | undefined, unit: Unit | undefined): string => (step && !step.eq(Dec.ONE) ? `每 ${fmt(step)} ${unitZh(unit)}` : `每${unitZh(unit) || '个'}`);
 
 function countCodec(item: CountItem, prefix: string, ctx: Ctx): FieldCodec {
-  const fields: ObjectField[] = item.counts.map((c) => ({ id: c.id, zh: c.zh, cell: { type: 'number', integer: c.integer ?? true, unit: c.unit } }));
+  const fields: ObjectField[] = item.counts.map((c) => ({ id: c.id, zh: c.zh, cell: { type: 'number', integer: c.integer ?? true, unit: unitZh(c.unit) || undefined } }));
   const rule = item.counts.map((c) => `${c.zh}${per(c.step, c.unit)}得 ${fmt(c.per)} 分`).join('；');
   return new ObjectCodec(item, prefix, ctx, fields, item.counts.length === 1, `${rule}；封顶 ${fmt(item.cap)}`);
 }
@@ -883,7 +884,7 @@ function deductCodec(item: DeductItem, prefix: string, ctx: Ctx): FieldCodec {
   const fields: ObjectField[] = item.deductions.map((d) => ({
     id: d.id,
     zh: d.zh,
-    cell: d.flag ? { type: 'boolean' } : { type: 'number', integer: d.integer ?? !d.shortOf, unit: d.unit },
+    cell: d.flag ? { type: 'boolean' } : { type: 'number', integer: d.integer ?? !d.shortOf, unit: unitZh(d.unit) || undefined },
   }));
   // Without the precondition the deductions say nothing, so they may be left blank.
   if (item.precondition) fields.push({ id: item.precondition.id, zh: item.precondition.zh, cell: { type: 'boolean' }, note: '填 false（否）时，扣分字段可留空' });
@@ -893,7 +894,7 @@ function deductCodec(item: DeductItem, prefix: string, ctx: Ctx): FieldCodec {
       d.flag
         ? `${d.zh}扣 ${fmt(d.per)}`
         : d.shortOf
-          ? `${d.zh}低于 ${fmt(d.shortOf)} ${d.unit ?? ''} 时，每少 ${d.step ? fmt(d.step) : '1'} ${d.unit ?? ''} 扣 ${fmt(d.per)}`
+          ? `${d.zh}低于 ${fmt(d.shortOf)} ${unitZh(d.unit)} 时，每少 ${d.step ? fmt(d.step) : '1'} ${unitZh(d.unit)} 扣 ${fmt(d.per)}`
           : `${d.zh}${per(d.step, d.unit)}扣 ${fmt(d.per)}`,
     ),
     ...(item.precondition ? [`未做到“${item.precondition.zh}”得 ${fmt(item.precondition.otherwise)} 分`] : []),
@@ -910,10 +911,10 @@ function checklistCodec(item: ChecklistItem, prefix: string, ctx: Ctx): FieldCod
   const fields: ObjectField[] = conditions.map((c) => ({
     id: c.id,
     zh: c.zh,
-    cell: c.flag ? { type: 'boolean' } : { type: 'number', integer: c.integer, unit: c.unit, max: c.max },
-    ...(c.range ? { note: `标准 ${c.range.text}${c.unit ?? ''}` } : {}),
+    cell: c.flag ? { type: 'boolean' } : { type: 'number', integer: c.integer, unit: unitZh(c.unit) || undefined, max: c.max },
+    ...(c.range ? { note: `标准 ${c.range.text}${unitZh(c.unit)}` } : {}),
   }));
-  const rule = `${conditions.map((c) => (c.range ? `${c.zh} ${c.range.text}${c.unit ?? ''}` : `${c.zh}（是）`)).join(' 且 ')}；${points}；条文的定性要求未达到的，整条填 false（否）`;
+  const rule = `${conditions.map((c) => (c.range ? `${c.zh} ${c.range.text}${unitZh(c.unit)}` : `${c.zh}（是）`)).join(' 且 ')}；${points}；条文的定性要求未达到的，整条填 false（否）`;
   return new ObjectCodec(item, prefix, ctx, fields, conditions.length === 1, rule, true);
 }
 

@@ -4,7 +4,7 @@ import { RubricError } from './issues.js';
 import type { CompiledRubric, MissingPolicy } from './compile.js';
 import { childSchema } from './extends.js';
 import type { AnyRuleKind } from './kinds/define.js';
-import { bilingual, decimal, fraction, idSchema, nonNegative, positive, rangeSchema, requiresSchema } from './kinds/shared.js';
+import { bilingual, decimal, fraction, idSchema, nonNegative, positive, rangeSchema, requiresSchema, unitSchema } from './kinds/shared.js';
 import { schemasFor } from './registry.js';
 
 /**
@@ -46,6 +46,11 @@ export function rubricJsonSchema(options: RubricJsonSchemaOptions = {}): JsonSch
   metadata.add(schemas.section, { id: 'section', title: 'section', description: 'A section: sub-sections and/or items; `max` must equal what its children can reach (capped by `cap`).' });
   metadata.add(schemas.item, { id: 'item', title: 'item', description: 'A scored item: the common keys, `kind`, and the parameters of that kind.' });
   metadata.add(bilingual, { id: 'bilingual', description: 'Text in Chinese and English.' });
+  metadata.add(unitSchema, {
+    id: 'unit',
+    description:
+      'A unit: one text for a symbol, the same in both languages (m², %, ‰), or its Chinese and English forms ({ zh: 户, en: households, enOne: household }; enOne, optional, follows exactly 1). A unit written once that holds Chinese characters (户, 次/年) is left out of English explanations.',
+  });
   metadata.add(idSchema, { description: 'An id: letters, digits, ".", "_" or "-", starting with a letter or digit. Quote ids that look like numbers ("1.2").' });
   metadata.add(decimal, { description: 'An exact decimal: a number or a decimal string ("0.66"), read from the text, never through floating point.' });
   metadata.add(nonNegative, { description: 'An exact decimal ≥ 0: a number or a decimal string ("1.5").' });

@@ -11,6 +11,7 @@ import type { StatesItem } from './kinds/states.js';
 import type { TiersItem } from './kinds/tiers.js';
 import { inRange, type Range } from './range.js';
 import { isRecord } from './is-record.js';
+import { unitZh, withUnit } from './kinds/shared.js';
 
 /**
  * How the gap planner finds an item's reachable better outcomes, one entry
@@ -76,11 +77,6 @@ export function evidenceNumber(d: Dec): number | string {
 
 /** A value for display: exact when it terminates, else two places and "…". */
 export const show = (d: Dec): string => d.toString(2);
-
-function withUnit(v: string, unit: string | undefined): Bilingual {
-  if (!unit) return same(v);
-  return { zh: `${v}${unit}`, en: unit === '%' ? `${v} %` : `${v} ${unit}` };
-}
 
 function pow10(k: number): Dec {
   return Dec.of(1n, 10n ** BigInt(k));
@@ -204,9 +200,10 @@ const checklist: KindPlanner<ChecklistItem> = {
       next[c.id] = evidenceNumber(r.value);
       if (!from || !from.eq(r.value)) {
         changed = true;
-        const unitZh = c.unit ?? '';
-        zh.push(`${c.zh} ${from ? show(from) : '—'}${from ? unitZh : ''} → ${r.label}${unitZh}`);
-        en.push(`${c.en} ${from ? show(from) : '—'} → ${r.label}${c.unit ? (c.unit === '%' ? ' %' : ` ${c.unit}`) : ''}`);
+        const now = from ? withUnit(show(from), c.unit) : same('—');
+        const to = withUnit(r.label, c.unit);
+        zh.push(`${c.zh} ${now.zh} → ${to.zh}`);
+        en.push(`${c.en} ${now.en} → ${to.en}`);
       }
     }
     if (!changed) return [];
@@ -362,7 +359,7 @@ const tiers: KindPlanner<TiersItem> = {
       const sole = ids.length === 1 && Object.keys(item.derived ?? {}).length === 0 ? ids[0] : undefined;
       const evidence = sole && !isRecord(raw) ? evidenceNumber(next[sole] as Dec) : Object.fromEntries(ids.map((id) => [id, evidenceNumber(next[id] ?? Dec.ZERO)]));
       const change = {
-        zh: changed.map((id) => `${item.measures[id]?.zh ?? id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}${item.measures[id]?.unit ?? ''}`).join('；'),
+        zh: changed.map((id) => `${item.measures[id]?.zh ?? id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}${unitZh(item.measures[id]?.unit)}`).join('；'),
         en: changed.map((id) => `${id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}`).join('; '),
       };
       const join = (xs: Bilingual[]): Bilingual => ({ zh: xs.map((x) => x.zh).join('，'), en: xs.map((x) => x.en).join(', ') });
@@ -476,8 +473,9 @@ const deduct: KindPlanner<DeductItem> = {
         if (s2 !== s) n2 = d.shortOf ? d.shortOf.sub(step.mul(Dec.int(s2))) : n.sub(step.mul(Dec.int(s - s2)));
         next[d.id] = evidenceNumber(n2);
         if (s2 !== s) {
-          zh.push(`${d.zh} ${n.toString()} → ${n2.toString()}${d.unit ?? ''}`);
-          en.push(`${d.en} ${n.toString()} → ${n2.toString()}${d.unit ? ` ${d.unit}` : ''}`);
+          const to = withUnit(n2.toString(), d.unit);
+          zh.push(`${d.zh} ${n.toString()} → ${to.zh}`);
+          en.push(`${d.en} ${n.toString()} → ${to.en}`);
         }
       });
       out.push({ evidence: shape(next), change: { zh: zh.join('；'), en: en.join('; ') } });

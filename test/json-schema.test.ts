@@ -28,7 +28,7 @@ describe('the rubric format as JSON Schema', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(schema.$id).toBe(RUBRIC_SCHEMA_ID);
     expect(schema.title).toBe('shequ-rubric rubric');
-    expect(Object.keys(definitions).sort()).toEqual(['bilingual', 'child', 'item', 'rubric', 'section']);
+    expect(Object.keys(definitions).sort()).toEqual(['bilingual', 'child', 'item', 'rubric', 'section', 'unit']);
     expect(definitions.rubric!.additionalProperties).toBe(false);
     expect(definitions.rubric!.required).toEqual(['id', 'version', 'title', 'source', 'max', 'sections']);
   });
@@ -50,6 +50,21 @@ describe('the rubric format as JSON Schema', () => {
     const band = ((props.grades?.properties as any).bands.items as any).properties.range;
     expect(band.type).toBe('string');
     expect(band.description).toContain('[86, 92)');
+  });
+
+  it('gives a unit as one text or in both languages, by one definition', () => {
+    expect(definitions.unit!.anyOf).toEqual([
+      { type: 'string' },
+      {
+        type: 'object',
+        properties: { zh: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 }, enOne: { type: 'string', minLength: 1 } },
+        required: ['zh', 'en'],
+        additionalProperties: false,
+      },
+    ]);
+    expect(definitions.unit!.description).toContain('enOne');
+    const tiers = ((definitions.item!.oneOf ?? definitions.item!.anyOf) as any[]).find((v) => v.properties.kind.const === 'tiers');
+    expect(tiers.properties.measures.additionalProperties.properties.unit).toEqual({ allOf: [{ $ref: '#/definitions/unit' }] });
   });
 
   it('has one variant per built-in kind, each with its kind and documentation', () => {
@@ -172,7 +187,7 @@ describe('the evidence schema of a rubric', () => {
 
   it('says what each number holds: its unit, whole or not, a rate as a fraction, a "%" field in percent', () => {
     const e = (evidence.properties as any).evidence.properties;
-    expect(e['3.2a'].properties.workers.description).toBe('a whole number ≥ 0 in 人');
+    expect(e['3.2a'].properties.workers.description).toBe('a whole number ≥ 0');
     expect(e['4.5'].anyOf.map((v: any) => v.description)).toContain('a fraction from 0 to 1 (0.93 for 93 %)');
     const kpis = (evidenceJsonSchema(load('rubrics/service-quality-kpis.yaml')).properties as any).evidence.properties;
     const rate = kpis.coverage.anyOf.find((v: any) => v.type === 'object').properties.coverage_rate;

@@ -3,14 +3,14 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema, uniqueIds } from './shared.js';
+import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema, uniqueIds, unitSchema, unitZh, type Unit } from './shared.js';
 import { exactDouble, exactObject, plainNumber, rangeTest } from './fast.js';
 
 const conditionSpec = z.strictObject({
   id: idSchema,
   zh: z.string().min(1),
   en: z.string().min(1),
-  unit: z.string().optional(),
+  unit: unitSchema.optional(),
   range: rangeSchema.optional(),
   flag: z.boolean().optional(),
   /** Bounds on the evidence itself (a percentage is at most 100; a count is whole). */
@@ -19,7 +19,7 @@ const conditionSpec = z.strictObject({
 });
 
 export interface ChecklistItem extends ItemBase {
-  conditions?: { id: string; zh: string; en: string; unit?: string; range?: Range; flag?: boolean; max?: Dec; integer?: boolean }[];
+  conditions?: { id: string; zh: string; en: string; unit?: Unit; range?: Range; flag?: boolean; max?: Dec; integer?: boolean }[];
 }
 
 /** The conditions' values by id; a boolean alone where the item has no conditions, or false judged on its wording. */
@@ -129,8 +129,8 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
         const v = values[c.id];
         const ok = c.flag ? v === true : v instanceof Dec && inRange(v, c.range as Range);
         met &&= ok;
-        const shown = typeof v === 'boolean' ? (v ? '是' : '否') : `${fmt(v as Dec)}${c.unit ?? ''}`;
-        zh.push(`${c.zh} ${shown}${c.range ? `（标准 ${c.range.text}${c.unit ?? ''}）` : ''}${ok ? '✓' : '✗'}`);
+        const shown = typeof v === 'boolean' ? (v ? '是' : '否') : `${fmt(v as Dec)}${unitZh(c.unit)}`;
+        zh.push(`${c.zh} ${shown}${c.range ? `（标准 ${c.range.text}${unitZh(c.unit)}）` : ''}${ok ? '✓' : '✗'}`);
         en.push(`${c.id} ${typeof v === 'boolean' ? String(v) : fmt(v as Dec)}${c.range ? ` (needs ${c.range.text})` : ''} ${ok ? '✓' : '✗'}`);
       }
     }

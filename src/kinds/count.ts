@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { fmt, nonNegative, perUnitShape, quantity, duplicateIds } from './shared.js';
+import { fmt, nonNegative, perUnitShape, quantity, duplicateIds, unitZh } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 
 const countSpec = z.strictObject(perUnitShape);
@@ -28,7 +28,7 @@ export const count = defineRuleKind<CountItem, Counts>({
       'kind: count',
       'cap: 3',
       'counts:',
-      '  - { id: volunteers, zh: 在册志愿者人数, en: Registered volunteers, unit: 人, per: 0.5, step: 20 }',
+      '  - { id: volunteers, zh: 在册志愿者人数, en: Registered volunteers, unit: { zh: 人, en: people, enOne: person }, per: 0.5, step: 20 }',
     ].join('\n'),
     evidenceExample: '130',
   },
@@ -87,7 +87,7 @@ export const count = defineRuleKind<CountItem, Counts>({
       const got = steps.mul(c.per);
       raw = raw.add(got);
       const per = step.eq(Dec.ONE) ? '' : `每 ${fmt(step)}`;
-      zh.push(`${c.zh} ${fmt(n)}${c.unit ?? ''}${per ? `（${per}${c.unit ?? ''}计 ${fmt(c.per)} 分）` : ` × ${fmt(c.per)}`} = ${fmt(got)}`);
+      zh.push(`${c.zh} ${fmt(n)}${unitZh(c.unit)}${per ? `（${per}${unitZh(c.unit)}计 ${fmt(c.per)} 分）` : ` × ${fmt(c.per)}`} = ${fmt(got)}`);
       en.push(`${c.id} ${fmt(n)}${step.eq(Dec.ONE) ? ` × ${fmt(c.per)}` : ` → ${fmt(steps)} steps of ${fmt(step)} × ${fmt(c.per)}`} = ${fmt(got)}`);
     }
     const points = Dec.min(raw, item.cap);

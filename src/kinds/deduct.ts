@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity, uniqueIds } from './shared.js';
+import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity, uniqueIds, unitZh } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 import { isRecord } from '../is-record.js';
 
@@ -92,7 +92,7 @@ export const deduct = defineRuleKind<DeductItem, Values>({
       'points: 2',
       'kind: deduct',
       'deductions:',
-      '  - { id: defects, zh: 发现问题处数, en: Defects found, unit: 处, per: 0.5 }',
+      '  - { id: defects, zh: 发现问题处数, en: Defects found, unit: { zh: 处, en: places, enOne: place }, per: 0.5 }',
     ].join('\n'),
     evidenceExample: '1',
   },
@@ -193,10 +193,10 @@ export const deduct = defineRuleKind<DeductItem, Values>({
       off = steps.mul(d.per);
       total = total.add(off);
       if (d.shortOf) {
-        zh.push(`${d.zh} ${fmt(n)}${d.unit ?? ''}，较 ${fmt(d.shortOf)} 少 ${fmt(counted)}，满 ${fmt(step)} 的 ${fmt(steps)} 个，扣 ${fmt(off)}`);
+        zh.push(`${d.zh} ${fmt(n)}${unitZh(d.unit)}，较 ${fmt(d.shortOf)} 少 ${fmt(counted)}，满 ${fmt(step)} 的 ${fmt(steps)} 个，扣 ${fmt(off)}`);
         en.push(`${d.id} ${fmt(n)}: ${fmt(counted)} short of ${fmt(d.shortOf)}, ${fmt(steps)} whole step${steps.eq(Dec.ONE) ? '' : 's'} of ${fmt(step)}: −${fmt(off)}`);
       } else {
-        zh.push(`${d.zh} ${fmt(n)}${d.unit ?? ''}，扣 ${fmt(off)}`);
+        zh.push(`${d.zh} ${fmt(n)}${unitZh(d.unit)}，扣 ${fmt(off)}`);
         en.push(`${d.id} ${fmt(n)}: −${fmt(off)}`);
       }
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Dec, toDec } from '../decimal.js';
 import { parseRange, type Range } from '../range.js';
 import { describe, issue, type Issue, type IssueCode } from '../issues.js';
+import type { Bilingual } from './define.js';
 
 /** Schemas shared by the rubric format and the kinds. */
 
@@ -69,12 +70,54 @@ export const rangeSchema = z.string().transform((text, ctx): Range => {
   return r;
 });
 
+/**
+ * A quantity's unit: one text for both languages, for a symbol (m², %, ‰),
+ * or its Chinese and English forms where they differ ({ zh: 户, en:
+ * households, enOne: household }); `enOne`, optional, follows exactly 1.
+ */
+export const unitSchema = z.union([
+  z.string(),
+  z.strictObject({ zh: z.string().min(1), en: z.string().min(1), enOne: z.string().min(1).optional() }),
+]);
+export type Unit = z.output<typeof unitSchema>;
+
+const HAN = /\p{Script=Han}/u;
+
+/** The unit's Chinese form, written straight after the number (1100户); '' for none. */
+export function unitZh(unit: Unit | undefined): string {
+  return unit === undefined ? '' : typeof unit === 'string' ? unit : unit.zh;
+}
+
+/**
+ * The unit's English form after a number or a range written `text` (`enOne`
+ * after exactly 1, or a bound of exactly 1: ">= 1"); '' for none. A unit
+ * written once that holds Chinese characters (户, 次/年) has no English
+ * form: English leaves it out rather than print it.
+ */
+export function unitEn(unit: Unit | undefined, text?: string): string {
+  if (unit === undefined) return '';
+  if (typeof unit === 'string') return HAN.test(unit) ? '' : unit;
+  return unit.enOne !== undefined && text !== undefined && isOne(text) ? unit.enOne : unit.en;
+}
+
+/** Whether a number's or a one-sided range's text says exactly 1 ("1", ">= 1", "= 1"). */
+function isOne(text: string): boolean {
+  const bound = /^\s*(?:[<>]=?|=|[≤≥])?\s*([^\s,[\]()]+)\s*$/.exec(text)?.[1];
+  return bound !== undefined && Dec.parse(bound)?.eq(Dec.ONE) === true;
+}
+
+/** A number's (or a range's) text with its unit: 1100户 in Chinese, 1100 households in English. */
+export function withUnit(text: string, unit: Unit | undefined): Bilingual {
+  const en = unitEn(unit, text);
+  return { zh: text + unitZh(unit), en: en ? `${text} ${en}` : text };
+}
+
 /** Points per unit, or per step of units, of a counted quantity (count and deduct). */
 export const perUnitShape = {
   id: idSchema,
   zh: z.string().min(1),
   en: z.string().min(1),
-  unit: z.string().optional(),
+  unit: unitSchema.optional(),
   per: nonNegative,
   step: positive.optional(),
   integer: z.boolean().optional(),
@@ -84,7 +127,7 @@ export const perUnitShape = {
 export const measureSpec = z.strictObject({
   zh: z.string().min(1),
   en: z.string().min(1),
-  unit: z.string().optional(),
+  unit: unitSchema.optional(),
   integer: z.boolean().optional(),
   max: decimal.optional(),
   atMost: z.string().optional(),
@@ -92,18 +135,18 @@ export const measureSpec = z.strictObject({
 export type MeasureSpec = z.output<typeof measureSpec>;
 
 /** What an evidence number holds, for the evidence JSON Schema (editors show it): its unit, whole or not, its bound. */
-function quantityDescription(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: string | undefined }): string {
+function quantityDescription(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: Unit | undefined }): string {
   const number = spec.integer ? 'a whole number' : 'a number';
   // A "%" field takes numbers of percent, where a rate item takes a fraction: the trap evidenceHints points at.
-  const what = spec.unit === '%' ? `${number} of percent ≥ 0 (93 for 93 %, not 0.93)` : `${number} ≥ 0${spec.unit ? ` in ${spec.unit}` : ''}`;
+  const unit = unitEn(spec.unit);
+  const what = unitZh(spec.unit) === '%' ? `${number} of percent ≥ 0 (93 for 93 %, not 0.93)` : `${number} ≥ 0${unit ? ` in ${unit}` : ''}`;
   return spec.max ? `${what}, at most ${spec.max.toString()}` : what;
 }
 
 /** Evidence numbers: finite, ≥ 0, optionally whole and bounded. */
-export function quantity(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: string | undefined; description?: string }) {
+export function quantity(spec: { integer?: boolean | undefined; max?: Dec | undefined; unit?: Unit | undefined; description?: string }) {
   return z.union([z.number(), z.string()]).describe(spec.description ?? quantityDescription(spec)).transform((value, ctx): Dec => {
     const d = toDec(value);
-    const unit = spec.unit ? ` ${spec.unit}` : '';
     if (!d) {
       ctx.issues.push(notANumber(value));
       return z.NEVER;
@@ -118,7 +161,7 @@ export function quantity(spec: { integer?: boolean | undefined; max?: Dec | unde
     }
     if (spec.max && d.gt(spec.max)) {
       // A described quantity (a rate: "a fraction from 0 to 1 (0.93 for 93 %)") says so: 93 given for 93 % is the usual slip.
-      ctx.issues.push(expectedFound('out-of-range', spec.description ?? `at most ${spec.max.toString()}${unit}`, d.toString(), value));
+      ctx.issues.push(expectedFound('out-of-range', spec.description ?? `at most ${withUnit(spec.max.toString(), spec.unit).en}`, d.toString(), value));
       return z.NEVER;
     }
     return d;

@@ -1,6 +1,6 @@
 import type { Range } from '../range.js';
 import type { Bilingual } from './define.js';
-import { fmt } from './shared.js';
+import { fmt, unitEn, unitZh } from './shared.js';
 import type { TiersItem } from './tiers.js';
 
 /**
@@ -11,10 +11,11 @@ import type { TiersItem } from './tiers.js';
 export interface TiersWords {
   /** The measures, then the derived quantities, in the item's order: as the reason shows them. */
   ids: string[];
-  labels: { zh: string; unit: string; unitEn: string; derived: boolean }[];
+  labels: { zh: string; derived: boolean }[];
   /** What the reason writes before and after each quantity's text, in each language (separator and label, unit). */
   before: Bilingual[];
-  after: Bilingual[];
+  /** The unit after a quantity's text; in English `enOne` after a text of exactly "1" (1 household, 2 households). */
+  after: (Bilingual & { enOne: string })[];
   /** Each tier's conditions, and as text ("share >= 10 & …"). */
   conditions: [string, Range][][];
   conds: string[];
@@ -32,9 +33,9 @@ export function wordsOf(item: TiersItem): TiersWords {
     const labels = ids.map((id) => {
       const measure = item.measures[id];
       const derived = item.derived?.[id];
-      const spec = measure ?? derived;
-      return { zh: spec?.zh ?? id, unit: spec?.unit ?? '', unitEn: measure?.unit ?? derived?.unit ?? '', derived: derived !== undefined };
+      return { zh: (measure ?? derived)?.zh ?? id, derived: derived !== undefined };
     });
+    const units = ids.map((id) => (item.measures[id] ?? item.derived?.[id])?.unit);
     const conditions = item.tiers.map((t) => Object.entries(t.when));
     const conds = conditions.map((c) => c.map(([id, r]) => `${id} ${r.text}`).join(' & '));
     const reached = item.tiers.map((tier, t) => ({
@@ -43,7 +44,9 @@ export function wordsOf(item: TiersItem): TiersWords {
     }));
     const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.join(' | ')}): 0` };
     const before = labels.map((l, k) => ({ zh: `${k ? '，' : ''}${l.zh} `, en: `${k ? ', ' : ''}${ids[k]} ` }));
-    const after = labels.map((l) => ({ zh: l.unit, en: l.unitEn }));
+    // Chinese writes a unit straight after the number, English after a space.
+    const spaced = (en: string): string => (en ? ` ${en}` : '');
+    const after = units.map((u) => ({ zh: unitZh(u), en: spaced(unitEn(u)), enOne: spaced(unitEn(u, '1')) }));
     w = { ids, labels, before, after, conditions, conds, reached, none };
     wordsByItem.set(item, w);
   }
@@ -56,10 +59,10 @@ export function tiersReason(words: TiersWords, texts: readonly (string | undefin
   let en = '';
   for (let k = 0; k < words.ids.length; k++) {
     const before = words.before[k] as Bilingual;
-    const after = words.after[k] as Bilingual;
+    const after = words.after[k] as TiersWords['after'][number];
     const text = texts[k];
     zh += before.zh + (text ?? '—') + after.zh;
-    en += before.en + (text ?? '—') + after.en;
+    en += before.en + (text ?? '—') + (text === '1' ? after.enOne : after.en);
   }
   const tail = best === undefined ? words.none : (words.reached[best] as Bilingual);
   return { zh: zh + tail.zh, en: en + tail.en };

@@ -3,14 +3,14 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { inRange, rangeWithin, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, type MeasureSpec } from './shared.js';
+import { decimal, fmt, measureSpec, positive, quantity, rangeSchema, unitSchema, type MeasureSpec } from './shared.js';
 import { tiersFast, tiersTrace } from './tiers-fast.js';
 import { tiersReason, wordsOf } from './tiers-words.js';
 
 const derivedSpec = z.strictObject({
   zh: z.string().min(1),
   en: z.string().min(1),
-  unit: z.string().optional(),
+  unit: unitSchema.optional(),
   ratio: z.tuple([z.string(), z.string()]),
   scale: positive.optional(),
 });
@@ -86,8 +86,8 @@ export const tiers = defineRuleKind<TiersItem, Values>({
       'points: 2',
       'kind: tiers',
       'measures:',
-      '  workers: { zh: 社区工作者人数, en: Community workers, unit: 人, integer: true }',
-      '  certified: { zh: 持证人数, en: Certified, unit: 人, integer: true, atMost: workers }',
+      '  workers: { zh: 社区工作者人数, en: Community workers, unit: { zh: 人, en: people, enOne: person }, integer: true }',
+      '  certified: { zh: 持证人数, en: Certified, unit: { zh: 人, en: people, enOne: person }, integer: true, atMost: workers }',
       'derived:',
       '  share: { zh: 持证占比, en: Certified share, unit: "%", ratio: [certified, workers], scale: 100 }',
       'tiers:',
