@@ -187,7 +187,7 @@ describe('the evidence schema of a rubric', () => {
 
   it('says what each number holds: its unit, whole or not, a rate as a fraction, a "%" field in percent', () => {
     const e = (evidence.properties as any).evidence.properties;
-    expect(e['3.2a'].properties.workers.description).toBe('a whole number ≥ 0');
+    expect(e['3.2a'].properties.workers.description).toBe('a whole number ≥ 0 in people');
     expect(e['4.5'].anyOf.map((v: any) => v.description)).toContain('a fraction from 0 to 1 (0.93 for 93 %)');
     const kpis = (evidenceJsonSchema(load('rubrics/service-quality-kpis.yaml')).properties as any).evidence.properties;
     const rate = kpis.coverage.anyOf.find((v: any) => v.type === 'object').properties.coverage_rate;

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { plan } from '../src/index.js';
 import { unitEn, unitZh, withUnit } from '../src/kinds/shared.js';
+import { evidenceOf, load } from './support/bundled.js';
 
 /**
  * The words of the reasons: each quantity by its label in the language asked
  * for, with its unit in that language; plurals and nothing deducted in plain
  * words; a rate given as a count shown with its count.
  */
+
+const HAN = /\p{Script=Han}/u;
 
 describe('units: one text for a symbol, or each language’s own word', () => {
   it('a symbol is written in both languages, after a space in English', () => {
@@ -33,5 +37,35 @@ describe('units: one text for a symbol, or each language’s own word', () => {
     expect(unitEn('次/年')).toBe('');
     expect(unitZh('户')).toBe('户');
     expect(withUnit('1100', '户')).toEqual({ zh: '1100户', en: '1100' });
+  });
+
+  it('every unit of the bundled rubrics has an English form where it is a Chinese word', () => {
+    for (const file of ['binjiang-2023-draft', 'jiangxi-db36-t-1609-2022', 'service-quality-kpis', 'six-type', 'zhoushan-2017']) {
+      const compiled = load(`rubrics/${file}.yaml`);
+      const units: unknown[] = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') {
+          for (const [k, x] of Object.entries(v)) {
+            if (k === 'unit') units.push(x);
+            else walk(x);
+          }
+        }
+      };
+      walk(compiled.rubric);
+      for (const u of units) if (typeof u === 'string') expect(HAN.test(u), `${file}: unit ${u}`).toBe(false);
+    }
+  });
+});
+
+describe('the plan in English', () => {
+  it('says its changes with English units', () => {
+    const binjiang = load('rubrics/binjiang-2023-draft.yaml');
+    const basic = evidenceOf('examples/binjiang-basic.yaml');
+    const p = plan(binjiang, basic.evidence, { target: 'standard' });
+    const lines = p.steps.map((s) => s.line.en);
+    expect(lines).toContain('C1-hygiene-cleanliness: Defects found 3 → 0 places (0.5 → 2)');
+    expect(lines).toContain('C4-volunteers-hours: Cumulative service hours 760 hours → 3000 hours (0.5 → 3)');
+    for (const l of lines) expect(HAN.test(l), l).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Dec, compile, parseRubric, safeParseEvidence, score, type ItemBase, type Range, type Section } from '../../src/index.js';
+import { unitZh, type Unit } from '../../src/kinds/shared.js';
 
 /**
  * The bundled “六型” checklist against its source text, and the 《社区服务规范与质量提升指南》 KPIs.
@@ -169,7 +170,8 @@ describe.skipIf(!hasSource)('“六型” against the source text', () => {
     'g2-40 5‰': 'staffed_at_either_ratio',
   };
   // The condition's unit for a unit of the text.
-  const unitMatches = (textUnit: string, unit: string) => {
+  const unitMatches = (textUnit: string, given: Unit) => {
+    const unit = unitZh(given);
     const want = textUnit === '平方米' ? ['m²'] : textUnit === '名' || textUnit === '人' ? ['名', '人'] : [textUnit];
     // "户" in "每500户" is the numerator of 户/人; a count such as 次 may be per period (次/季度).
     return want.some((u) => unit === u || unit.startsWith(`${u}/`));
@@ -216,7 +218,7 @@ describe.skipIf(!hasSource)('“六型” against the source text', () => {
     // 一、5 每季度研究一次: at least once a quarter.
     expect(byId.get('g1-5')?.conditions?.[0]?.range?.text).toBe('>= 1');
     // 三、11 按每500户标准配备一名: at most 500 households per worker (the 500 is checked above).
-    expect(byId.get('g3-11')?.conditions?.[0]?.unit).toBe('户/人');
+    expect(byId.get('g3-11')?.conditions?.[0]?.unit).toEqual({ zh: '户/人', en: 'households', enOne: 'household' });
   });
 
   it('has a condition on every criterion that states a figure, and none on criteria that do not', () => {
@@ -273,7 +275,7 @@ describe('service-quality KPIs (《社区服务规范与质量提升指南》 6.
 
   it('reads response time as at most 2 hours and the others as at least', () => {
     const r = cond('response-time');
-    expect(r?.unit).toBe('小时');
+    expect(r?.unit).toEqual({ zh: '小时', en: 'hours', enOne: 'hour' });
     expect(r?.range?.max?.eq(Dec.parse('2') as Dec)).toBe(true);
     expect(r?.range?.maxInclusive).toBe(true);
     expect(r?.range?.min).toBeUndefined();
