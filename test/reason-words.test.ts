@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { plan } from '../src/index.js';
+import { plan, score, type CompiledRubric, type ItemTrace, type ScoreResult } from '../src/index.js';
+import { safeScoreExactly } from '../src/evaluate.js';
+import { indexTraces } from '../src/trace-index.js';
 import { unitEn, unitZh, withUnit } from '../src/kinds/shared.js';
 import { evidenceOf, load } from './support/bundled.js';
 
@@ -8,6 +10,22 @@ import { evidenceOf, load } from './support/bundled.js';
  * for, with its unit in that language; plurals and nothing deducted in plain
  * words; a rate given as a count shown with its count.
  */
+
+const trace = (result: ScoreResult, id: string): ItemTrace => {
+  const found = indexTraces(result).items.get(id);
+  if (!found) throw new Error(`no item ${id}`);
+  return found;
+};
+
+/** The trace of one item scored with these values over an example's evidence, by the default path and the exact one (byte for byte alike). */
+function scored(compiled: CompiledRubric, base: string, changes: Record<string, unknown>, id: string): ItemTrace {
+  const evidence = { ...(evidenceOf(base).evidence as Record<string, unknown>), ...changes };
+  const fast = score(compiled, evidence);
+  const exact = safeScoreExactly(compiled, evidence, {});
+  if (!exact.success) throw exact.error;
+  expect(JSON.stringify(trace(fast, id))).toBe(JSON.stringify(trace(exact.data, id)));
+  return trace(fast, id);
+}
 
 const HAN = /\p{Script=Han}/u;
 
@@ -55,6 +73,29 @@ describe('units: one text for a symbol, or each language’s own word', () => {
       walk(compiled.rubric);
       for (const u of units) if (typeof u === 'string') expect(HAN.test(u), `${file}: unit ${u}`).toBe(false);
     }
+  });
+});
+
+describe('checklist: conditions by their label, values and standards in their unit', () => {
+  const sixType = load('rubrics/six-type.yaml');
+
+  it('a measured condition (the reported case: 9.1‰ against <= 1.5‰)', () => {
+    const t = scored(sixType, 'examples/six-type-community.yaml', { 'g2-34': { preventable_case_rate: 9.1 } }, 'g2-34');
+    expect(t.reason.en).toBe('Preventable cases in the year per total community population 9.1 ‰ (needs <= 1.5 ‰) ✗: not met');
+    expect(t.reason.zh).toBe('可防性案件发案率(占社区总人口) 9.1‰（标准 <= 1.5‰）✗：未达到');
+    expect(t.reason.en).not.toContain('preventable_case_rate');
+  });
+
+  it('a Chinese unit in English words, in the singular for 1; a yes/no condition as yes or no', () => {
+    const t = scored(sixType, 'examples/six-type-community.yaml', { 'g2-20': { professional_social_workers: 1 } }, 'g2-20');
+    expect(t.reason.en).toBe('Professional social workers 1 person (needs >= 1 person) ✓: met');
+    expect(t.reason.zh).toBe('专业社工人数 1名（标准 >= 1名）✓：达到');
+    const members = scored(sixType, 'examples/six-type-community.yaml', { 'g2-1': { committee_members: 7 } }, 'g2-1');
+    expect(members.reason.en).toBe('Members of the public-health committee 7 members (needs [3, 9] members) ✓: met');
+    const flag = scored(sixType, 'examples/six-type-community.yaml', { 'g2-40': { staffed_at_either_ratio: false } }, 'g2-40');
+    expect(flag.reason.en).toMatch(/: no ✗: not met$/);
+    expect(flag.reason.zh).toMatch(/ 否✗：未达到$/);
+    expect(flag.reason.en).not.toContain('staffed_at_either_ratio');
   });
 });
 

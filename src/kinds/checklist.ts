@@ -3,7 +3,7 @@ import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
 import { inRange, type Range } from '../range.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema, uniqueIds, unitSchema, unitZh, type Unit } from './shared.js';
+import { decimal, evidenceBoolean, fmt, idSchema, nonNegative, quantity, rangeSchema, uniqueIds, unitSchema, withUnit, type Unit } from './shared.js';
 import { exactDouble, exactObject, plainNumber, rangeTest } from './fast.js';
 
 const conditionSpec = z.strictObject({
@@ -129,9 +129,11 @@ export const checklist = defineRuleKind<ChecklistItem, Values>({
         const v = values[c.id];
         const ok = c.flag ? v === true : v instanceof Dec && inRange(v, c.range as Range);
         met &&= ok;
-        const shown = typeof v === 'boolean' ? (v ? '是' : '否') : `${fmt(v as Dec)}${unitZh(c.unit)}`;
-        zh.push(`${c.zh} ${shown}${c.range ? `（标准 ${c.range.text}${unitZh(c.unit)}）` : ''}${ok ? '✓' : '✗'}`);
-        en.push(`${c.id} ${typeof v === 'boolean' ? String(v) : fmt(v as Dec)}${c.range ? ` (needs ${c.range.text})` : ''} ${ok ? '✓' : '✗'}`);
+        // The condition's label, its value with its unit, and the standard: the rubric's words in each language.
+        const shown = typeof v === 'boolean' ? { zh: v ? '是' : '否', en: v ? 'yes' : 'no' } : withUnit(fmt(v as Dec), c.unit);
+        const needs = c.range ? withUnit(c.range.text, c.unit) : undefined;
+        zh.push(`${c.zh} ${shown.zh}${needs ? `（标准 ${needs.zh}）` : ''}${ok ? '✓' : '✗'}`);
+        en.push(`${c.en}${typeof v === 'boolean' ? ':' : ''} ${shown.en}${needs ? ` (needs ${needs.en})` : ''} ${ok ? '✓' : '✗'}`);
       }
     }
     const points = met ? item.points : Dec.ZERO;
