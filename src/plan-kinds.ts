@@ -11,7 +11,7 @@ import type { StatesItem } from './kinds/states.js';
 import type { TiersItem } from './kinds/tiers.js';
 import { inRange, type Range } from './range.js';
 import { isRecord } from './is-record.js';
-import { unitZh, withUnit } from './kinds/shared.js';
+import { withUnit } from './kinds/shared.js';
 
 /**
  * How the gap planner finds an item's reachable better outcomes, one entry
@@ -358,10 +358,14 @@ const tiers: KindPlanner<TiersItem> = {
       const ids = Object.keys(item.measures);
       const sole = ids.length === 1 && Object.keys(item.derived ?? {}).length === 0 ? ids[0] : undefined;
       const evidence = sole && !isRecord(raw) ? evidenceNumber(next[sole] as Dec) : Object.fromEntries(ids.map((id) => [id, evidenceNumber(next[id] ?? Dec.ZERO)]));
-      const change = {
-        zh: changed.map((id) => `${item.measures[id]?.zh ?? id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}${unitZh(item.measures[id]?.unit)}`).join('；'),
-        en: changed.map((id) => `${id} ${values[id] ? show(values[id]) : '—'} → ${show(next[id] as Dec)}`).join('; '),
-      };
+      // Each changed measure by its label: from → to, with its unit.
+      const lines = changed.map((id) => {
+        const spec = item.measures[id];
+        const to = withUnit(show(next[id] as Dec), spec?.unit);
+        const now = values[id] ? show(values[id]) : '—';
+        return { zh: `${spec?.zh ?? id} ${now} → ${to.zh}`, en: `${spec?.en ?? id} ${now} → ${to.en}` };
+      });
+      const change = { zh: lines.map((l) => l.zh).join('；'), en: lines.map((l) => l.en).join('; ') };
       const join = (xs: Bilingual[]): Bilingual => ({ zh: xs.map((x) => x.zh).join('，'), en: xs.map((x) => x.en).join(', ') });
       out.push({
         evidence,

@@ -115,8 +115,8 @@ describe('plan: a four-star DB36 community', () => {
       ['2', '2'],
     ]);
     const line = (o: PlanOption) => `${o.what?.en}: ${o.fromLabel?.en} → ${o.toLabel?.en}; ${o.change?.en}`;
-    expect(line(t?.options[0] as PlanOption)).toBe('Certified share: 15 % → ≥ 20 %; certified 3 → 4');
-    expect(line(t?.options[1] as PlanOption)).toBe('Certified share: 15 % → ≥ 30 %; certified 3 → 6');
+    expect(line(t?.options[0] as PlanOption)).toBe('Certified share: 15 % → ≥ 20 %; Of whom holding a social-work professional qualification certificate 3 → 4 people');
+    expect(line(t?.options[1] as PlanOption)).toBe('Certified share: 15 % → ≥ 30 %; Of whom holding a social-work professional qualification certificate 3 → 6 people');
     const rate = groups.find((g) => g.item === '4.5');
     expect(rate?.options.map((o) => [o.to.toString(), o.toLabel?.en])).toEqual([
       ['8', '≥ 0.9'],

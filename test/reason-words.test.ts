@@ -99,6 +99,39 @@ describe('checklist: conditions by their label, values and standards in their un
   });
 });
 
+describe('tiers: measures and tiers by their labels, each with its unit (DB36 2.1a: 400 m², 1100 households)', () => {
+  const db36 = load('rubrics/jiangxi-db36-t-1609-2022.yaml');
+  const base = 'examples/jiangxi-strong.yaml';
+
+  it('says the labels and units in each language, and the tier reached in the same words', () => {
+    const t = scored(db36, base, { '2.1a': { area: 400, households: 1100 } }, '2.1a');
+    expect(t.reason.en).toBe(
+      'Community office and service floor area 400 m², Households in the community 1100 households, Office and service floor area per 100 households 36.3636… m²: reached Office and service floor area per 100 households >= 30 m² (加强项): 1.5',
+    );
+    expect(t.reason.zh).toBe('社区办公服务用房面积 400m²，社区户数 1100户，每百户办公服务用房面积 36.3636…m²：达到「每百户办公服务用房面积 >= 30m²」（加强项），得 1.5 分');
+    expect(t.reason.en).not.toMatch(/area_per_100_households|\bhouseholds 1100/);
+  });
+
+  it('one household in the singular; an undefined ratio is a dash without a unit; no tier lists every tier in words', () => {
+    const one = scored(db36, base, { '2.1a': { area: 200, households: 1 } }, '2.1a');
+    expect(one.reason.en).toContain('Households in the community 1 household,');
+    const none = scored(db36, base, { '2.1a': { area: 200, households: 0 } }, '2.1a');
+    expect(none.reason.en).toBe(
+      'Community office and service floor area 200 m², Households in the community 0 households, Office and service floor area per 100 households —: no tier reached (Community office and service floor area >= 300 m² | Office and service floor area per 100 households >= 30 m²): 0',
+    );
+    expect(none.reason.zh).toBe('社区办公服务用房面积 200m²，社区户数 0户，每百户办公服务用房面积 —：未达到任何档次，得 0 分');
+  });
+
+  it('several conditions of a tier are joined in words (Binjiang opening hours)', () => {
+    const binjiang = load('rubrics/binjiang-2023-draft.yaml');
+    const opening = { 'C5-opening': { 'C5-opening-hours': { hours_per_day: 12, days_per_week: 1 }, 'C5-opening-monthly-plan': true } };
+    const t = scored(binjiang, 'examples/binjiang-basic.yaml', opening, 'C5-opening-hours');
+    expect(t.reason.en).toBe('Opening hours per day 12 hours, Opening days per week 1 day: no tier reached (Opening hours per day >= 12 hours & Opening days per week >= 5 days): 0');
+    const met = scored(binjiang, 'examples/binjiang-basic.yaml', { 'C5-opening': { ...opening['C5-opening'], 'C5-opening-hours': { hours_per_day: 12, days_per_week: 5 } } }, 'C5-opening-hours');
+    expect(met.reason.zh).toBe('每天开放时间 12小时，每周开放天数 5天：达到「每天开放时间 >= 12小时 且 每周开放天数 >= 5天」，得 1 分');
+  });
+});
+
 describe('the plan in English', () => {
   it('says its changes with English units', () => {
     const binjiang = load('rubrics/binjiang-2023-draft.yaml');

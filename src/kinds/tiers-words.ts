@@ -1,6 +1,6 @@
 import type { Range } from '../range.js';
 import type { Bilingual } from './define.js';
-import { fmt, unitEn, unitZh } from './shared.js';
+import { fmt, unitEn, unitZh, withUnit } from './shared.js';
 import type { TiersItem } from './tiers.js';
 
 /**
@@ -11,14 +11,14 @@ import type { TiersItem } from './tiers.js';
 export interface TiersWords {
   /** The measures, then the derived quantities, in the item's order: as the reason shows them. */
   ids: string[];
-  labels: { zh: string; derived: boolean }[];
+  labels: { derived: boolean }[];
   /** What the reason writes before and after each quantity's text, in each language (separator and label, unit). */
   before: Bilingual[];
   /** The unit after a quantity's text; in English `enOne` after a text of exactly "1" (1 household, 2 households). */
   after: (Bilingual & { enOne: string })[];
-  /** Each tier's conditions, and as text ("share >= 10 & …"). */
+  /** Each tier's conditions, and as text in each language (label, range, unit: "持证人数占比 >= 10%"). */
   conditions: [string, Range][][];
-  conds: string[];
+  conds: Bilingual[];
   /** What follows the quantities when a tier is reached (by tier), and when none is. */
   reached: Bilingual[];
   none: Bilingual;
@@ -26,27 +26,33 @@ export interface TiersWords {
 
 const wordsByItem = new WeakMap<TiersItem, TiersWords>();
 
+/** A space and the unit's English form, or nothing. */
+const spaced = (en: string): string => (en ? ` ${en}` : '');
+
 export function wordsOf(item: TiersItem): TiersWords {
   let w = wordsByItem.get(item);
   if (!w) {
     const ids = [...Object.keys(item.measures), ...Object.keys(item.derived ?? {})];
-    const labels = ids.map((id) => {
-      const measure = item.measures[id];
-      const derived = item.derived?.[id];
-      return { zh: (measure ?? derived)?.zh ?? id, derived: derived !== undefined };
-    });
-    const units = ids.map((id) => (item.measures[id] ?? item.derived?.[id])?.unit);
+    const specs = ids.map((id) => item.measures[id] ?? item.derived?.[id]);
+    const labels = ids.map((id) => ({ derived: item.derived?.[id] !== undefined }));
+    const at = new Map(ids.map((id, k) => [id, k]));
     const conditions = item.tiers.map((t) => Object.entries(t.when));
-    const conds = conditions.map((c) => c.map(([id, r]) => `${id} ${r.text}`).join(' & '));
+    // Conditions in the rubric's words: each quantity's label, the range and the unit.
+    const conds = conditions.map((c) => {
+      const parts = c.map(([id, r]) => {
+        const spec = specs[at.get(id) ?? -1];
+        const range = withUnit(r.text, spec?.unit);
+        return { zh: `${spec?.zh ?? id} ${range.zh}`, en: `${spec?.en ?? id} ${range.en}` };
+      });
+      return { zh: parts.map((p) => p.zh).join(' 且 '), en: parts.map((p) => p.en).join(' & ') };
+    });
     const reached = item.tiers.map((tier, t) => ({
-      zh: `：达到「${conds[t]}」${tier.category ? `（${tier.category}）` : ''}，得 ${fmt(tier.points)} 分`,
-      en: `: tier ${conds[t]}${tier.category ? ` (${tier.category})` : ''} reached: ${fmt(tier.points)}`,
+      zh: `：达到「${(conds[t] as Bilingual).zh}」${tier.category ? `（${tier.category}）` : ''}，得 ${fmt(tier.points)} 分`,
+      en: `: reached ${(conds[t] as Bilingual).en}${tier.category ? ` (${tier.category})` : ''}: ${fmt(tier.points)}`,
     }));
-    const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.join(' | ')}): 0` };
-    const before = labels.map((l, k) => ({ zh: `${k ? '，' : ''}${l.zh} `, en: `${k ? ', ' : ''}${ids[k]} ` }));
-    // Chinese writes a unit straight after the number, English after a space.
-    const spaced = (en: string): string => (en ? ` ${en}` : '');
-    const after = units.map((u) => ({ zh: unitZh(u), en: spaced(unitEn(u)), enOne: spaced(unitEn(u, '1')) }));
+    const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.map((c) => c.en).join(' | ')}): 0` };
+    const before = specs.map((spec, k) => ({ zh: `${k ? '，' : ''}${spec?.zh ?? ids[k]} `, en: `${k ? ', ' : ''}${spec?.en ?? ids[k]} ` }));
+    const after = specs.map((spec) => ({ zh: unitZh(spec?.unit), en: spaced(unitEn(spec?.unit)), enOne: spaced(unitEn(spec?.unit, '1')) }));
     w = { ids, labels, before, after, conditions, conds, reached, none };
     wordsByItem.set(item, w);
   }
@@ -61,8 +67,14 @@ export function tiersReason(words: TiersWords, texts: readonly (string | undefin
     const before = words.before[k] as Bilingual;
     const after = words.after[k] as TiersWords['after'][number];
     const text = texts[k];
-    zh += before.zh + (text ?? '—') + after.zh;
-    en += before.en + (text ?? '—') + (text === '1' ? after.enOne : after.en);
+    // An undefined ratio is a dash, without a unit.
+    if (text === undefined) {
+      zh += `${before.zh}—`;
+      en += `${before.en}—`;
+      continue;
+    }
+    zh += before.zh + text + after.zh;
+    en += before.en + text + (text === '1' ? after.enOne : after.en);
   }
   const tail = best === undefined ? words.none : (words.reached[best] as Bilingual);
   return { zh: zh + tail.zh, en: en + tail.en };
