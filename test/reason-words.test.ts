@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan, score, type CompiledRubric, type ItemTrace, type ScoreResult } from '../src/index.js';
+import { compile, parseRubric, plan, safeScore, score, type CompiledRubric, type ItemTrace, type ScoreResult } from '../src/index.js';
 import { safeScoreExactly } from '../src/evaluate.js';
 import { indexTraces } from '../src/trace-index.js';
 import { unitEn, unitZh, withUnit } from '../src/kinds/shared.js';
@@ -129,6 +129,47 @@ describe('tiers: measures and tiers by their labels, each with its unit (DB36 2.
     expect(t.reason.en).toBe('Opening hours per day 12 hours, Opening days per week 1 day: no tier reached (Opening hours per day >= 12 hours & Opening days per week >= 5 days): 0');
     const met = scored(binjiang, 'examples/binjiang-basic.yaml', { 'C5-opening': { ...opening['C5-opening'], 'C5-opening-hours': { hours_per_day: 12, days_per_week: 5 } } }, 'C5-opening-hours');
     expect(met.reason.zh).toBe('每天开放时间 12小时，每周开放天数 5天：达到「每天开放时间 >= 12小时 且 每周开放天数 >= 5天」，得 1 分');
+  });
+});
+
+describe('count and deduct: labels, units, one step, nothing deducted', () => {
+  const binjiang = load('rubrics/binjiang-2023-draft.yaml');
+  const base = evidenceOf('examples/binjiang-basic.yaml').evidence as Record<string, Record<string, unknown>>;
+  const reasonOf = (changes: Record<string, unknown>, id: string) => scored(binjiang, 'examples/binjiang-basic.yaml', changes, id).reason;
+
+  it('one step of 500 hours, in the singular', () => {
+    const r = reasonOf({ 'C4-volunteers': { ...base['C4-volunteers'], 'C4-volunteers-hours': 760 } }, 'C4-volunteers-hours');
+    expect(r.en).toBe('Cumulative service hours 760 hours → 1 step of 500 hours × 0.5 = 0.5: 0.5');
+    expect(r.zh).toBe('累计志愿服务时数 760小时（每 500小时计 0.5 分） = 0.5，得 0.5 分');
+    const certificates = reasonOf({ 'C4-social-workers': { ...base['C4-social-workers'], 'C4-social-workers-certificates': { intermediate: 1, junior: 3 } } }, 'C4-social-workers-certificates');
+    expect(certificates.en).toBe('Intermediate or higher social-work certificates 1 certificate × 1 = 1; Junior social-work certificates 3 certificates × 0.5 = 1.5: 2.5');
+  });
+});
+
+describe('a rubric of one’s own with a unit written once in Chinese', () => {
+  it('keeps it in Chinese and leaves it out in English', () => {
+    const compiled = compile(
+      parseRubric(
+        [
+          'id: own-units',
+          'version: "1"',
+          'title: { zh: 示例, en: Example }',
+          'source: { name: 示例 }',
+          'max: 3',
+          'sections:',
+          '  - id: s',
+          '    title: { zh: 一, en: One }',
+          '    max: 3',
+          '    items:',
+          '      - { id: v, title: { zh: 志愿者, en: Volunteers }, points: 3, kind: count, cap: 3, counts: [ { id: volunteers, zh: 志愿者人数, en: Volunteers, unit: 人, per: 0.5, step: 20 } ] }',
+        ].join('\n'),
+      ),
+    );
+    const result = safeScore(compiled, { v: 41 });
+    if (!result.success) throw result.error;
+    const reason = trace(result.data, 'v').reason;
+    expect(reason.zh).toBe('志愿者人数 41人（每 20人计 0.5 分） = 1，得 1 分');
+    expect(reason.en).toBe('Volunteers 41 → 2 steps of 20 × 0.5 = 1: 1');
   });
 });
 

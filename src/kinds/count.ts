@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { defineRuleKind, type ItemBase } from './define.js';
-import { fmt, nonNegative, perUnitShape, quantity, duplicateIds, unitZh } from './shared.js';
+import { fmt, nonNegative, perUnitShape, quantity, duplicateIds, withUnit } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 
 const countSpec = z.strictObject(perUnitShape);
@@ -86,9 +86,11 @@ export const count = defineRuleKind<CountItem, Counts>({
       const steps = n.div(step).floor();
       const got = steps.mul(c.per);
       raw = raw.add(got);
-      const per = step.eq(Dec.ONE) ? '' : `每 ${fmt(step)}`;
-      zh.push(`${c.zh} ${fmt(n)}${unitZh(c.unit)}${per ? `（${per}${unitZh(c.unit)}计 ${fmt(c.per)} 分）` : ` × ${fmt(c.per)}`} = ${fmt(got)}`);
-      en.push(`${c.id} ${fmt(n)}${step.eq(Dec.ONE) ? ` × ${fmt(c.per)}` : ` → ${fmt(steps)} steps of ${fmt(step)} × ${fmt(c.per)}`} = ${fmt(got)}`);
+      // The count's label and value with its unit; a step of more than 1 is shown with its unit too.
+      const value = withUnit(fmt(n), c.unit);
+      const each = step.eq(Dec.ONE) ? undefined : withUnit(fmt(step), c.unit);
+      zh.push(`${c.zh} ${value.zh}${each ? `（每 ${each.zh}计 ${fmt(c.per)} 分）` : ` × ${fmt(c.per)}`} = ${fmt(got)}`);
+      en.push(`${c.en} ${value.en}${each ? ` → ${fmt(steps)} ${steps.eq(Dec.ONE) ? 'step' : 'steps'} of ${each.en} × ${fmt(c.per)}` : ` × ${fmt(c.per)}`} = ${fmt(got)}`);
     }
     const points = Dec.min(raw, item.cap);
     const capped = raw.gt(item.cap);
