@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Dec } from '../decimal.js';
 import { issue, type Issue } from '../issues.js';
-import { defineRuleKind, type ItemBase } from './define.js';
-import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity, uniqueIds, unitZh } from './shared.js';
+import { defineRuleKind, type Bilingual, type ItemBase } from './define.js';
+import { evidenceBoolean, fmt, idSchema, nonNegative, perUnitShape, quantity, uniqueIds, withUnit } from './shared.js';
 import { exactObject, plainNumber, steps } from './fast.js';
 import { isRecord } from '../is-record.js';
 
@@ -76,6 +76,11 @@ function withoutDeductions(raw: unknown, pre: string, ids: readonly string[], ot
     else if (raw[k] !== null) return undefined;
   }
   return sawPre ? otherwise : undefined;
+}
+
+/** What a deduction takes off, in words: "扣 0.5" / "−0.5", or none. */
+function deducted(off: Dec): Bilingual {
+  return off.isZero() ? { zh: '无扣分', en: 'no deduction' } : { zh: `扣 ${fmt(off)}`, en: `−${fmt(off)}` };
 }
 
 /** deduct — start from the maximum, subtract per defect or per step short, never below zero. */
@@ -176,28 +181,40 @@ export const deduct = defineRuleKind<DeductItem, Values>({
     const en: string[] = [];
     for (const d of item.deductions) {
       const v = values[d.id];
-      let off = Dec.ZERO;
       if (d.flag) {
-        if (v === true) off = d.per;
+        // A flag is named only when it deducts.
         if (v === true) {
-          zh.push(`${d.zh}：扣 ${fmt(d.per)}`);
-          en.push(`${d.id}: −${fmt(d.per)}`);
+          const minus = deducted(d.per);
+          total = total.add(d.per);
+          zh.push(`${d.zh}：${minus.zh}`);
+          en.push(`${d.en}: ${minus.en}`);
         }
-        total = total.add(off);
         continue;
       }
       const n = v instanceof Dec ? v : Dec.ZERO;
       const step = d.step ?? Dec.ONE;
       const counted = d.shortOf ? Dec.max(Dec.ZERO, d.shortOf.sub(n)) : n;
       const steps = counted.div(step).floor();
-      off = steps.mul(d.per);
+      const off = steps.mul(d.per);
       total = total.add(off);
-      if (d.shortOf) {
-        zh.push(`${d.zh} ${fmt(n)}${unitZh(d.unit)}，较 ${fmt(d.shortOf)} 少 ${fmt(counted)}，满 ${fmt(step)} 的 ${fmt(steps)} 个，扣 ${fmt(off)}`);
-        en.push(`${d.id} ${fmt(n)}: ${fmt(counted)} short of ${fmt(d.shortOf)}, ${fmt(steps)} whole step${steps.eq(Dec.ONE) ? '' : 's'} of ${fmt(step)}: −${fmt(off)}`);
+      const value = withUnit(fmt(n), d.unit);
+      const minus = deducted(off);
+      if (!d.shortOf) {
+        zh.push(`${d.zh} ${value.zh}，${minus.zh}`);
+        en.push(`${d.en} ${value.en}: ${minus.en}`);
+      } else if (counted.isZero()) {
+        zh.push(`${d.zh} ${value.zh}，不少于 ${fmt(d.shortOf)}，${minus.zh}`);
+        en.push(`${d.en} ${value.en}, not short of ${fmt(d.shortOf)}: ${minus.en}`);
       } else {
-        zh.push(`${d.zh} ${fmt(n)}${unitZh(d.unit)}，扣 ${fmt(off)}`);
-        en.push(`${d.id} ${fmt(n)}: −${fmt(off)}`);
+        // Short of the target: by how much, then (for steps of more than 1) how many whole steps that is.
+        const short = { zh: `较 ${fmt(d.shortOf)} 少 ${fmt(counted)}`, en: `${fmt(counted)} short of ${fmt(d.shortOf)}` };
+        const whole = step.eq(Dec.ONE)
+          ? undefined
+          : steps.isZero()
+            ? { zh: `不满 ${fmt(step)}`, en: `less than one step of ${fmt(step)}` }
+            : { zh: `满 ${fmt(step)} 的 ${fmt(steps)} 个`, en: `${fmt(steps)} whole step${steps.eq(Dec.ONE) ? '' : 's'} of ${fmt(step)}` };
+        zh.push(`${d.zh} ${value.zh}，${short.zh}${whole ? `，${whole.zh}` : ''}，${minus.zh}`);
+        en.push(`${d.en} ${value.en}: ${short.en}${whole ? `, ${whole.en}` : ''}: ${minus.en}`);
       }
     }
     const points = Dec.max(Dec.ZERO, item.points.sub(total));
