@@ -6,7 +6,7 @@ import type { CountItem } from './kinds/count.js';
 import type { DeductItem } from './kinds/deduct.js';
 import type { LevelsItem } from './kinds/levels.js';
 import type { ProjectsItem } from './kinds/projects.js';
-import type { RateItem } from './kinds/rate.js';
+import { rateOf, type RateItem, type RateValue } from './kinds/rate.js';
 import type { StatesItem } from './kinds/states.js';
 import type { TiersItem } from './kinds/tiers.js';
 import { inRange, type Range } from './range.js';
@@ -236,7 +236,7 @@ function countOf(raw: unknown): { count: Dec; of: Dec } | undefined {
 const rate: KindPlanner<RateItem> = {
   outcomes: () => 'points',
   candidates(item, raw, value, ctx) {
-    const r = value instanceof Dec ? value : Dec.ZERO;
+    const r = value instanceof Dec || isRecord(value) ? rateOf(value as RateValue) : Dec.ZERO;
     const counted = countOf(raw);
     const out: PlanCandidate[] = [];
     const countChange = (c: Dec, of: Dec, from: Dec): Bilingual => ({

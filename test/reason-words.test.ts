@@ -166,6 +166,28 @@ describe('count and deduct: labels, units, one step, nothing deducted', () => {
   });
 });
 
+describe('rate: evidence given as a count', () => {
+  it('shows the count and the rate it makes; the trace echoes the count; gates read the rate', () => {
+    const binjiang = load('rubrics/binjiang-2023-draft.yaml');
+    const t = scored(binjiang, 'examples/binjiang-demonstration.yaml', { 'C6-satisfaction': { count: 56, of: 60 } }, 'C6-satisfaction');
+    expect(t.reason.en).toBe('rate 56 of 60 = 0.9333…: 25 × 0.9333… = 23.3333…');
+    expect(t.reason.zh).toBe('比率 60 人中 56 人满意 = 0.9333…：25 × 0.9333… = 23.3333… 分');
+    expect(t.evidence).toEqual({ count: '56', of: '60' });
+    expect(t.detail).toEqual({ rate: '0.933333333333…' });
+    const low = score(binjiang, { ...(evidenceOf('examples/binjiang-demonstration.yaml').evidence as object), 'C6-satisfaction': { count: 53, of: 60 } });
+    expect(low.gates?.[0]?.passed).toBe(false);
+  });
+
+  it('by bands (DB36 4.5), and a plain rate as before', () => {
+    const db36 = load('rubrics/jiangxi-db36-t-1609-2022.yaml');
+    const counted = scored(db36, 'examples/jiangxi-strong.yaml', { '4.5': { count: 58, of: 60 } }, '4.5');
+    expect(counted.reason.en).toBe('rate 58 of 60 = 0.9666… in [0.96, 1] (优选项): 10');
+    expect(counted.reason.zh).toBe('比率 60 人中 58 人满意 = 0.9666… 在 [0.96, 1]（优选项），得 10 分');
+    const plain = scored(db36, 'examples/jiangxi-strong.yaml', { '4.5': 0.93 }, '4.5');
+    expect(plain.reason.en).toBe('rate 0.93 in [0.9, 0.96) (加强项): 8');
+  });
+});
+
 describe('a rubric of one’s own with a unit written once in Chinese', () => {
   it('keeps it in Chinese and leaves it out in English', () => {
     const compiled = compile(
@@ -190,6 +212,30 @@ describe('a rubric of one’s own with a unit written once in Chinese', () => {
     const reason = trace(result.data, 'v').reason;
     expect(reason.zh).toBe('志愿者人数 41人（每 20人计 0.5 分） = 1，得 1 分');
     expect(reason.en).toBe('Volunteers 41 → 2 steps of 20 × 0.5 = 1: 1');
+  });
+});
+
+describe('every bundled example in English', () => {
+  const cases: [string, string][] = [
+    ['rubrics/binjiang-2023-draft.yaml', 'examples/binjiang-basic.yaml'],
+    ['rubrics/binjiang-2023-draft.yaml', 'examples/binjiang-demonstration.yaml'],
+    ['rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-middling.yaml'],
+    ['rubrics/jiangxi-db36-t-1609-2022.yaml', 'examples/jiangxi-strong.yaml'],
+    ['rubrics/service-quality-kpis.yaml', 'examples/service-quality-kpis.yaml'],
+    ['rubrics/six-type.yaml', 'examples/six-type-community.yaml'],
+    ['rubrics/zhoushan-2017.yaml', 'examples/zhoushan-good.yaml'],
+  ];
+
+  it.each(cases)('%s with %s: no field id, no Chinese unit, no "1 steps" or "−0" in a reason', (rubricFile, evidenceFile) => {
+    const compiled = load(rubricFile);
+    const result = score(compiled, evidenceOf(evidenceFile).evidence);
+    for (const t of indexTraces(result).items.values()) {
+      if (t.kind === 'bonus') continue; // its matters are the evidence's own names
+      // The standard's category names (基础项 …) are kept as names, as the rubric's English text keeps them.
+      const en = t.reason.en.replace(/基础项|加强项|优选项/g, '');
+      expect(HAN.test(en), `${t.id}: ${t.reason.en}`).toBe(false);
+      expect(en, t.id).not.toMatch(/\b[a-z]+_[a-z0-9_]+\b|\b1 steps\b|−0(?![.\d])|whole steps? of 1\b/);
+    }
   });
 });
 

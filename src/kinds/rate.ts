@@ -25,13 +25,26 @@ export interface RateItem extends ItemBase {
 }
 
 const rateValue = quantity({ max: Dec.ONE, description: 'a fraction from 0 to 1 (0.93 for 93 %)' });
+// Kept as given (respondents satisfied of respondents asked): the reason shows the count, the trace echoes it.
 const counted = z
   .strictObject({ count: quantity({ integer: true }), of: quantity({ integer: true }) })
   .superRefine((v, ctx) => {
     if (v.of.isZero()) ctx.addIssue({ code: 'custom', path: ['of'], message: 'no respondents: the rate is undefined', params: { code: 'out-of-range', expected: 'at least 1', found: '0' } });
     else if (v.count.gt(v.of)) ctx.addIssue({ code: 'custom', path: ['count'], message: `count (${fmt(v.count)}) cannot exceed of (${fmt(v.of)})`, params: { code: 'out-of-range', expected: `at most ${fmt(v.of)}`, found: fmt(v.count) } });
-  })
-  .transform((v) => (v.of.isZero() ? Dec.ZERO : v.count.div(v.of)));
+  });
+
+/** A rate item's evidence as its schema gives it: the rate, or the count it is made of (`of` > 0). */
+export type RateValue = Dec | { count: Dec; of: Dec };
+
+/** The rate a value stands for. */
+export const rateOf = (v: RateValue): Dec => (v instanceof Dec ? v : v.count.div(v.of));
+
+/** The rate as a reason shows it: the number, or the count it is made of and the number ("56 of 60 = 0.9333…"). */
+function rateWords(v: RateValue): Bilingual {
+  const r = fmt(rateOf(v));
+  if (v instanceof Dec) return { zh: r, en: r };
+  return { zh: `${fmt(v.of)} 人中 ${fmt(v.count)} 人满意 = ${r}`, en: `${fmt(v.count)} of ${fmt(v.of)} = ${r}` };
+}
 
 type Band = NonNullable<RateItem['bands']>[number];
 
@@ -48,18 +61,18 @@ function fastBands(item: RateItem, ctx: FastContext): { test: (x: number) => boo
   return bands;
 }
 
-/** The reason of a rate scored by bands, from the rate's text and the band it lies in (none: 0). */
-function bandReason(rate: string, band: Band | undefined): Bilingual {
-  if (!band) return { zh: `比率 ${rate}：低于所有分段，得 0 分`, en: `rate ${rate}: in no band: 0` };
+/** The reason of a rate scored by bands, from the rate's words and the band it lies in (none: 0). */
+function bandReason(rate: Bilingual, band: Band | undefined): Bilingual {
+  if (!band) return { zh: `比率 ${rate.zh}：低于所有分段，得 0 分`, en: `rate ${rate.en}: in no band: 0` };
   const points = fmt(band.points);
   return {
-    zh: `比率 ${rate} 在 ${band.range.text}${band.category ? `（${band.category}）` : ''}，得 ${points} 分`,
-    en: `rate ${rate} in ${band.range.text}${band.category ? ` (${band.category})` : ''}: ${points}`,
+    zh: `比率 ${rate.zh} 在 ${band.range.text}${band.category ? `（${band.category}）` : ''}，得 ${points} 分`,
+    en: `rate ${rate.en} in ${band.range.text}${band.category ? ` (${band.category})` : ''}: ${points}`,
   };
 }
 
 /** rate — a rate in [0, 1] gives points linearly (points × rate) or by bands. */
-export const rate = defineRuleKind<RateItem, Dec>({
+export const rate = defineRuleKind<RateItem, RateValue>({
   name: 'rate',
   doc: {
     summary: {
@@ -113,7 +126,7 @@ export const rate = defineRuleKind<RateItem, Dec>({
     return problems;
   },
   maxPoints: (item) => (item.mode === 'linear' ? item.points : (item.bands ?? []).reduce((m, b) => Dec.max(m, b.points), Dec.ZERO)),
-  evidence: () => z.union([rateValue, counted]) as unknown as z.ZodType<Dec>,
+  evidence: () => z.union([rateValue, counted]) as unknown as z.ZodType<RateValue>,
   fast(item, ctx) {
     const bands = fastBands(item, ctx);
     if (!bands) return undefined;
@@ -124,17 +137,19 @@ export const rate = defineRuleKind<RateItem, Dec>({
       return 0;
     };
   },
-  score(item, r) {
+  score(item, value) {
+    const r = rateOf(value);
+    const rate = rateWords(value);
     if (item.mode === 'linear') {
       const points = item.points.mul(r);
       return {
         points,
-        reason: { zh: `比率 ${fmt(r)}：${fmt(item.points)} × ${fmt(r)} = ${fmt(points)} 分`, en: `rate ${fmt(r)}: ${fmt(item.points)} × ${fmt(r)} = ${fmt(points)}` },
+        reason: { zh: `比率 ${rate.zh}：${fmt(item.points)} × ${fmt(r)} = ${fmt(points)} 分`, en: `rate ${rate.en}: ${fmt(item.points)} × ${fmt(r)} = ${fmt(points)}` },
         detail: { rate: r.toString() },
       };
     }
     const band = (item.bands ?? []).find((b) => inRange(r, b.range));
-    return { points: band ? band.points : Dec.ZERO, reason: bandReason(fmt(r), band), detail: { rate: r.toString() } };
+    return { points: band ? band.points : Dec.ZERO, reason: bandReason(rate, band), detail: { rate: r.toString() } };
   },
   fastTrace(item, ctx) {
     const bands = fastBands(item, ctx);
@@ -145,8 +160,8 @@ export const rate = defineRuleKind<RateItem, Dec>({
       const text = x === undefined ? undefined : numberText(x);
       if (x === undefined || text === undefined) return undefined;
       const hit = bands.find((b) => b.test(x));
-      return { points: hit ? hit.points : 0, evidence: text, reason: bandReason(text, hit?.band), detail: { rate: text } };
+      return { points: hit ? hit.points : 0, evidence: text, reason: bandReason({ zh: text, en: text }, hit?.band), detail: { rate: text } };
     };
   },
-  measure: (_item, r) => r,
+  measure: (_item, value) => rateOf(value),
 });
