@@ -16,6 +16,8 @@ export interface TiersWords {
   before: Bilingual[];
   /** The unit after a quantity's text; in English `enOne` after a text of exactly "1" (1 household, 2 households). */
   after: (Bilingual & { enOne: string })[];
+  /** What a ratio whose denominator is 0 shows instead of a value: a dash, and why. */
+  uncomputed: Bilingual[];
   /** Each tier's conditions, and as text in each language (label, range, unit: "持证人数占比 >= 10%"). */
   conditions: [string, Range][][];
   conds: Bilingual[];
@@ -53,7 +55,12 @@ export function wordsOf(item: TiersItem): TiersWords {
     const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.map((c) => c.en).join(' | ')}): 0` };
     const before = specs.map((spec, k) => ({ zh: `${k ? '，' : ''}${spec?.zh ?? ids[k]} `, en: `${k ? ', ' : ''}${spec?.en ?? ids[k]} ` }));
     const after = specs.map((spec) => ({ zh: unitZh(spec?.unit), en: spaced(unitEn(spec?.unit)), enOne: spaced(unitEn(spec?.unit, '1')) }));
-    w = { ids, labels, before, after, conditions, conds, reached, none };
+    const uncomputed = ids.map((id) => {
+      const den = item.derived?.[id]?.ratio[1];
+      const spec = den === undefined ? undefined : item.measures[den];
+      return { zh: `—（${spec?.zh ?? den}为 0，无法计算）`, en: `— (cannot be computed: ${spec?.en ?? den} is 0)` };
+    });
+    w = { ids, labels, before, after, uncomputed, conditions, conds, reached, none };
     wordsByItem.set(item, w);
   }
   return w;
@@ -67,10 +74,11 @@ export function tiersReason(words: TiersWords, texts: readonly (string | undefin
     const before = words.before[k] as Bilingual;
     const after = words.after[k] as TiersWords['after'][number];
     const text = texts[k];
-    // An undefined ratio is a dash, without a unit.
+    // An undefined ratio is a dash, without a unit, saying why: "—" alone read as a value missed.
     if (text === undefined) {
-      zh += `${before.zh}—`;
-      en += `${before.en}—`;
+      const why = words.uncomputed[k] as Bilingual;
+      zh += before.zh + why.zh;
+      en += before.en + why.en;
       continue;
     }
     zh += before.zh + text + after.zh;
