@@ -51,6 +51,7 @@ describe('validate', () => {
   it('counts the items that take evidence, and their parts apart', () => {
     expect(run('validate', 'rubrics/binjiang-2023-draft.yaml').stdout).toContain('21 items (61 with their parts), maximum 100');
     expect(run('validate', JIANGXI).stdout).toContain('80 items, maximum 100 (+ bonus 5)');
+    expect(run('validate', 'rubrics/six-type.yaml').stdout).toContain('103 items, criteria met or not, no points');
   });
 
   it('a rubric with three mistakes prints three error blocks with file:line:col and exits 1', () => {

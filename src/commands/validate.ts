@@ -19,7 +19,12 @@ and prints every problem with file:line:col. Exit 1 when any file has problems.`
       try {
         const rubric = await loadRubricFile(file);
         const compiled = compile(rubric);
-        out(`✓ ${file}: ${rubric.id} ${rubric.version}, ${compiled.items.size} items${compiled.allItems.size > compiled.items.size ? ` (${compiled.allItems.size} with their parts)` : ''}, maximum ${compiled.max.toString()}${compiled.maxWithBonus.gt(compiled.max) ? ` (+ bonus ${compiled.maxWithBonus.sub(compiled.max).toString()})` : ''}`);
+        const parts = compiled.allItems.size > compiled.items.size ? ` (${compiled.allItems.size} with their parts)` : '';
+        // A rubric of criteria alone (six-type) has no points: "maximum 0" read as a rubric that scores nothing.
+        const worth = compiled.maxWithBonus.isZero()
+          ? 'criteria met or not, no points'
+          : `maximum ${compiled.max.toString()}${compiled.maxWithBonus.gt(compiled.max) ? ` (+ bonus ${compiled.maxWithBonus.sub(compiled.max).toString()})` : ''}`;
+        out(`✓ ${file}: ${rubric.id} ${rubric.version}, ${compiled.items.size} items${parts}, ${worth}`);
       } catch (e) {
         if (!(e instanceof RubricError)) throw e;
         failed = true;
