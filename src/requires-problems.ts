@@ -9,7 +9,9 @@ import type { MeaningItem } from './salvage.js';
  * rubric: a requires outside the parts of a sum, on the part itself, naming
  * no sibling, or naming a sibling that requires another (a chain, which
  * would make a part's points hang on parts it does not name, or a cycle,
- * whose parts could never score).
+ * whose parts could never score), or a sibling worth 0 points that judges
+ * no criteria (a sum of checklists: met would mean nothing, so it was
+ * always met).
  */
 
 /** An item that says `requires`, where it stands. */
@@ -23,12 +25,16 @@ export interface Requiring {
 
 const ON_A_PART = 'requires on a part of a sum, naming a sibling part';
 
-/** The problems of every requires in the rubric; `ids` are the rubric's ids (sections and items) and where each is. */
-export function requiresProblems(requiring: readonly Requiring[], ids: ReadonlyMap<string, PathSegment[]>): Issue[] {
-  return requiring.flatMap((r) => problemOf(r, ids) ?? []);
+/**
+ * The problems of every requires in the rubric; `ids` are the rubric's ids (sections and items) and where each is.
+ * `unjudged` names the kind of a part worth 0 points whose kind judges no criteria (undefined for any other):
+ * nothing says whether such a part is met, so it would count as met whatever its evidence.
+ */
+export function requiresProblems(requiring: readonly Requiring[], ids: ReadonlyMap<string, PathSegment[]>, unjudged: (part: MeaningItem) => string | undefined): Issue[] {
+  return requiring.flatMap((r) => problemOf(r, ids, unjudged) ?? []);
 }
 
-function problemOf({ item, requires, path, parent }: Requiring, ids: ReadonlyMap<string, PathSegment[]>): Issue | undefined {
+function problemOf({ item, requires, path, parent }: Requiring, ids: ReadonlyMap<string, PathSegment[]>, unjudged: (part: MeaningItem) => string | undefined): Issue | undefined {
   const at = [...path, 'requires'];
   const id = item.id ?? formatPath(path);
   if (!parent) {
@@ -54,7 +60,14 @@ function problemOf({ item, requires, path, parent }: Requiring, ids: ReadonlyMap
     const hint = suggest(requires, others);
     return issue('unknown-reference', at, `the sum "${parent.id ?? '?'}" has no part "${requires}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { expected, found: requires });
   }
-  if (sibling.requires === undefined) return undefined;
+  if (sibling.requires === undefined) {
+    const kind = unjudged(sibling);
+    if (kind === undefined) return undefined;
+    return issue('invalid-value', at, `"${requires}", which "${id}" requires, is a ${kind} part worth 0 points: it judges no criteria, so nothing says whether it is met`, {
+      expected: 'a sibling part worth points, or one worth 0 that judges criteria (check, checklist)',
+      found: `"${requires}", a ${kind} part worth 0 points`,
+    });
+  }
   const cycle = cycleThrough(item, parent.parts);
   if (cycle) {
     // One problem for a cycle, at its first part in the list.

@@ -87,7 +87,10 @@ export function validateMeaning(rubric: MeaningRubric, kinds: Map<string, AnyRul
     );
   }
 
-  problems.push(...requiresProblems(requiring, ids));
+  // A part worth 0 whose kind judges no criteria has no met of its own to require.
+  const unjudged = (part: MeaningItem): string | undefined =>
+    isUnparsed(part) || kinds.get(part.kind)?.judgesCriteria === true || !maxOf(part).isZero() ? undefined : part.kind;
+  problems.push(...requiresProblems(requiring, ids, unjudged));
 
   const gateIds = new Set<string>();
   rubric.gates?.forEach((gate, i) => {

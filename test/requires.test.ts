@@ -369,6 +369,49 @@ sections:
     expect(r.error.issues.filter((i) => i.message.includes('circle'))).toHaveLength(1);
   });
 
+  it('include a required part worth 0 that judges no criteria: nothing says whether it is met, so its dependants counted whatever it held', () => {
+    const premise = `id: premise
+version: "1"
+title: { zh: 前提, en: Premise }
+source: { name: 示例 }
+max: 1
+sections:
+  - id: s
+    title: { zh: 节, en: Section }
+    max: 1
+    items:
+      - id: service
+        title: { zh: 服务, en: Service }
+        points: 1
+        kind: sum
+        parts:
+          - id: window
+            title: { zh: 有窗口, en: Has a window }
+            points: 0
+            kind: sum
+            parts:
+              - { id: w1, title: { zh: 窗口一, en: Window one }, kind: checklist }
+              - { id: w2, title: { zh: 窗口二, en: Window two }, kind: checklist }
+          - { id: sign, title: { zh: 标识, en: Sign }, points: 1, kind: check, requires: window }
+`;
+    const r = safeParseRubric(premise, { file: 'premise.yaml' });
+    expect(r.success).toBe(false);
+    if (r.success) return;
+    const key = pos(premise, '{ id: sign,', 'requires: ');
+    expect(r.error.issues.map((i) => ({ code: i.code, line: i.line, column: i.column, message: i.message, expected: i.expected, found: i.found }))).toEqual([
+      {
+        code: 'invalid-value',
+        line: key.line,
+        column: key.column + 'requires: '.length,
+        message: '"window", which "sign" requires, is a sum part worth 0 points: it judges no criteria, so nothing says whether it is met',
+        expected: 'a sibling part worth points, or one worth 0 that judges criteria (check, checklist)',
+        found: '"window", a sum part worth 0 points',
+      },
+    ]);
+    // A premise that judges (a checklist worth 0) stays allowed: RUBRIC's service window.
+    expect(safeParseRubric(RUBRIC).success).toBe(true);
+  });
+
   it('are reported for a rubric given as an object too, never as a TypeError', () => {
     const rubric = parseRubric(RUBRIC);
     const parts = (rubric.sections[0]?.items?.[0] as Sum).parts;
