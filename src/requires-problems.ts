@@ -19,7 +19,7 @@ export interface Requiring {
   item: MeaningItem;
   requires: string;
   path: PathSegment[];
-  /** The item it is a part of; undefined for an item of a section. */
+  /** The item it is a part of (its kind undefined where it did not parse or is no kind known); undefined for an item of a section. */
   parent?: { id: string | undefined; kind: string | undefined; parts: readonly MeaningItem[] } | undefined;
 }
 
@@ -40,7 +40,7 @@ function problemOf({ item, requires, path, parent }: Requiring, ids: ReadonlyMap
   if (!parent) {
     return issue('invalid-value', at, `only a part of a sum can require a sibling: "${id}" is an item of its section`, { expected: ON_A_PART, found: 'requires on an item of a section' });
   }
-  // A parent whose kind did not parse is reported for that; its parts' requires wait until it is fixed.
+  // A parent whose kind did not parse, or is no kind known, is reported for that; its parts' requires wait until it is fixed.
   if (parent.kind === undefined) return undefined;
   if (parent.kind !== 'sum') {
     return issue('invalid-value', at, `only a part of a sum can require a sibling: "${id}" is a part of the ${parent.kind} item "${parent.id ?? '?'}"`, {

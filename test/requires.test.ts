@@ -412,6 +412,32 @@ sections:
     expect(safeParseRubric(RUBRIC).success).toBe(true);
   });
 
+  it('wait, on the parts of an item whose kind is misspelt, until the kind is fixed: the kind alone is reported', () => {
+    const misspelt = `id: misspelt
+version: "1"
+title: { zh: 错, en: Misspelt }
+source: { name: 示例 }
+max: 2
+sections:
+  - id: s
+    title: { zh: 节, en: Section }
+    max: 2
+    items:
+      - id: room
+        title: { zh: 活动室, en: Room }
+        points: 2
+        kind: summ
+        parts:
+          - { id: has, title: { zh: 有, en: Has }, points: 2, kind: check }
+          - { id: floor, title: { zh: 地面, en: Floor }, points: 0.5, kind: check, requires: has }
+`;
+    const r = safeParseRubric(misspelt);
+    expect(r.success).toBe(false);
+    if (r.success) return;
+    // It said "only a part of a sum can require a sibling: "floor" is a part of the summ item": the fix is the kind.
+    expect(r.error.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['unknown-kind', 'sections.0.items.0.kind']]);
+  });
+
   it('are reported for a rubric given as an object too, never as a TypeError', () => {
     const rubric = parseRubric(RUBRIC);
     const parts = (rubric.sections[0]?.items?.[0] as Sum).parts;
