@@ -47,8 +47,8 @@ export function explain(result: ScoreResult, options: ExplainOptions = {}): stri
   const community = result.community as { name?: unknown } | undefined;
   if (community?.name) out.push(`${zh ? '社区' : 'Community'}: ${String(community.name)}`);
   const bonus = result.bonus !== '0' ? (zh ? `（含加分 ${result.bonus}）` : ` (bonus ${result.bonus} included)`) : '';
-  // A rubric of criteria alone (no points) has nothing to total: "0 / 0" would read as a score of zero.
-  if (!noPoints(result)) out.push(`${zh ? '总分' : 'Total'}: ${result.total} / ${result.max}${bonus}${result.ratio ? `  ${zh ? '得分率' : 'ratio'} ${result.ratio}` : ''}`);
+  // A rubric of criteria alone (no points, bonus included) has nothing to total: "0 / 0" would read as a score of zero.
+  if (result.maxWithBonus !== '0') out.push(`${zh ? '总分' : 'Total'}: ${result.total} / ${result.max}${bonus}${result.ratio ? `  ${zh ? '得分率' : 'ratio'} ${result.ratio}` : ''}`);
   if (result.criteria) {
     const note = criteriaNote(result, lang);
     out.push(`${zh ? '达标条目' : 'Criteria met'}: ${result.criteria.met} / ${result.criteria.total}${note ? (zh ? `（${note}）` : ` (${note})`) : ''}`);

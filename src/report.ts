@@ -534,9 +534,10 @@ function criteriaCell(result: ScoreResult, lang: Lang): string {
 /**
  * Whether a result judges criteria alone (a checklist rubric with no points, as the six-type one):
  * its report counts criteria met where a scored one shows points, since "0 / 0" would read as zero.
+ * Bonus points count as points: a base of criteria with a bonus section keeps its points columns.
  */
 function byCriteria(result: ScoreResult): boolean {
-  return result.max === '0' && result.criteria !== undefined;
+  return result.maxWithBonus === '0' && result.criteria !== undefined;
 }
 
 /** What a section's line shows: points of its maximum, or, by criteria, criteria met of its criteria. */

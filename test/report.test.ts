@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  compile,
   Dec,
+  explain,
   htmlEscape,
   mdEscape,
+  parseRubric,
   percentOf,
   plan,
   report,
@@ -235,6 +238,39 @@ describe('report: a rubric of criteria alone (six-type)', () => {
   it('a scored rubric keeps its points layout', () => {
     expect(md).toContain('| 总分 | 等级 | 基础分 | 加分 | 得分率 | 达标条目 |');
     expect(html).toContain('card total');
+  });
+
+  it('criteria with a bonus section worth points keep the total, in the report and in explain', () => {
+    const withBonus = compile(
+      parseRubric(
+        [
+          'id: criteria-bonus',
+          'version: "1"',
+          'title: { zh: 条目加分, en: Criteria and a bonus }',
+          'source: { name: 示例 }',
+          'max: 0',
+          'sections:',
+          '  - id: kpis',
+          '    title: { zh: 指标, en: Indicators }',
+          '    max: 0',
+          '    items:',
+          '      - { id: a, title: { zh: 甲, en: A }, kind: checklist }',
+          '  - id: extra',
+          '    title: { zh: 加分, en: Bonus }',
+          '    bonus: true',
+          '    max: 2',
+          '    items:',
+          '      - { id: c, title: { zh: 丙, en: C }, points: 2, kind: check }',
+        ].join('\n'),
+      ),
+    );
+    const r = score(withBonus, { a: true, c: true });
+    expect(r.total).toBe('2');
+    // The 2 bonus points were nowhere: no total line, no points column, the bonus section counted as a criterion.
+    expect(explain(r, { lang: 'en' })).toContain('Total: 2 / 0 (bonus 2 included)');
+    const out = reportMarkdown(r, undefined, { lang: 'en' });
+    expect(out).toContain('| **2** / 0 |');
+    expect(out).toContain('| extra Bonus (bonus) | 2 | 2 | 100% |');
   });
 });
 
