@@ -137,6 +137,7 @@ export interface Plan {
   /** Points missing to the target's threshold (0 when only gates are missing). */
   needed?: string;
   steps: PlanStep[];
+  /** What the plan adds to the total (after − now); a step's gain is its item's, which a cap above it may cut. */
   gain: string;
   cost?: string;
   /** Points above the target's threshold after the plan. */
@@ -842,7 +843,8 @@ export function plan(compiled: CompiledRubric, evidence: unknown, options: PlanO
     throw new Error(`plan: re-scoring the planned evidence gave ${after.total} (${after.grade?.id ?? 'no grade'}), expected ${predicted.toString()} reaching ${tb.id}`);
   }
   const steps = chosen.map((o) => toStep(o, Boolean(options.costs)));
-  const gain = Dec.sum(chosen.map((o) => o.gain));
+  // What the total gains, not the steps' gains added up: a cap may take part of a step's (a room's extras under its sum's cap).
+  const gain = predicted.sub(total0);
   return {
     ...base,
     target,

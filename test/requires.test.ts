@@ -558,6 +558,48 @@ describe('the planner', () => {
   });
 });
 
+describe('the planner under a cap', () => {
+  it('says what the total gains when a room unlocks extras its sum’s cap cuts, not the steps’ gains added up', () => {
+    const capped = compile(
+      parseRubric(`id: capped
+version: "1"
+title: { zh: 封顶, en: Capped }
+source: { name: 示例 }
+max: 4
+sections:
+  - id: s
+    title: { zh: 节, en: Section }
+    max: 4
+    items:
+      - id: room
+        title: { zh: 活动室, en: Room }
+        points: 2
+        kind: sum
+        cap: 2
+        parts:
+          - { id: has, title: { zh: 有活动室, en: Has a room }, points: 2, kind: check }
+          - { id: floor, title: { zh: 地面, en: Floor }, points: 0.5, kind: check, requires: has }
+          - { id: walls, title: { zh: 墙面, en: Walls }, points: 0.5, kind: check, requires: has }
+      - { id: other, title: { zh: 其他, en: Other }, points: 2, kind: check }
+grades:
+  subject: total
+  bands:
+    - { id: good, label: { zh: 好, en: Good }, range: ">= 4" }
+    - { id: fair, label: { zh: 中, en: Fair }, range: "[2, 4)" }
+    - { id: poor, label: { zh: 差, en: Poor }, range: "< 2", passing: false }
+`),
+    );
+    const p = plan(capped, { room: { has: false, floor: true, walls: true }, other: false });
+    expect(p.status).toBe('planned');
+    // The room's step: 2 of its own and 1 its extras then count, of which the cap of 2 keeps none.
+    expect(p.steps.map((s) => [s.item, s.gain])).toEqual([['has', '3']]);
+    expect(p.after?.total).toBe('2');
+    // It said "+3 points" and 共提高 3 分 beside "re-scored gives 2".
+    expect(p.gain).toBe('2');
+    expect(formatPlan(p, { lang: 'en' })).toContain('1 improvement, +2 points');
+  });
+});
+
 describe('the evidence template', () => {
   it('says on each dependent part that it counts only with the part it requires, and nothing on the others', () => {
     const text = yamlTemplate(load('rubrics/binjiang-2023-draft.yaml'));
