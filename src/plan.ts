@@ -919,7 +919,7 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
     out.push(zh ? '已达到目标等级，无需改进。' : 'The target grade is reached already: nothing to change.');
     return out.join('\n');
   }
-  if (p.needed !== undefined && p.needed !== '0') out.push(zh ? `距目标差 ${p.needed} 分` : `${p.needed} points short of the target`);
+  if (p.needed !== undefined && p.needed !== '0') out.push(zh ? `距目标差 ${p.needed} 分` : `${pointsEn(p.needed)} short of the target`);
   if (p.status === 'unreachable') {
     out.push(zh ? `无法达到${p.target ? `“${p.target.label.zh}”` : ''}：` : `${p.target ? `${p.target.label.en} is` : 'The target is'} out of reach:`);
     for (const r of p.reasons) out.push(`  - ${r.message[lang]}`);
@@ -929,7 +929,7 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
   out.push(
     zh
       ? `方案（${how}）：${p.steps.length} 项改进，共提高 ${p.gain} 分${p.overshoot !== undefined ? `，高出等级下限 ${p.overshoot} 分` : ''}`
-      : `Plan (${how}): ${p.steps.length} improvement${p.steps.length === 1 ? '' : 's'}, +${p.gain} points${p.overshoot !== undefined ? `, ${p.overshoot} above the band's lower bound` : ''}`,
+      : `Plan (${how}): ${p.steps.length} improvement${p.steps.length === 1 ? '' : 's'}, +${pointsEn(p.gain)}${p.overshoot !== undefined ? `, ${p.overshoot} above the band's lower bound` : ''}`,
   );
   p.steps.forEach((s, i) => {
     out.push(`  ${i + 1}. ${s.line[lang]}${s.cost !== undefined ? (zh ? `  [成本 ${s.cost}]` : `  [cost ${s.cost}]`) : ''}`);
@@ -953,3 +953,8 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
 }
 
 export { show as showDecimal };
+
+/** A number of points in English: "1 point", "0.5 points", "2 points". */
+export function pointsEn(n: string): string {
+  return `${n} ${n === '1' ? 'point' : 'points'}`;
+}

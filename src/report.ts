@@ -3,7 +3,7 @@ import { argumentIssue, assertString, optionsIssue, throwProblems } from './api-
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
-import type { Plan } from './plan.js';
+import { pointsEn, type Plan } from './plan.js';
 import type { GateResult, ScoreResult, SectionTrace } from './result.js';
 import type { Issue } from './issues.js';
 import { hintText } from './evidence-hints.js';
@@ -193,10 +193,10 @@ function planSummary(plan: Plan, lang: Lang): string {
       return zh ? `无法达到${plan.target ? `“${plan.target.label.zh}”` : '目标'}：` : `${plan.target ? plan.target.label.en : 'The target'} is out of reach:`;
     default: {
       const how = plan.objective === 'cheapest' ? (zh ? `成本最低（总成本 ${plan.cost}）` : `the cheapest (cost ${plan.cost})`) : zh ? '改动最少' : 'the fewest changes';
-      const short = plan.needed && plan.needed !== '0' ? (zh ? `距 ${plan.target?.range} 差 ${plan.needed} 分；` : `${plan.needed} points short of ${plan.target?.range}; `) : '';
+      const short = plan.needed && plan.needed !== '0' ? (zh ? `距 ${plan.target?.range} 差 ${plan.needed} 分；` : `${pointsEn(plan.needed)} short of ${plan.target?.range}; `) : '';
       return zh
         ? `${short}方案为${how}：${plan.steps.length} 项改进，共提高 ${plan.gain} 分。`
-        : `${short}the plan makes ${how}: ${plan.steps.length} improvement${plan.steps.length === 1 ? '' : 's'}, +${plan.gain} points.`;
+        : `${short}the plan makes ${how}: ${plan.steps.length} improvement${plan.steps.length === 1 ? '' : 's'}, +${pointsEn(plan.gain)}.`;
     }
   }
 }

@@ -13,6 +13,7 @@ import {
   parseRubric,
   plan,
   planOptions,
+  reportMarkdown,
   RubricError,
   safeParseCosts,
   safeParseCostsObject,
@@ -140,6 +141,41 @@ describe('plan: a four-star DB36 community', () => {
 
   it('an unknown target is an error naming the grades', () => {
     expect(() => plan(jiangxi, fourStar.evidence, { target: 'six-star' })).toThrow(/five-star, four-star, three-star, no-star/);
+  });
+});
+
+describe('plan: one point in English', () => {
+  it('is "1 point", not "1 points", short of the target and gained, in the plan and the report', () => {
+    const one = compile(
+      parseRubric(
+        [
+          'id: one-point',
+          'version: "1"',
+          'title: { zh: 一分, en: One point }',
+          'source: { name: 示例 }',
+          'max: 2',
+          'sections:',
+          '  - id: s',
+          '    title: { zh: 节, en: Section }',
+          '    max: 2',
+          '    items:',
+          '      - { id: a, title: { zh: 甲, en: A }, points: 1, kind: check }',
+          '      - { id: b, title: { zh: 乙, en: B }, points: 1, kind: check }',
+          'grades:',
+          '  subject: total',
+          '  bands:',
+          '    - { id: good, label: { zh: 好, en: Good }, range: ">= 2" }',
+          '    - { id: fair, label: { zh: 中, en: Fair }, range: "< 2" }',
+        ].join('\n'),
+      ),
+    );
+    const evidence = { a: true, b: false };
+    const p = plan(one, evidence);
+    const text = formatPlan(p, { lang: 'en' });
+    expect(text).toContain('1 point short of the target');
+    expect(text).toContain('Plan (fewest changes): 1 improvement, +1 point,');
+    expect(reportMarkdown(score(one, evidence), p, { lang: 'en' })).toContain('1 point short of \\[2, inf); the plan makes the fewest changes: 1 improvement, +1 point.');
+    expect(text).not.toMatch(/\b1 points\b/);
   });
 });
 
