@@ -10,6 +10,7 @@ import { diffIssue, impactIssue, textOptionsIssues } from './result-shape.js';
 import { isRecord } from './is-record.js';
 import type { Bilingual, ItemBase } from './kinds/define.js';
 import { rangeToString } from './range.js';
+import { pointsEn } from './kinds/shared.js';
 import type { ScoreResult, SectionTrace } from './result.js';
 import type { Rubric, Section } from './schema.js';
 
@@ -810,9 +811,9 @@ export function formatDiff(d: RubricDiff, options: DiffTextOptions = {}): string
   for (const i of d.items) {
     const mark = i.status === 'added' ? '+' : i.status === 'removed' ? '-' : '~';
     const id = i.oldId ? `${i.oldId} → ${i.id}` : i.id;
-    const pts = i.points.old !== null && i.points.new !== null && i.points.old !== i.points.new ? `${i.points.old} → ${i.points.new}` : (i.points.new ?? i.points.old);
+    const pts = i.points.old !== null && i.points.new !== null && i.points.old !== i.points.new ? `${i.points.old} → ${i.points.new}` : ((i.points.new ?? i.points.old) as string);
     const where = i.part ? `, part of ${i.parent}` : '';
-    out.push(`  ${mark} ${id} ${clip(i.title[lang], width)}  (${i.kind}, ${pts} points${where})`);
+    out.push(`  ${mark} ${id} ${clip(i.title[lang], width)}  (${i.kind}, ${pointsEn(pts)}${where})`);
     out.push(...changeLines(i.changes.filter((c) => c.path !== 'id'), '      ', width));
   }
 

@@ -11,7 +11,7 @@ import { score } from './score.js';
 import { RubricError, describe, issue, suggest, type Issue } from './issues.js';
 import { isRecord } from './is-record.js';
 import type { AnyRuleKind, Bilingual, ItemBase, ItemTrace, ScoreContext } from './kinds/define.js';
-import { plain } from './kinds/shared.js';
+import { plain, pointsEn } from './kinds/shared.js';
 import type { Lang } from './explain.js';
 import { builtinPlanners, show, type AnyKindPlanner } from './plan-kinds.js';
 import { countsAsMet, requiredSiblings } from './kinds/requires.js';
@@ -953,8 +953,3 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
 }
 
 export { show as showDecimal };
-
-/** A number of points in English: "1 point", "0.5 points", "2 points". */
-export function pointsEn(n: string): string {
-  return `${n} ${n === '1' ? 'point' : 'points'}`;
-}

@@ -3,7 +3,8 @@ import { argumentIssue, assertString, optionsIssue, throwProblems } from './api-
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
-import { pointsEn, type Plan } from './plan.js';
+import type { Plan } from './plan.js';
+import { pointsEn } from './kinds/shared.js';
 import type { GateResult, ScoreResult, SectionTrace } from './result.js';
 import type { Issue } from './issues.js';
 import { hintText } from './evidence-hints.js';

@@ -425,6 +425,9 @@ describe('diffRubrics: structure in the rubric’s terms', () => {
       { status: 'changed', id: 'a1', title: { zh: '甲一', en: 'A1' }, kind: 'check', parent: 'a', part: true, points: { old: '1', new: '1.5' }, changes: [{ path: 'points', old: '1', new: '1.5' }] },
     ]);
     expect(formatDiff(e, { lang: 'en' })).toContain('  ~ a1 A1  (check, 1 → 1.5 points, part of a)');
+    // One point in the singular: it read "(check, 1 points, part of a)".
+    const retitled = diffRubrics(c(sum('2', '1')), c(sum('2', '1').replace('en: A1 }', 'en: A one }')));
+    expect(formatDiff(retitled, { lang: 'en' })).toContain('  ~ a1 A one  (check, 1 point, part of a)');
   });
 });
 

@@ -112,6 +112,11 @@ export function withUnit(text: string, unit: Unit | undefined): Bilingual {
   return { zh: text + unitZh(unit), en: en ? `${text} ${en}` : text };
 }
 
+/** A number of points in English, "1 point" in the singular: "0.5 points", "2 points", "1 → 2 points". */
+export function pointsEn(n: string): string {
+  return `${n} ${n === '1' ? 'point' : 'points'}`;
+}
+
 /** Points per unit, or per step of units, of a counted quantity (count and deduct). */
 export const perUnitShape = {
   id: idSchema,
