@@ -184,8 +184,8 @@ export function tiersTrace(item: TiersItem, ctx: FastContext, sole: boolean): Fa
       if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return undefined;
       const n = num * d.scaleNum;
       const m = den * d.scaleDen;
-      // Detail at Dec's 12 places, the reason at fmt's 4: each its own division of the exact ratio
-      // (4 places cut from the 12-place text could round twice).
+      // Detail at Dec's 12 places, the reason at fmt's 4, as Dec.toString(12) and (4) write them:
+      // a terminating ratio whole in both, a repeating one cut at each (never rounded).
       const full = ratioText(n, m, 12);
       const short = ratioText(n, m, 4);
       if (full === undefined || short === undefined) return undefined;
