@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
   planOptions,
   safeParseCostsObject,
   safeParseRubric,
+  safeParseRubricObject,
   safeScore,
   safeScoreTotals,
   score,
@@ -439,6 +441,14 @@ sections:
   });
 
   it('are reported for a rubric given as an object too, never as a TypeError', () => {
+    // The same problems by safeParseRubricObject, without positions.
+    const fromText = safeParseRubric(text, { kinds: [best] });
+    const fromObject = safeParseRubricObject(parseYaml(text), { kinds: [best] });
+    expect(fromText.success || fromObject.success).toBe(false);
+    if (fromText.success || fromObject.success) return;
+    const said = (issues: { code: string; path: unknown[]; message: string }[]) => issues.map((i) => `${i.code} ${i.path.join('.')} ${i.message}`).sort();
+    expect(said(fromObject.error.issues)).toEqual(said(fromText.error.issues));
+    expect(said(fromObject.error.issues).filter((m) => m.includes('.requires '))).toHaveLength(8);
     const rubric = parseRubric(RUBRIC);
     const parts = (rubric.sections[0]?.items?.[0] as Sum).parts;
     // A part pointed at itself after validation, as code might: scoring reads no sibling and stays within the maximum.
