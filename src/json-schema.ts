@@ -57,7 +57,7 @@ export function rubricJsonSchema(options: RubricJsonSchemaOptions = {}): JsonSch
   metadata.add(positive, { description: 'An exact decimal > 0: a number or a decimal string.' });
   metadata.add(fraction, { description: 'An exact fraction in [0, 1]: a number or a decimal string ("0.66").' });
   metadata.add(requiresSchema, {
-    description: 'On a part of a sum only: the id of another part of the same sum, one that requires nothing itself. This part scores its points only while that part is met (scored in full, or judged met when it is worth 0 points); otherwise 0.',
+    description: 'On a part of a sum only: the id of another part of the same sum, one that requires nothing itself and, worth 0 points, judges criteria (a check or checklist). This part scores its points only while that part is met (scored in full, or judged met when it is worth 0 points); otherwise 0.',
   });
   metadata.add(rangeSchema, { description: 'A range: a comparison (">= 92", "< 80", "= 100") or an interval ("[86, 92)", "[0.96, 1]", "(-inf, 80)", "[90, inf)").' });
   const item = schemas.item as unknown as z.ZodType;
