@@ -277,9 +277,9 @@ function countsOnlyWith(required: ItemBase): Bilingual {
   return { zh: `需先满足「${required.title.zh}」才计分`, en: `counts only once "${required.title.en}" is met` };
 }
 
-/** An option that meets a required part, gaining too what the parts requiring it then count. */
+/** An option that meets a required part, gaining too what the parts requiring it then count (`ids`: those with points of their own). */
 function unlocking(o: LeafOption, unlocks: Dec, ids: readonly string[]): LeafOption {
-  const change = { zh: `另计已满足的 ${ids.join('、')}（+${show(unlocks)}）`, en: `${ids.join(', ')} then count too (+${show(unlocks)})` };
+  const change = { zh: `另计已得分的 ${ids.join('、')}（+${show(unlocks)}）`, en: `${ids.join(', ')} then count too (+${show(unlocks)})` };
   return { ...withChange(o, change), gain: o.gain.add(unlocks), unlocks };
 }
 
@@ -462,7 +462,9 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
       const dependents = children.flatMap((d, j) => (required[j] === i ? [{ id: (parts[j] as ItemBase).id, node: d, own: d.cur }] : []));
       if (!metNow) {
         const unlocks = Dec.sum(dependents.map((d) => d.own));
-        if (node.type === 'leaf' && !unlocks.isZero()) node.options = node.options.map((o) => (o.met ? unlocking(o, unlocks, dependents.map((d) => d.id)) : o));
+        // Named: the parts whose own points it unlocks, not those that have none to count.
+        const scoring = dependents.filter((d) => !d.own.isZero()).map((d) => d.id);
+        if (node.type === 'leaf' && !unlocks.isZero()) node.options = node.options.map((o) => (o.met ? unlocking(o, unlocks, scoring) : o));
         for (const d of dependents) if (d.node.type === 'leaf') d.node.options = d.node.options.map((o) => withChange(o, countsOnlyWith(part)));
       }
       return [{ type: 'group', required: node, max, metNow, dependents, cur: Dec.sum([node.cur, ...dependents.map((d) => (metNow ? d.own : Dec.ZERO))]) }];

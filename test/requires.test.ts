@@ -539,7 +539,7 @@ describe('the planner', () => {
     expect(p.status).toBe('planned');
     // One change: the centre, 2 points and the extras' 0.5 + 0.5 → 90.75, 示范型.
     expect(p.steps.map((s) => [s.item, s.from, s.to, s.gain])).toEqual([['C2-activity-elderly-room', '0', '2', '3']]);
-    expect(p.steps[0]?.line.zh).toBe('C2-activity-elderly-room：未满足 → 满足（0 → 2）；另计已满足的 C2-activity-elderly-anti-slip、C2-activity-elderly-warm-walls（+1）');
+    expect(p.steps[0]?.line.zh).toBe('C2-activity-elderly-room：未满足 → 满足（0 → 2）；另计已得分的 C2-activity-elderly-anti-slip、C2-activity-elderly-warm-walls（+1）');
     expect(p.after?.total).toBe('90.75');
     expect(formatPlan(p, { lang: 'en' })).toContain('C2-activity-elderly-anti-slip, C2-activity-elderly-warm-walls then count too (+1)');
     const listed = planOptions(binjiang, evidence).filter((g) => g.item.startsWith('C2-activity-elderly'));
@@ -565,6 +565,41 @@ describe('the planner', () => {
     const items = p.steps.map((s) => s.item);
     if (items.includes('C2-deliberation-floor')) expect(items).toContain('C2-deliberation-hall');
     expect(score(binjiang, p.evidence).grade?.id).toBe('demonstration');
+  });
+});
+
+describe('the planner names what a premise unlocks', () => {
+  it('only the parts with points of their own: a part recorded as not met is not among them', () => {
+    const premise = compile(
+      parseRubric(`id: premise
+version: "1"
+title: { zh: 前提, en: Premise }
+source: { name: 示例 }
+max: 1
+sections:
+  - id: s
+    title: { zh: 节, en: Section }
+    max: 1
+    items:
+      - id: service
+        title: { zh: 一滨办, en: Service window }
+        points: 1
+        kind: sum
+        parts:
+          - { id: window, title: { zh: 有一滨办, en: Has a service window }, kind: checklist }
+          - { id: sign, title: { zh: 三色标识, en: Three-colour sign }, points: 0.5, kind: check, requires: window }
+          - { id: counter, title: { zh: 服务台无遮挡, en: Open counter }, points: 0.5, kind: check, requires: window }
+grades:
+  subject: total
+  bands:
+    - { id: good, label: { zh: 好, en: Good }, range: ">= 1" }
+    - { id: poor, label: { zh: 差, en: Poor }, range: "< 1" }
+`),
+    );
+    const p = plan(premise, { service: { window: false, sign: true, counter: false } });
+    // It read "另计已满足的 sign、counter（+0.5）": counter, not met, unlocks nothing.
+    expect(p.steps.map((s) => s.line.zh)).toEqual(['window：未满足 → 满足（0 → 0）；另计已得分的 sign（+0.5）', 'counter：未满足 → 满足（0 → 0.5）；需先满足「有一滨办」才计分']);
+    expect(p.steps[0]?.line.en).toBe('window: not met → met (0 → 0); sign then count too (+0.5)');
   });
 });
 
