@@ -37,6 +37,8 @@ const rounded = compile(parseRubric(rubricText('')));
 const itemOf = (r: ScoreResult, id: string) => r.sections[0]?.items?.find((i) => i.id === id);
 
 describe('rounding only: repeating', () => {
+  // Here, not in the test that writes to it: a tempDir made in a test has no directory (its hooks never run).
+  const temp = tempDir('shequ-rounding-');
   it('keeps a terminating value whole and grades by it; rounds a repeating one, and the trace says so', () => {
     const fine = score(repeatingOnly, { sat: 0.8499, org: true });
     expect([itemOf(fine, 'sat')?.points, itemOf(fine, 'sat')?.rounded, fine.total, fine.grade?.id]).toEqual(['8.499', undefined, '9.499', 'rest']);
@@ -70,7 +72,6 @@ describe('rounding only: repeating', () => {
   });
 
   it('batch writes an item finer than the rubric keeps exactly, and its summary averages it exactly', async () => {
-    const temp = tempDir('shequ-rounding-');
     const file = temp.write('rows.jsonl', [0.8499, 0.8501, 0.5].map((sat) => JSON.stringify({ evidence: { sat, org: true } })).join('\n'));
     const rows: BatchRow[] = [];
     const sink: ResultSink = { write: async (row) => void rows.push(row), end: async () => undefined };

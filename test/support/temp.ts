@@ -17,6 +17,8 @@ export function tempDir(prefix: string): { readonly dir: string; write(name: str
       return dir;
     },
     write(name, text) {
+      // Called within a test, tempDir's hooks never run: the file went to the working directory (rows.jsonl at the root).
+      if (!dir) throw new Error(`tempDir: no directory to write ${name} in; call tempDir in a file or a describe, not in a test`);
       const file = join(dir, name);
       writeFileSync(file, text);
       return file;
