@@ -912,6 +912,12 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
   out.push(`${p.rubric.title[lang]} (${p.rubric.id} ${p.rubric.version})`);
   const community = p.community as { name?: unknown } | undefined;
   if (community?.name) out.push(`${zh ? '社区' : 'Community'}: ${String(community.name)}`);
+  // A rubric without grades (a checklist) has no total or grade to start from, nor one to reach: say that alone.
+  const noGrades = p.reasons.find((r) => r.code === 'no-grades');
+  if (noGrades) {
+    out.push(noGrades.message[lang]);
+    return out.join('\n');
+  }
   out.push(`${zh ? '当前' : 'Now'}: ${p.current.total} ${gradeName(p.current.grade)}${p.target ? `  →  ${zh ? '目标' : 'target'}: ${p.target.label[lang]} ${p.target.range}` : ''}`);
   if (p.status === 'top') {
     out.push(zh ? '已是最高等级，无更高等级可规划。' : 'Already at the best grade: there is no grade above to plan for.');

@@ -296,8 +296,7 @@ export function reportMarkdown(result: ScoreResult, plan: Plan | undefined, opti
   }
   out.push('');
   // A rubric without grades has no grade to plan for: no section to say so.
-  if (!gradeless(plan)) out.push(...markdownPlan(plan, result, lang));
-  out.push('');
+  if (!gradeless(plan)) out.push(...markdownPlan(plan, result, lang), '');
   out.push(`## ${w('items')}`, '');
   for (const { s, depth } of allSections(result.sections)) {
     out.push(`${'#'.repeat(Math.min(6, 3 + depth))} ${e(s.id)} ${e(s.title[lang])} — ${sectionHeadingFigures(s, criteria, lang)}${s.uncapped ? ` (${w('capped')} ${s.uncapped})` : ''}`);

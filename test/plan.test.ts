@@ -388,6 +388,10 @@ describe('plan: a target out of reach says why', () => {
     const p = plan(kpis, evidenceOf('examples/service-quality-kpis.yaml').evidence);
     expect(p.status).toBe('unreachable');
     expect(p.reasons[0]?.code).toBe('no-grades');
+    // Its text says that alone: no "Now: 0 —", no "out of reach".
+    const lines = formatPlan(p, { lang: 'en' }).split('\n');
+    expect(lines.slice(1)).toEqual(['The rubric has no grades to plan for.']);
+    expect(formatPlan(p)).not.toMatch(/当前|无法达到/);
   });
 });
 

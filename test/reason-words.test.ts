@@ -119,7 +119,7 @@ describe('tiers: measures and tiers by their labels, each with its unit (DB36 2.
     expect(none.reason.en).toBe(
       'Community office and service floor area 200 m², Households in the community 0 households, Office and service floor area per 100 households — (cannot be computed: Households in the community is 0): no tier reached (Community office and service floor area >= 300 m² | Office and service floor area per 100 households >= 30 m²): 0',
     );
-    expect(none.reason.zh).toBe('社区办公服务用房面积 200m²，社区户数 0户，每百户办公服务用房面积 —（社区户数为 0，无法计算）：未达到任何档次，得 0 分');
+    expect(none.reason.zh).toBe('社区办公服务用房面积 200m²，社区户数 0户，每百户办公服务用房面积 —（社区户数为 0，无法计算）：未达到任何档次（社区办公服务用房面积 >= 300m²｜每百户办公服务用房面积 >= 30m²），得 0 分');
   });
 
   it('several conditions of a tier are joined in words (Binjiang opening hours)', () => {

@@ -231,6 +231,8 @@ describe('report: a rubric of criteria alone (six-type)', () => {
   it('has no plan section: a rubric without grades has no grade to plan for', () => {
     expect(sixPlan.reasons.map((r) => r.code)).toEqual(['no-grades']);
     expect(mdSix).not.toContain('晋级计划');
+    expect(mdSix).not.toContain('\n\n\n');
+    expect(md).not.toContain('\n\n\n');
     expect(htmlSix).not.toContain('Plan to the next grade');
     expect(md).toContain('## 晋级计划');
   });

@@ -191,7 +191,7 @@ describe('a part requiring a sibling', () => {
             const t = byId.get(p.id) as ItemTrace;
             expect(t.points, p.id).toBe('0');
             if (t.met !== undefined) expect(t.met, p.id).toBe(false);
-            expect(t.reason.en).toBe(`needs "${(compiled.allItems.get(p.requires as string) as ItemBase).title.en}", not met: 0`);
+            expect(t.reason.en).toBe(`needs "${(compiled.allItems.get(p.requires as string) as ItemBase).title.en}" (not met): 0`);
             const holder = swapped[item.id] as Record<string, unknown> | undefined;
             if (holder && p.id in holder) holder[p.id] = (other[item.id] as Record<string, unknown>)[p.id];
           }
@@ -243,7 +243,7 @@ describe('a part requiring a sibling', () => {
     expect(withRoom.total).toBe('10');
     expect(withRoom.gates[0]).toMatchObject({ value: '0.5', passed: true });
     const trace = traces(r);
-    expect(trace.get('hours')?.reason.zh).toBe('需先满足「注册志愿者」，未满足：0 分');
+    expect(trace.get('hours')?.reason.zh).toBe('需先满足「注册志愿者」（未满足），得 0 分');
     expect(trace.get('trained')).toMatchObject({ points: '0', met: false, evidence: true });
     expect(trace.get('fittings')).toMatchObject({ points: '0', reason: { zh: '子项 0 + 0 = 0，得 0 分', en: 'parts 0 + 0 = 0: 0' } });
   });

@@ -37,7 +37,7 @@ export function requiredSiblings(parts: readonly ItemBase[]): number[] | undefin
 
 /** Why a part scores 0: the part it requires is not met. */
 export function notMetReason(required: ItemBase): Bilingual {
-  return { zh: `需先满足「${required.title.zh}」，未满足：0 分`, en: `needs "${required.title.en}", not met: 0` };
+  return { zh: `需先满足「${required.title.zh}」（未满足），得 0 分`, en: `needs "${required.title.en}" (not met): 0` };
 }
 
 /**

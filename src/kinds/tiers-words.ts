@@ -52,7 +52,8 @@ export function wordsOf(item: TiersItem): TiersWords {
       zh: `：达到「${(conds[t] as Bilingual).zh}」${tier.category ? `（${tier.category}）` : ''}，得 ${fmt(tier.points)} 分`,
       en: `: reached ${(conds[t] as Bilingual).en}${tier.category ? ` (${tier.category})` : ''}: ${fmt(tier.points)}`,
     }));
-    const none = { zh: '：未达到任何档次，得 0 分', en: `: no tier reached (${conds.map((c) => c.en).join(' | ')}): 0` };
+    // Both languages list the tiers missed: the reader sees what would have counted.
+    const none = { zh: `：未达到任何档次（${conds.map((c) => c.zh).join('｜')}），得 0 分`, en: `: no tier reached (${conds.map((c) => c.en).join(' | ')}): 0` };
     const before = specs.map((spec, k) => ({ zh: `${k ? '，' : ''}${spec?.zh ?? ids[k]} `, en: `${k ? ', ' : ''}${spec?.en ?? ids[k]} ` }));
     const after = specs.map((spec) => ({ zh: unitZh(spec?.unit), en: spaced(unitEn(spec?.unit)), enOne: spaced(unitEn(spec?.unit, '1')) }));
     const uncomputed = ids.map((id) => {
