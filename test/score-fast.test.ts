@@ -167,6 +167,18 @@ describe('the bonus tracer', () => {
       { numRuns: runs * 5 },
     );
   });
+
+  it('leaves to the exact path a matter starting or ending with any blank JavaScript knows, and no other', async () => {
+    const compiled = await loadBundled('jiangxi-db36-t-1609-2022.yaml');
+    const item = compiled.items.get('bonus-honours') as ItemBase;
+    const tracer = compiled.kinds.get('bonus')?.fastTrace?.(item, { scaled: (d) => scaledInteger(d, 2), fastFor: () => undefined, ...codeHooks(true) });
+    const declines = (matter: string) => tracer?.({ year: 2024, honours: [{ matter, level: 'national', year: 2024 }] }) === undefined;
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      const blank = /\s/.test(ch);
+      if (declines(`${ch}a`) !== blank || declines(`a${ch}`) !== blank) expect.fail(`U+${c.toString(16)}: blank ${blank}`);
+    }
+  });
 });
 
 describe('fast-text: the texts Dec gives, from plain numbers', () => {
