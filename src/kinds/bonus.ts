@@ -136,8 +136,12 @@ function fastPlan(item: BonusItem, ctx: FastContext): FastPlan | undefined {
   return { cap, levelIds, levelPoints, window, pointsOf };
 }
 
-/** The honours and assessment year of evidence the fast paths take (every honour plain), or undefined. */
-function plainEvidence(plan: FastPlan, raw: unknown): { honours: unknown[]; assessed: number | undefined } | undefined {
+/**
+ * The honours, their points (-1 outside the window) and the assessment year
+ * of evidence the fast paths take (every honour plain), or undefined. Each
+ * honour is read once: its points are kept, not asked for again.
+ */
+function plainEvidence(plan: FastPlan, raw: unknown): { honours: unknown[]; points: number[]; assessed: number | undefined } | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !yearAndHonoursOnly(raw)) return undefined;
   const e = raw as { year?: unknown; honours?: unknown };
   const honours = e.honours;
@@ -145,8 +149,13 @@ function plainEvidence(plan: FastPlan, raw: unknown): { honours: unknown[]; asse
   if (e.year !== undefined && !isYear(e.year)) return undefined;
   if (plan.window !== undefined && e.year === undefined) return undefined;
   const assessed = e.year as number | undefined;
-  for (let i = 0; i < honours.length; i++) if (plan.pointsOf(honours[i], assessed) === undefined) return undefined;
-  return { honours, assessed };
+  const points = new Array<number>(honours.length);
+  for (let i = 0; i < honours.length; i++) {
+    const p = plan.pointsOf(honours[i], assessed);
+    if (p === undefined) return undefined;
+    points[i] = p;
+  }
+  return { honours, points, assessed };
 }
 
 /** bonus — a capped sum over distinct matters, each counted once at its highest level, within a window of years. */
@@ -199,19 +208,19 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
     return (raw) => {
       const e = plainEvidence(plan, raw);
       if (!e) return undefined;
-      const { honours, assessed } = e;
+      const { honours, points } = e;
       let total = 0;
       if (honours.length <= FEW_HONOURS) {
         // A few honours: each counts unless another of its matter is worth more, or as much and comes
         // first; compared pairwise, without a map per record.
         for (let i = 0; i < honours.length; i++) {
-          const p = plan.pointsOf(honours[i], assessed) as number;
+          const p = points[i] as number;
           if (p < 0) continue;
           const matter = (honours[i] as Honour).matter;
           let best = true;
           for (let j = 0; j < honours.length && best; j++) {
             if (j === i || (honours[j] as Honour).matter !== matter) continue;
-            const q = plan.pointsOf(honours[j], assessed) as number;
+            const q = points[j] as number;
             if (q > p || (q === p && j < i)) best = false;
           }
           if (best) total += p;
@@ -219,7 +228,7 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
       } else {
         const best = new Map<string, number>();
         for (let i = 0; i < honours.length; i++) {
-          const p = plan.pointsOf(honours[i], assessed) as number;
+          const p = points[i] as number;
           const matter = (honours[i] as Honour).matter;
           if (p >= 0 && p > (best.get(matter) ?? -1)) best.set(matter, p);
         }
@@ -245,13 +254,14 @@ export const bonus = defineRuleKind<BonusItem, BonusEvidence>({
     return (raw) => {
       const e = plainEvidence(plan, raw);
       if (!e) return undefined;
-      const { honours, assessed } = e;
+      const { honours, points: pointsAt, assessed } = e;
       // Each matter once, at the first of its highest levels (by index), as the exact path counts it.
       const counted: { matter: string; at: number }[] = [];
       const repeated = new Map<string, number>();
       const outside: string[] = [];
-      for (const h of honours as Honour[]) {
-        if ((plan.pointsOf(h, assessed) as number) < 0) {
+      for (let i = 0; i < honours.length; i++) {
+        const h = honours[i] as Honour;
+        if ((pointsAt[i] as number) < 0) {
           outside.push(`${h.matter} (${h.year})`);
           continue;
         }
