@@ -117,7 +117,7 @@ describe('English reasons count in the singular for one', () => {
     const binjiang = evidenceOf('examples/binjiang-demonstration.yaml').evidence as Record<string, Record<string, unknown>>;
     const workers = { ...binjiang['C4-social-workers'], 'C4-social-workers-training': 10 };
     const short = score(load('rubrics/binjiang-2023-draft.yaml'), { ...binjiang, 'C4-social-workers': workers });
-    expect(reasonOf(short, 'C4-social-workers-training')).toContain('10 short of 20, 1 whole step of 10');
+    expect(reasonOf(short, 'C4-social-workers-training')).toContain('10 hours short of 20 hours, 1 whole step of 10 hours');
   });
 });
 

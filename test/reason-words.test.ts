@@ -153,16 +153,16 @@ describe('count and deduct: labels, units, one step, nothing deducted', () => {
     expect(one.en).toBe('from 2; Defects found 1 place: −0.5: 1.5');
   });
 
-  it('short of a target: by how much, in whole steps only where a step is more than 1; a target reached deducts nothing', () => {
+  it('short of a target: by how much, in whole steps only where a step is more than 1, target and step in the unit; a target reached deducts nothing', () => {
     const events = reasonOf({ 'C5-themed-events': { months_short: 0, events_50_100: 0, events_over_100: 2 } }, 'C5-themed-events');
     expect(events.en).toBe(
-      'from 2; Events missing below 5 a month, summed over the months 0 events: no deduction; Events of 50–100 people in the year 0 events: 8 short of 8: −4; Events of over 100 people in the year 2 events, not short of 2: no deduction; floored at 0: 0',
+      'from 2; Events missing below 5 a month, summed over the months 0 events: no deduction; Events of 50–100 people in the year 0 events: 8 events short of 8 events: −4; Events of over 100 people in the year 2 events, not short of 2 events: no deduction; floored at 0: 0',
     );
-    expect(events.zh).toBe('满分 2；各月不足5场的场次合计 0场，无扣分；全年50-100人活动场次 0场，较 8 少 8，扣 4；全年100人以上活动场次 2场，不少于 2，无扣分；扣完为止，得 0 分');
+    expect(events.zh).toBe('满分 2；各月不足5场的场次合计 0场，无扣分；全年50-100人活动场次 0场，较 8场 少 8场，扣 4；全年100人以上活动场次 2场，不少于 2场，无扣分；扣完为止，得 0 分');
     for (const text of [events.en, events.zh]) expect(text).not.toMatch(/−0(?![.\d])|扣 0，|whole steps? of 1\b|满 1 的/);
     const training = reasonOf({ 'C4-social-workers': { ...base['C4-social-workers'], 'C4-social-workers-training': 16 } }, 'C4-social-workers-training');
-    expect(training.en).toBe('from 2; Average annual training hours 16 hours: 4 short of 20, less than one step of 10: no deduction: 2');
-    expect(training.zh).toBe('满分 2；年度人均培训学时 16学时，较 20 少 4，不满 10，无扣分，得 2 分');
+    expect(training.en).toBe('from 2; Average annual training hours 16 hours: 4 hours short of 20 hours, less than one step of 10 hours: no deduction: 2');
+    expect(training.zh).toBe('满分 2；年度人均培训学时 16学时，较 20学时 少 4学时，不满 10学时，无扣分，得 2 分');
   });
 });
 

@@ -203,16 +203,19 @@ export const deduct = defineRuleKind<DeductItem, Values>({
         zh.push(`${d.zh} ${value.zh}，${minus.zh}`);
         en.push(`${d.en} ${value.en}: ${minus.en}`);
       } else if (counted.isZero()) {
-        zh.push(`${d.zh} ${value.zh}，不少于 ${fmt(d.shortOf)}，${minus.zh}`);
-        en.push(`${d.en} ${value.en}, not short of ${fmt(d.shortOf)}: ${minus.en}`);
+        const target = withUnit(fmt(d.shortOf), d.unit);
+        zh.push(`${d.zh} ${value.zh}，不少于 ${target.zh}，${minus.zh}`);
+        en.push(`${d.en} ${value.en}, not short of ${target.en}: ${minus.en}`);
       } else {
-        // Short of the target: by how much, then (for steps of more than 1) how many whole steps that is.
-        const short = { zh: `较 ${fmt(d.shortOf)} 少 ${fmt(counted)}`, en: `${fmt(counted)} short of ${fmt(d.shortOf)}` };
+        // Short of the target: by how much, then (for steps of more than 1) how many whole steps that is;
+        // target, shortfall and step in the value's unit, as count words its steps.
+        const [target, by, of] = [d.shortOf, counted, step].map((x) => withUnit(fmt(x), d.unit)) as [Bilingual, Bilingual, Bilingual];
+        const short = { zh: `较 ${target.zh} 少 ${by.zh}`, en: `${by.en} short of ${target.en}` };
         const whole = step.eq(Dec.ONE)
           ? undefined
           : steps.isZero()
-            ? { zh: `不满 ${fmt(step)}`, en: `less than one step of ${fmt(step)}` }
-            : { zh: `满 ${fmt(step)} 的 ${fmt(steps)} 个`, en: `${fmt(steps)} whole step${steps.eq(Dec.ONE) ? '' : 's'} of ${fmt(step)}` };
+            ? { zh: `不满 ${of.zh}`, en: `less than one step of ${of.en}` }
+            : { zh: `满 ${of.zh} 的 ${fmt(steps)} 个`, en: `${fmt(steps)} whole step${steps.eq(Dec.ONE) ? '' : 's'} of ${of.en}` };
         zh.push(`${d.zh} ${value.zh}，${short.zh}${whole ? `，${whole.zh}` : ''}，${minus.zh}`);
         en.push(`${d.en} ${value.en}: ${short.en}${whole ? `, ${whole.en}` : ''}: ${minus.en}`);
       }
