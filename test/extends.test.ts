@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compile, RubricError, score, safeParseRubric } from '../src/index.js';
 import { fileResolver, loadRubricFile } from '../src/node.js';
 
+// Made at load (the parent below is written before any test), removed after the file's tests.
 const dir = mkdtempSync(join(tmpdir(), 'shequ-extends-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string) => {
   const file = join(dir, name);
   writeFileSync(file, text);

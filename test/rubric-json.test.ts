@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +23,7 @@ import { scanJson } from '../src/json-text.js';
 import { bundledRubricFiles, evidenceOf, repoRoot, rubricsDir } from './support/bundled.js';
 import { runCli } from './support/cli.js';
 import { THREE_MISTAKES, pos, rubricYaml } from './support/rubric-text.js';
+import { tempDir } from './support/temp.js';
 
 const jsonOf = (yaml: string) => JSON.stringify(exportRubric(yaml), null, 2);
 
@@ -215,11 +215,13 @@ describe('scanJson', () => {
 });
 
 describe('shequ-rubric export', () => {
+  const tmp = tempDir('shequ-export-');
+
   it('prints the rubric as JSON, or writes it with --out; a .json rubric scores like its YAML', () => {
     const printed = runCli(['export', 'rubrics/zhoushan-2017.yaml']);
     expect(printed.status).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual(exportRubric(readFileSync(`${rubricsDir}zhoushan-2017.yaml`, 'utf8')));
-    const out = join(mkdtempSync(join(tmpdir(), 'shequ-export-')), 'zhoushan.json');
+    const out = join(tmp.dir, 'zhoushan.json');
     expect(runCli(['export', 'rubrics/zhoushan-2017.yaml', '--out', out]).status).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(printed.stdout);
     const fromYaml = runCli(['score', 'rubrics/zhoushan-2017.yaml', 'examples/zhoushan-good.yaml', '--json']);
@@ -229,9 +231,7 @@ describe('shequ-rubric export', () => {
   });
 
   it('reports a bad rubric at file:line:col and exits 1; a wrong call exits 2', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shequ-export-'));
-    writeFileSync(join(dir, 'three.yaml'), THREE_MISTAKES);
-    const bad = runCli(['export', join(dir, 'three.yaml')]);
+    const bad = runCli(['export', tmp.write('three.yaml', THREE_MISTAKES)]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/three\.yaml:\d+:\d+/);
