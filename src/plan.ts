@@ -277,9 +277,15 @@ function countsOnlyWith(required: ItemBase): Bilingual {
   return { zh: `需先满足「${required.title.zh}」才计分`, en: `counts only once "${required.title.en}" is met` };
 }
 
-/** An option that meets a required part, gaining too what the parts requiring it then count (`ids`: those with points of their own). */
-function unlocking(o: LeafOption, unlocks: Dec, ids: readonly string[]): LeafOption {
-  const change = { zh: `另计已得分的 ${ids.join('、')}（+${show(unlocks)}）`, en: `${ids.join(', ')} then count too (+${show(unlocks)})` };
+/**
+ * An option that meets a required part, gaining too what the parts requiring
+ * it then count (`ids`: those with points of their own). Under a cap on the
+ * sum (`capped`) the line says its figure is before the cap: the plan's
+ * total reads the capped points, which may keep less of it.
+ */
+function unlocking(o: LeafOption, unlocks: Dec, ids: readonly string[], capped: boolean): LeafOption {
+  const before = capped ? { zh: '，封顶前', en: ' before the cap' } : { zh: '', en: '' };
+  const change = { zh: `另计已得分的 ${ids.join('、')}（+${show(unlocks)}${before.zh}）`, en: `${ids.join(', ')} then count too (+${show(unlocks)}${before.en})` };
   return { ...withChange(o, change), gain: o.gain.add(unlocks), unlocks };
 }
 
@@ -372,7 +378,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
       const roleOf = (i: number): PartRole => (!required ? 'free' : (required[i] as number) >= 0 ? 'dependent' : required.includes(i) ? 'required' : 'free');
       const children = parts.map((p, i) => buildItem(p, isRecord(raw) ? raw[p.id] : undefined, isRecord(parsed) ? parsed[p.id] : undefined, [...path, p.id], [p.id, ...ids], roleOf(i)));
       const raw0 = Dec.sum(parts.map((p) => pointsOf(p.id)));
-      const nodes = required ? planTogether(parts, children, required) : children;
+      const nodes = required ? planTogether(parts, children, required, cap !== undefined) : children;
       return { type: 'inner', subject: [`item:${item.id}`], cur, raw0, value: (r) => round(cap ? Dec.min(cap, r) : r), children: nodes };
     }
     const max = compiled.maxOf(item);
@@ -452,7 +458,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
    * requiring it count once it is (their own points now), and say so; those
    * parts' options say they count only with it.
    */
-  const planTogether = (parts: readonly ItemBase[], children: TNode[], required: readonly number[]): TNode[] => {
+  const planTogether = (parts: readonly ItemBase[], children: TNode[], required: readonly number[], capped: boolean): TNode[] => {
     const free = children.filter((_, i) => (required[i] as number) < 0 && !required.includes(i));
     const groups = children.flatMap((node, i): Group[] => {
       if (!required.includes(i)) return [];
@@ -464,7 +470,7 @@ function buildTree(compiled: CompiledRubric, evidence: unknown, options: PlanOpt
         const unlocks = Dec.sum(dependents.map((d) => d.own));
         // Named: the parts whose own points it unlocks, not those that have none to count.
         const scoring = dependents.filter((d) => !d.own.isZero()).map((d) => d.id);
-        if (node.type === 'leaf' && !unlocks.isZero()) node.options = node.options.map((o) => (o.met ? unlocking(o, unlocks, scoring) : o));
+        if (node.type === 'leaf' && !unlocks.isZero()) node.options = node.options.map((o) => (o.met ? unlocking(o, unlocks, scoring, capped) : o));
         for (const d of dependents) if (d.node.type === 'leaf') d.node.options = d.node.options.map((o) => withChange(o, countsOnlyWith(part)));
       }
       return [{ type: 'group', required: node, max, metNow, dependents, cur: Dec.sum([node.cur, ...dependents.map((d) => (metNow ? d.own : Dec.ZERO))]) }];

@@ -642,6 +642,9 @@ grades:
     // It said "+3 points" and 共提高 3 分 beside "re-scored gives 2".
     expect(p.gain).toBe('2');
     expect(formatPlan(p, { lang: 'en' })).toContain('1 improvement, +2 points');
+    // The step's line gives the extras' points as before the cap, which keeps none of them here.
+    expect(p.steps[0]?.line.en).toMatch(/then count too \(\+1 before the cap\)$/);
+    expect(p.steps[0]?.line.zh).toMatch(/（\+1，封顶前）$/);
   });
 });
 
