@@ -206,8 +206,9 @@ export function scoreOneItem(compiled: CompiledRubric, item: ItemBase, value: un
       },
       partMax: compiled.maxOf,
     });
-  // A part whose sum withheld its points (requires, kinds/requires.ts) counts 0, not what it gave alone.
-  if (outcome.parts) for (const t of outcome.parts) if (t?.points === '0' && parts.has(t.id)) parts.set(t.id, Dec.ZERO);
+  // A part counts the points of its trace in the outcome, where the kind gave one: a sum may withhold
+  // them (requires, kinds/requires.ts), so they are not always what the part gave alone.
+  if (outcome.parts) for (const t of outcome.parts) if (t && parts.has(t.id)) parts.set(t.id, Dec.parse(t.points) ?? Dec.ZERO);
   let points = outcome.points;
   let rounded: ItemTrace['rounded'];
   if (!keepsPoints(points, compiled.rubric.rounding)) {

@@ -908,6 +908,11 @@ export interface FormatPlanOptions {
 }
 
 /** A plan as text. */
+/** The reason a plan gives when its rubric has no grades (a checklist): then there is nothing to plan for. */
+export function noGradesReason(p: Plan): PlanReason | undefined {
+  return p.reasons.find((r) => r.code === 'no-grades');
+}
+
 export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
   throwProblems(planIssue(p, 'p'), ...textOptionsIssues(options));
   options ??= {};
@@ -919,7 +924,7 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
   const community = p.community as { name?: unknown } | undefined;
   if (community?.name) out.push(`${zh ? '社区' : 'Community'}: ${String(community.name)}`);
   // A rubric without grades (a checklist) has no total or grade to start from, nor one to reach: say that alone.
-  const noGrades = p.reasons.find((r) => r.code === 'no-grades');
+  const noGrades = noGradesReason(p);
   if (noGrades) {
     out.push(noGrades.message[lang]);
     return out.join('\n');

@@ -3,7 +3,7 @@ import { argumentIssue, assertString, optionsIssue, throwProblems } from './api-
 import { Dec } from './decimal.js';
 import type { Lang } from './explain.js';
 import type { Bilingual, ItemTrace } from './kinds/define.js';
-import type { Plan } from './plan.js';
+import { noGradesReason, type Plan } from './plan.js';
 import { pointsEn } from './kinds/shared.js';
 import type { GateResult, ScoreResult, SectionTrace } from './result.js';
 import type { Issue } from './issues.js';
@@ -549,8 +549,8 @@ function sectionFigures(s: SectionTrace, criteria: boolean): { got: string; of: 
 
 /** A section's heading figures: "12 / 15", or by criteria "达标 13/14". */
 function sectionHeadingFigures(s: SectionTrace, criteria: boolean, lang: Lang): string {
-  if (!criteria) return `${s.points} / ${s.max}`;
-  return `${WORDS.met[lang]} ${s.criteria?.met ?? 0}/${s.criteria?.total ?? 0}`;
+  const { got, of } = sectionFigures(s, criteria);
+  return criteria ? `${WORDS.met[lang]} ${got}/${of}` : `${got} / ${of}`;
 }
 
 /** The plan's section in Markdown: where it goes, what it changes, and the check after it. */
@@ -606,11 +606,10 @@ function htmlPlan(plan: Plan | undefined, result: ScoreResult, lang: Lang): stri
     }
   }
   out.push('</div>');
-
   return out;
 }
 
 /** Whether the plan says the rubric has no grades (a checklist such as six-type): there is nothing to plan for. */
 function gradeless(plan: Plan | undefined): boolean {
-  return plan?.status === 'unreachable' && plan.reasons.some((r) => r.code === 'no-grades');
+  return plan !== undefined && noGradesReason(plan) !== undefined;
 }
